@@ -1,0 +1,29 @@
+import type { Scope } from './scope.js'
+
+/** Credentials for one call, chosen by a credential resolver (the rotation plugin) if one is registered. */
+export interface Credentials {
+  apiKey?: string
+  baseURL?: string
+  organization?: string
+  project?: string
+  headers?: Record<string, string>
+  /** The stored connection these credentials belong to, recorded on the usage record. */
+  connectionId?: string
+}
+
+/** What every middleware and the adapter see of the call in flight. */
+export interface CallContext {
+  requestId: string
+  scope: Scope
+  /** Aborts the HTTP request when the caller aborts, a timeout fires or a stream is abandoned. */
+  signal: AbortSignal
+  /** Epoch milliseconds after which the call must give up, when a total timeout is set. */
+  deadline?: number
+  /** 1 for the first attempt; retries and fallbacks raise it. */
+  attempt: number
+  /** Which step of a tool loop this model call is (1-based). */
+  step: number
+  credentials?: Credentials
+  conversationId?: string
+  metadata: Record<string, unknown>
+}

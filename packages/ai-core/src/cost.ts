@@ -1,0 +1,102 @@
+import type { ModelPrice, Rates } from './price-catalog.js'
+import { nanoToUsd } from './money.js'
+import type { Usage } from './usage.js'
+
+/**
+ * - catalog: computed from the price catalog
+ * - provider: reported by the provider itself (wins over the catalog)
+ * - unpriced: the model has no price; the amount is 0
+ * - cache: served from the response cache; nothing was spent
+ * - mixed: a sum over calls of different sources
+ */
+export type CostSource = 'catalog' | 'provider' | 'unpriced' | 'cache' | 'mixed'
+
+/** What a call cost, in exact nano-USD. `usd` is the same amount as a number, for display. */
+export interface Cost {
+  nanoUsd: number
+  usd: number
+  source: CostSource
+  /** Per token kind, when the cost was computed from the catalog; absent for a reported cost. */
+  breakdown?: CostBreakdown
+}
+
+export interface CostBreakdown {
+  inputNanoUsd: number
+  cachedInputNanoUsd: number
+  cacheWriteNanoUsd: number
+  outputNanoUsd: number
+  reasoningNanoUsd: number
+}
+
+/** Rates per million tokens, in whole micro-USD, so that tokens x rate is an exact integer. */
+function micro(usdPerMillion: number): number {
+  return Math.round(usdPerMillion * 1_000_000)
+}
+
+/** nano-USD for `tokens` at a rate in USD per million tokens, rounded to the nearest nano-USD. */
+function charge(tokens: number, usdPerMillion: number): number {
+  return Math.round((tokens * micro(usdPerMillion)) / 1000)
+}
+
+function ratesFor(price: ModelPrice, inputTokens: number): Rates {
+  const tier = [...(price.tiers ?? [])]
+    .sort((a, b) => b.aboveInputTokens - a.aboveInputTokens)
+    .find((t) => inputTokens > t.aboveInputTokens)
+  if (!tier) return price
+  const { aboveInputTokens: _threshold, ...rates } = tier
+  const defined = Object.fromEntries(Object.entries(rates).filter(([, v]) => v !== undefined))
+  return { ...price, ...defined }
+}
+
+function fromBreakdown(source: CostSource, breakdown: CostBreakdown): Cost {
+  const nanoUsd =
+    breakdown.inputNanoUsd +
+    breakdown.cachedInputNanoUsd +
+    breakdown.cacheWriteNanoUsd +
+    breakdown.outputNanoUsd +
+    breakdown.reasoningNanoUsd
+  return { nanoUsd, usd: nanoToUsd(nanoUsd), source, breakdown }
+}
+
+export function zeroCost(source: CostSource = 'unpriced'): Cost {
+  return { nanoUsd: 0, usd: 0, source }
+}
+
+/**
+ * The cost of `usage` at `price`: uncached input, cache reads and cache writes each at their
+ * own rate; output less reasoning at the output rate, reasoning at the reasoning rate.
+ */
+export function computeCost(usage: Usage, price: ModelPrice | undefined): Cost {
+  if (!price) return zeroCost('unpriced')
+  const rates = ratesFor(price, usage.inputTokens)
+  const uncached = Math.max(0, usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens)
+  return fromBreakdown('catalog', {
+    inputNanoUsd: charge(uncached, rates.input),
+    cachedInputNanoUsd: charge(usage.cachedInputTokens, rates.cachedInput ?? rates.input),
+    cacheWriteNanoUsd: charge(usage.cacheWriteTokens, rates.cacheWrite ?? rates.input),
+    outputNanoUsd: charge(Math.max(0, usage.outputTokens - usage.reasoningTokens), rates.output),
+    reasoningNanoUsd: charge(usage.reasoningTokens, rates.reasoning ?? rates.output),
+  })
+}
+
+/** A cost the provider reported itself (it wins over the catalog); it carries no breakdown. */
+export function reportedCost(nanoUsd: number): Cost {
+  return { nanoUsd, usd: nanoToUsd(nanoUsd), source: 'provider' }
+}
+
+export function addCost(a: Cost, b: Cost): Cost {
+  const source = a.source === b.source ? a.source : 'mixed'
+  const x = a.breakdown
+  const y = b.breakdown
+  if (!x || !y) {
+    const nanoUsd = a.nanoUsd + b.nanoUsd
+    return { nanoUsd, usd: nanoToUsd(nanoUsd), source }
+  }
+  return fromBreakdown(source, {
+    inputNanoUsd: x.inputNanoUsd + y.inputNanoUsd,
+    cachedInputNanoUsd: x.cachedInputNanoUsd + y.cachedInputNanoUsd,
+    cacheWriteNanoUsd: x.cacheWriteNanoUsd + y.cacheWriteNanoUsd,
+    outputNanoUsd: x.outputNanoUsd + y.outputNanoUsd,
+    reasoningNanoUsd: x.reasoningNanoUsd + y.reasoningNanoUsd,
+  })
+}

@@ -1,0 +1,137 @@
+/**
+ * Typed errors. Every error aimux throws is an {@link AimuxError} with a stable `code`.
+ * Each class can be recognised with `Class.is(value)`, which works even when two copies of
+ * @aimux/ai-core are installed (it checks a symbol marker, not only the prototype chain).
+ */
+
+const marker = Symbol.for('aimux.error')
+
+export type AimuxErrorCode =
+  | 'validation'
+  | 'config'
+  | 'unknown-provider'
+  | 'unknown-model'
+  | 'provider'
+  | 'authentication'
+  | 'rate-limit'
+  | 'quota-exceeded'
+  | 'context-length'
+  | 'content-filter'
+  | 'timeout'
+  | 'aborted'
+  | 'connection'
+  | 'stream-interrupted'
+  | 'structured-output'
+  | 'tool'
+  | 'budget-exceeded'
+  | 'store'
+  | 'closed'
+
+export interface AimuxErrorOptions {
+  cause?: unknown
+  provider?: string
+  model?: string
+  status?: number
+  retryable?: boolean
+  retryAfterMs?: number
+  requestId?: string
+}
+
+export class AimuxError extends Error {
+  readonly [marker] = true
+  readonly code: AimuxErrorCode
+  readonly provider: string | undefined
+  readonly model: string | undefined
+  readonly status: number | undefined
+  readonly retryable: boolean
+  readonly retryAfterMs: number | undefined
+  requestId: string | undefined
+
+  constructor(code: AimuxErrorCode, message: string, options: AimuxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'AimuxError'
+    this.code = code
+    this.provider = options.provider
+    this.model = options.model
+    this.status = options.status
+    this.retryable = options.retryable ?? false
+    this.retryAfterMs = options.retryAfterMs
+    this.requestId = options.requestId
+  }
+
+  /** True for any aimux error, whichever copy of the package created it. */
+  static is(value: unknown): value is AimuxError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      provider: this.provider,
+      model: this.model,
+      status: this.status,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      requestId: this.requestId,
+    }
+  }
+}
+
+/** Defines a subclass whose `is()` matches on its code, so it too survives duplicate installs. */
+function errorClass<C extends AimuxErrorCode>(code: C, name: string, defaults: Partial<AimuxErrorOptions> = {}) {
+  const Class = class extends AimuxError {
+    declare readonly code: C
+    constructor(message: string, options: AimuxErrorOptions = {}) {
+      super(code, message, { ...defaults, ...options })
+      this.name = name
+    }
+    static override is(value: unknown): value is AimuxError & { code: C } {
+      return AimuxError.is(value) && value.code === code
+    }
+  }
+  Object.defineProperty(Class, 'name', { value: name })
+  return Class
+}
+
+/** A request or option failed validation; `issues` names each field and what is wrong with it. */
+export class ValidationError extends errorClass('validation', 'ValidationError') {
+  issues: { path: string; message: string }[] = []
+}
+/** The configuration cannot work: a duplicate provider id, a plugin that failed to set up, ... */
+export class ConfigError extends errorClass('config', 'ConfigError') {}
+export class UnknownProviderError extends errorClass('unknown-provider', 'UnknownProviderError') {}
+export class UnknownModelError extends errorClass('unknown-model', 'UnknownModelError') {}
+/** A provider answered with an error that has no more specific class. */
+export class ProviderError extends errorClass('provider', 'ProviderError') {}
+/** 401 / 403: the credentials were refused. Never retried. */
+export class AuthenticationError extends errorClass('authentication', 'AuthenticationError') {}
+/** 429: retryable; `retryAfterMs` says when, when the provider said so. */
+export class RateLimitError extends errorClass('rate-limit', 'RateLimitError', { retryable: true }) {}
+/** The account's quota or credit is exhausted. Never retried. */
+export class QuotaExceededError extends errorClass('quota-exceeded', 'QuotaExceededError') {}
+/** The prompt does not fit the model's context window. Never retried on the same model. */
+export class ContextLengthError extends errorClass('context-length', 'ContextLengthError') {}
+export class ContentFilterError extends errorClass('content-filter', 'ContentFilterError') {}
+export class TimeoutError extends errorClass('timeout', 'TimeoutError', { retryable: true }) {}
+/** The caller aborted the call through its AbortSignal. */
+export class AbortedError extends errorClass('aborted', 'AbortedError') {}
+/** The connection failed or was reset before an answer. Retryable. */
+export class ConnectionError extends errorClass('connection', 'ConnectionError', { retryable: true }) {}
+/** A stream broke after it had started; `partialText` holds what arrived before the break. */
+export class StreamInterruptedError extends errorClass('stream-interrupted', 'StreamInterruptedError', {
+  retryable: true,
+}) {
+  partialText = ''
+}
+/** The model's reply did not match the requested schema; `text` holds the raw reply. */
+export class StructuredOutputError extends errorClass('structured-output', 'StructuredOutputError') {
+  text = ''
+  issues: { path: string; message: string }[] = []
+}
+export class ToolError extends errorClass('tool', 'ToolError') {}
+export class BudgetExceededError extends errorClass('budget-exceeded', 'BudgetExceededError') {}
+export class StoreError extends errorClass('store', 'StoreError') {}
+/** The instance was closed; no new calls are accepted. */
+export class ClosedError extends errorClass('closed', 'ClosedError') {}

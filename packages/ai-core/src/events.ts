@@ -1,0 +1,39 @@
+import type { CallContext } from './call-context.js'
+import type { Cost } from './cost.js'
+import type { AimuxError } from './errors.js'
+import type { FinishReason } from './provider.js'
+import type { Scope } from './scope.js'
+import type { Usage } from './usage.js'
+
+interface CallInfo {
+  requestId: string
+  provider: string
+  model: string
+  scope: Scope
+  step: number
+}
+
+/** Every event aimux emits, with its payload. Listeners run after the call, never in its way. */
+export interface AimuxEvents {
+  /** A model call is about to be sent. */
+  request: CallInfo & { stream: boolean; attempt: number }
+  /** A model call answered. */
+  response: CallInfo & { finishReason: FinishReason; usage: Usage; latencyMs: number; stream: boolean }
+  /** What a model call cost. */
+  cost: CallInfo & { usage: Usage; cost: Cost }
+  /** A call failed (after whatever retries and fallbacks there were). */
+  error: { requestId: string; provider?: string; model?: string; scope: Scope; error: AimuxError }
+  /** A tool ran in the tool loop. */
+  'tool:call': { requestId: string; toolName: string; toolCallId: string; durationMs: number; ok: boolean }
+  'models:synced': { models: number; providers: string[]; failed: { provider: string; error: AimuxError }[] }
+  /** A plugin's or sink's background work failed; the call it belonged to was not affected. */
+  'background:error': { source: string; error: unknown }
+}
+
+export type AimuxEventName = keyof AimuxEvents
+export type AimuxListener<E extends AimuxEventName> = (payload: AimuxEvents[E]) => void | Promise<void>
+
+/** Builds the common fields of a call's events. */
+export function callInfo(ctx: CallContext, provider: string, model: string): CallInfo {
+  return { requestId: ctx.requestId, provider, model, scope: ctx.scope, step: ctx.step }
+}

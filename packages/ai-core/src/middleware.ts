@@ -1,0 +1,33 @@
+import type { CallContext } from './call-context.js'
+import type { ProviderAdapter, ProviderRequest, ProviderResult, ProviderStreamPart } from './provider.js'
+
+/** One model call on its way through the middleware chain to the adapter. */
+export interface ModelCall {
+  provider: ProviderAdapter
+  request: ProviderRequest
+  ctx: CallContext
+  mode: 'generate' | 'stream'
+}
+
+export type ModelResponse =
+  | { mode: 'generate'; result: ProviderResult }
+  | { mode: 'stream'; stream: AsyncIterable<ProviderStreamPart> }
+
+/**
+ * A middleware sees the call, may change it (another provider, model or credentials), calls
+ * `next` zero or more times (a retry calls it again, a cache not at all) and returns the response.
+ */
+export type Middleware = (call: ModelCall, next: (call?: ModelCall) => Promise<ModelResponse>) => Promise<ModelResponse>
+
+/** Runs `middleware` outer to inner around `terminal`, as Hono's compose does. */
+export function compose(
+  middleware: readonly Middleware[],
+  terminal: (call: ModelCall) => Promise<ModelResponse>,
+): (call: ModelCall) => Promise<ModelResponse> {
+  const dispatch = (index: number, call: ModelCall): Promise<ModelResponse> => {
+    const current = middleware[index]
+    if (!current) return terminal(call)
+    return current(call, (next = call) => dispatch(index + 1, next))
+  }
+  return (call) => dispatch(0, call)
+}

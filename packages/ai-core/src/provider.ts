@@ -1,0 +1,107 @@
+import { z } from 'zod'
+import type { CallContext } from './call-context.js'
+import { ConfigError } from './errors.js'
+import type { AssistantPart, Message } from './message.js'
+import type { Capabilities, ModelInfoInput } from './model.js'
+import type { PriceEntryInput } from './price-catalog.js'
+import type { JsonSchema, ToolCall, ToolSpec } from './tool.js'
+import type { Usage } from './usage.js'
+import { validate } from './validate.js'
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other'
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'tool'; name: string }
+
+export type ResponseFormat = { type: 'text' } | { type: 'json'; schema?: JsonSchema; name?: string }
+
+/** The normalized request an adapter translates for its SDK. Validated before it arrives. */
+export interface ProviderRequest {
+  /** The provider's own model id (without the "provider:" prefix). */
+  model: string
+  messages: Message[]
+  tools?: ToolSpec[]
+  toolChoice?: ToolChoice
+  responseFormat?: ResponseFormat
+  temperature?: number
+  topP?: number
+  maxOutputTokens?: number
+  stop?: string[]
+  seed?: number
+  reasoning?: { effort?: 'low' | 'medium' | 'high'; budgetTokens?: number }
+  /** Passed through to the provider as it is, keyed by provider id: `{ openai: { user: 'x' } }`. */
+  providerOptions?: Record<string, Record<string, unknown>>
+}
+
+export interface ProviderResult {
+  content: AssistantPart[]
+  finishReason: FinishReason
+  usage: Usage
+  /** The provider's own reported cost in nano-USD, when it reports one; it wins over the catalog. */
+  costNanoUsd?: number
+  /** The model that actually served, when the provider says (a dated snapshot, say). */
+  model?: string
+  raw?: unknown
+}
+
+/** What an adapter's stream yields. Errors are thrown from the iterator as typed errors. */
+export type ProviderStreamPart =
+  | { type: 'text-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: 'usage'; usage: Usage; costNanoUsd?: number }
+  | { type: 'finish'; finishReason: FinishReason; model?: string; raw?: unknown }
+
+/**
+ * The provider port. An adapter is thin: translate the request, make one SDK call with the
+ * SDK's own retries off, translate the response, map errors to the core's typed errors.
+ */
+export interface ProviderAdapter {
+  /** The id users write before the colon: "openai" in "openai:gpt-4o-mini". */
+  id: string
+  capabilities?: Capabilities
+  generate(request: ProviderRequest, ctx: CallContext): Promise<ProviderResult>
+  stream(request: ProviderRequest, ctx: CallContext): AsyncIterable<ProviderStreamPart>
+  listModels?(ctx: CallContext): Promise<ModelInfoInput[]>
+  /** Resolves when the credentials work; throws an AuthenticationError when they do not. */
+  validateCredentials?(ctx: CallContext): Promise<void>
+  /** Built-in prices for this provider's models, loaded into the price catalog. */
+  prices?: PriceEntryInput[]
+}
+
+export interface ProviderDefinition extends Omit<ProviderAdapter, 'stream'> {
+  /** Optional: without it, a stream is made from generate() as one text delta and a finish. */
+  stream?: ProviderAdapter['stream']
+}
+
+const definitionSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dots, dashes or underscores, without a colon'),
+  generate: z.custom<ProviderAdapter['generate']>((v) => typeof v === 'function', 'must be a function'),
+  stream: z.custom<ProviderAdapter['stream']>((v) => typeof v === 'function', 'must be a function').optional(),
+})
+
+/** Defines a provider adapter; the same path the built-in adapters take. */
+export function defineProvider(definition: ProviderDefinition): ProviderAdapter {
+  try {
+    validate(definitionSchema, definition, 'provider definition')
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error })
+  }
+  if (definition.stream) return definition as ProviderAdapter
+  return {
+    ...definition,
+    async *stream(request, ctx) {
+      const result = await definition.generate(request, ctx)
+      for (const part of result.content) {
+        if (part.type === 'text') yield { type: 'text-delta', text: part.text }
+        else if (part.type === 'reasoning') yield { type: 'reasoning-delta', text: part.text }
+        else yield { type: 'tool-call', toolCall: { id: part.id, name: part.name, args: part.args } }
+      }
+      yield result.costNanoUsd === undefined
+        ? { type: 'usage', usage: result.usage }
+        : { type: 'usage', usage: result.usage, costNanoUsd: result.costNanoUsd }
+      yield { type: 'finish', finishReason: result.finishReason, ...(result.model ? { model: result.model } : {}) }
+    },
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { messageSchema } from './message.js'
+import type { ToolChoice } from './provider.js'
+import { scopeSchema } from './scope.js'
+import { isZodSchema, type Tool, toolSchema } from './tool.js'
+
+export const chatRequestSchema = z.object({
+  /** "provider:model"; the instance's defaultModel when absent. */
+  model: z.string().min(1).optional(),
+  /** A system prompt, sent before `messages`. */
+  system: z.string().optional(),
+  messages: z.array(messageSchema).min(1, 'must hold at least one message'),
+  /** Tools, or the names of tools a plugin registered. */
+  tools: z.array(z.union([toolSchema, z.string().min(1)])).optional(),
+  toolChoice: z
+    .union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('tool'), name: z.string().min(1) })])
+    .optional(),
+  /** Model calls in a tool loop, the first included. Default 5 when a tool can execute. */
+  maxSteps: z.number().int().min(1).max(100).optional(),
+  /** A zod schema: the reply is parsed and validated into `result.object`. */
+  schema: z.custom<z.ZodType>(isZodSchema, 'must be a zod schema').optional(),
+  schemaName: z.string().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  stop: z.union([z.string(), z.array(z.string())]).optional(),
+  seed: z.number().int().optional(),
+  reasoning: z
+    .object({ effort: z.enum(['low', 'medium', 'high']).optional(), budgetTokens: z.number().int().positive().optional() })
+    .optional(),
+  providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  scope: scopeSchema.optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+  requestId: z.string().min(1).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+
+export type ChatRequest<T = unknown> = Omit<z.input<typeof chatRequestSchema>, 'tools' | 'schema' | 'toolChoice'> & {
+  // biome-ignore lint/suspicious/noExplicitAny: a tool's argument type is its own business
+  tools?: (Tool<any, any> | string)[]
+  toolChoice?: ToolChoice
+  schema?: z.ZodType<T>
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import type { ProviderMetadata } from './message.js'
+import type { Scope } from './scope.js'
+
+/** A JSON Schema object, passed to providers as it is. */
+export type JsonSchema = Record<string, unknown>
+
+export interface ToolContext {
+  requestId: string
+  toolCallId: string
+  scope: Scope
+  signal: AbortSignal
+}
+
+/**
+ * A tool the model may call. `parameters` is a zod schema (arguments are then validated and
+ * typed) or a JSON schema. With `execute`, the core runs the tool loop itself; without it, the
+ * tool calls are returned to the caller.
+ */
+export interface Tool<Args = unknown, Result = unknown> {
+  name: string
+  description?: string
+  parameters: z.ZodType<Args> | JsonSchema
+  execute?: (args: Args, ctx: ToolContext) => Result | Promise<Result>
+}
+
+/** The provider-facing form of a tool: its JSON schema. */
+export interface ToolSpec {
+  name: string
+  description?: string
+  parameters: JsonSchema
+}
+
+/** A tool call made by the model, with its arguments parsed from JSON. */
+export interface ToolCall {
+  id: string
+  name: string
+  args: unknown
+  providerMetadata?: ProviderMetadata
+}
+
+/** Typed helper: `defineTool({ name, parameters: z.object(...), execute: (args) => ... })`. */
+export function defineTool<S extends z.ZodType, R>(tool: {
+  name: string
+  description?: string
+  parameters: S
+  execute?: (args: z.output<S>, ctx: ToolContext) => R | Promise<R>
+}): Tool<z.output<S>, R> {
+  return tool as Tool<z.output<S>, R>
+}
+
+export function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value
+}
+
+/** Turns a zod or JSON schema into the JSON schema providers receive. */
+export function toJsonSchema(schema: z.ZodType | JsonSchema): JsonSchema {
+  if (!isZodSchema(schema)) return schema
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema
+  return json
+}
+
+export function toToolSpec(tool: Tool): ToolSpec {
+  const spec: ToolSpec = { name: tool.name, parameters: toJsonSchema(tool.parameters as z.ZodType | JsonSchema) }
+  if (tool.description !== undefined) spec.description = tool.description
+  return spec
+}
+
+export const toolSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes (what providers accept)'),
+  description: z.string().optional(),
+  parameters: z.custom<z.ZodType | JsonSchema>(
+    (value) => typeof value === 'object' && value !== null,
+    'must be a zod schema or a JSON schema object',
+  ),
+  execute: z.custom<(...args: never[]) => unknown>((v) => v === undefined || typeof v === 'function').optional(),
+})

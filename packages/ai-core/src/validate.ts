@@ -1,0 +1,26 @@
+import type { z } from 'zod'
+import { ValidationError } from './errors.js'
+
+/** Formats a zod path as `messages[0].content`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out || '(root)'
+}
+
+/** Parses `value` with `schema`, or throws a ValidationError that names every wrong field. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issues = parsed.error.issues.map((issue) => ({
+    path: formatPath([...issue.path]),
+    message: issue.message,
+  }))
+  const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+  const error = new ValidationError(`Invalid ${what}: ${list}`, { cause: parsed.error })
+  error.issues = issues
+  throw error
+}

@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// ai-core's tests use the mock provider from @aimux/ai-testing, which itself depends on
+// ai-core: both resolve to their sources here, so the tests need no build and see one copy.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@aimux/ai-core': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      '@aimux/ai-testing': fileURLToPath(new URL('../ai-testing/src/index.ts', import.meta.url)),
+    },
+  },
+})
