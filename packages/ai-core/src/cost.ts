@@ -1,5 +1,5 @@
-import type { ModelPrice, Rates } from './price-catalog.js'
 import { nanoToUsd } from './money.js'
+import type { ModelPrice, Rates } from './price-catalog.js'
 import type { Usage } from './usage.js'
 
 /**

@@ -80,14 +80,22 @@ export class AimuxError extends Error {
 }
 
 /** Defines a subclass whose `is()` matches on its code, so it too survives duplicate installs. */
-function errorClass<C extends AimuxErrorCode>(code: C, name: string, defaults: Partial<AimuxErrorOptions> = {}) {
+function errorClass<C extends AimuxErrorCode>(
+  code: C,
+  name: string,
+  defaults: Partial<AimuxErrorOptions> = {},
+) {
   const Class = class extends AimuxError {
     declare readonly code: C
     constructor(message: string, options: AimuxErrorOptions = {}) {
       super(code, message, { ...defaults, ...options })
       this.name = name
     }
-    static override is(value: unknown): value is AimuxError & { code: C } {
+    /** True for an error of this class, whichever copy of the package created it. */
+    static override is<T extends abstract new (...args: never[]) => AimuxError>(
+      this: T,
+      value: unknown,
+    ): value is InstanceType<T> {
       return AimuxError.is(value) && value.code === code
     }
   }

@@ -1,17 +1,48 @@
+export type { AIStream } from './ai-stream.js'
 export type { CallContext, Credentials } from './call-context.js'
-export { addCost, type Cost, type CostBreakdown, type CostSource, computeCost, reportedCost, zeroCost } from './cost.js'
+export { estimateTokens, type TrimStrategy, trimOldestFirst } from './context-window.js'
+export type { Conversation, ConversationOptions, SendOptions } from './conversation.js'
+export {
+  addCost,
+  type Cost,
+  type CostBreakdown,
+  type CostSource,
+  computeCost,
+  reportedCost,
+  zeroCost,
+} from './cost.js'
+export { type AI, type CreateAIOptions, createAI } from './create-ai.js'
 export * from './errors.js'
-export { type AimuxEventName, type AimuxEvents, type AimuxListener } from './events.js'
+export type { AimuxEventName, AimuxEvents, AimuxListener } from './events.js'
+export {
+  errorFromStatus,
+  type HeaderSource,
+  type HttpErrorDetails,
+  parseRetryAfter,
+  redactSecrets,
+} from './http-error.js'
+export { createMemoryStore } from './memory-store.js'
 export * from './message.js'
 export { compose, type Middleware, type ModelCall, type ModelResponse } from './middleware.js'
 export * from './model.js'
+export type { ModelCatalog, SyncResult } from './model-catalog.js'
 export { formatUsd, NANO_USD_PER_USD, nanoToUsd, usdToNano } from './money.js'
 export { definePlugin, type Plugin, type PluginHost } from './plugin.js'
 export * from './price-catalog.js'
 export * from './provider.js'
 export type { ChatRequest } from './request.js'
+export { chatRequestSchema } from './request.js'
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './result.js'
 export { type Scope, scopeSchema } from './scope.js'
 export type * from './store.js'
+export { parseStructuredOutput } from './structured-output.js'
 export * from './tool.js'
 export { addUsage, emptyUsage, normalizeUsage, type Usage } from './usage.js'
+export {
+  aggregateGroup,
+  aggregateUsage,
+  matchesUsageQuery,
+  percentileCont,
+  usageGroupKey,
+  utcDay,
+} from './usage-aggregate.js'

@@ -17,7 +17,10 @@ export type ModelResponse =
  * A middleware sees the call, may change it (another provider, model or credentials), calls
  * `next` zero or more times (a retry calls it again, a cache not at all) and returns the response.
  */
-export type Middleware = (call: ModelCall, next: (call?: ModelCall) => Promise<ModelResponse>) => Promise<ModelResponse>
+export type Middleware = (
+  call: ModelCall,
+  next: (call?: ModelCall) => Promise<ModelResponse>,
+) => Promise<ModelResponse>
 
 /** Runs `middleware` outer to inner around `terminal`, as Hono's compose does. */
 export function compose(

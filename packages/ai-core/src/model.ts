@@ -23,6 +23,8 @@ export const modelInfoSchema = z.object({
   deprecated: z.boolean().optional(),
 })
 export type ModelInfoInput = z.input<typeof modelInfoSchema>
+/** A model as an adapter lists it: the core fills in the provider. */
+export type ProviderModelInfo = Omit<ModelInfoInput, 'provider'>
 export type ModelInfo = z.output<typeof modelInfoSchema>
 
 /** "provider:model" split at the first colon; model ids may contain colons themselves. */

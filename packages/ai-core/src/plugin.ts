@@ -3,7 +3,7 @@ import type { Middleware } from './middleware.js'
 import type { PriceEntryInput } from './price-catalog.js'
 import type { ProviderAdapter } from './provider.js'
 import type { Store } from './store.js'
-import type { Tool } from './tool.js'
+import type { AnyTool } from './tool.js'
 
 /** What a plugin can do while it is set up. */
 export interface PluginHost {
@@ -13,7 +13,7 @@ export interface PluginHost {
   /** Adds a middleware around every model call, inside those added before it. */
   use(middleware: Middleware): void
   /** Makes a tool available to requests that name it in `tools`. */
-  registerTool(tool: Tool): void
+  registerTool(tool: AnyTool): void
   addPrices(entries: readonly PriceEntryInput[]): void
   on<E extends AimuxEventName>(event: E, listener: AimuxListener<E>): void
 }

@@ -18,9 +18,7 @@ export const modelPriceSchema = ratesSchema.extend({
    * is priced at the tier's rates (the highest threshold passed wins; missing rates fall back to
    * the base rates).
    */
-  tiers: z
-    .array(ratesSchema.partial().extend({ aboveInputTokens: z.number().int().positive() }))
-    .optional(),
+  tiers: z.array(ratesSchema.partial().extend({ aboveInputTokens: z.number().int().positive() })).optional(),
 })
 export type Rates = z.infer<typeof ratesSchema>
 export type ModelPrice = z.infer<typeof modelPriceSchema>
@@ -57,7 +55,9 @@ export function createPriceCatalog(): PriceCatalog {
           (e) => !(e.source === source && e.effectiveFrom.getTime() === entry.effectiveFrom.getTime()),
         )
         list.push(entry)
-        list.sort((a, b) => rank[b.source] - rank[a.source] || b.effectiveFrom.getTime() - a.effectiveFrom.getTime())
+        list.sort(
+          (a, b) => rank[b.source] - rank[a.source] || b.effectiveFrom.getTime() - a.effectiveFrom.getTime(),
+        )
         byModel.set(key, list)
       }
     },

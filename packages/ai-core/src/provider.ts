@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { CallContext } from './call-context.js'
 import { ConfigError } from './errors.js'
 import type { AssistantPart, Message } from './message.js'
-import type { Capabilities, ModelInfoInput } from './model.js'
+import type { Capabilities, ProviderModelInfo } from './model.js'
 import type { PriceEntryInput } from './price-catalog.js'
 import type { JsonSchema, ToolCall, ToolSpec } from './tool.js'
 import type { Usage } from './usage.js'
@@ -61,7 +61,7 @@ export interface ProviderAdapter {
   capabilities?: Capabilities
   generate(request: ProviderRequest, ctx: CallContext): Promise<ProviderResult>
   stream(request: ProviderRequest, ctx: CallContext): AsyncIterable<ProviderStreamPart>
-  listModels?(ctx: CallContext): Promise<ModelInfoInput[]>
+  listModels?(ctx: CallContext): Promise<ProviderModelInfo[]>
   /** Resolves when the credentials work; throws an AuthenticationError when they do not. */
   validateCredentials?(ctx: CallContext): Promise<void>
   /** Built-in prices for this provider's models, loaded into the price catalog. */
@@ -76,9 +76,14 @@ export interface ProviderDefinition extends Omit<ProviderAdapter, 'stream'> {
 const definitionSchema = z.object({
   id: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dots, dashes or underscores, without a colon'),
+    .regex(
+      /^[a-z0-9][a-z0-9._-]*$/,
+      'must be lowercase letters, digits, dots, dashes or underscores, without a colon',
+    ),
   generate: z.custom<ProviderAdapter['generate']>((v) => typeof v === 'function', 'must be a function'),
-  stream: z.custom<ProviderAdapter['stream']>((v) => typeof v === 'function', 'must be a function').optional(),
+  stream: z
+    .custom<ProviderAdapter['stream']>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
 })
 
 /** Defines a provider adapter; the same path the built-in adapters take. */
@@ -101,7 +106,11 @@ export function defineProvider(definition: ProviderDefinition): ProviderAdapter 
       yield result.costNanoUsd === undefined
         ? { type: 'usage', usage: result.usage }
         : { type: 'usage', usage: result.usage, costNanoUsd: result.costNanoUsd }
-      yield { type: 'finish', finishReason: result.finishReason, ...(result.model ? { model: result.model } : {}) }
+      yield {
+        type: 'finish',
+        finishReason: result.finishReason,
+        ...(result.model ? { model: result.model } : {}),
+      }
     },
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { messageSchema } from './message.js'
 import type { ToolChoice } from './provider.js'
 import { scopeSchema } from './scope.js'
-import { isZodSchema, type Tool, toolSchema } from './tool.js'
+import { type AnyTool, isZodSchema, toolSchema } from './tool.js'
 
 export const chatRequestSchema = z.object({
   /** "provider:model"; the instance's defaultModel when absent. */
@@ -13,7 +13,10 @@ export const chatRequestSchema = z.object({
   /** Tools, or the names of tools a plugin registered. */
   tools: z.array(z.union([toolSchema, z.string().min(1)])).optional(),
   toolChoice: z
-    .union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('tool'), name: z.string().min(1) })])
+    .union([
+      z.enum(['auto', 'none', 'required']),
+      z.object({ type: z.literal('tool'), name: z.string().min(1) }),
+    ])
     .optional(),
   /** Model calls in a tool loop, the first included. Default 5 when a tool can execute. */
   maxSteps: z.number().int().min(1).max(100).optional(),
@@ -26,7 +29,10 @@ export const chatRequestSchema = z.object({
   stop: z.union([z.string(), z.array(z.string())]).optional(),
   seed: z.number().int().optional(),
   reasoning: z
-    .object({ effort: z.enum(['low', 'medium', 'high']).optional(), budgetTokens: z.number().int().positive().optional() })
+    .object({
+      effort: z.enum(['low', 'medium', 'high']).optional(),
+      budgetTokens: z.number().int().positive().optional(),
+    })
     .optional(),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   scope: scopeSchema.optional(),
@@ -35,9 +41,11 @@ export const chatRequestSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 })
 
-export type ChatRequest<T = unknown> = Omit<z.input<typeof chatRequestSchema>, 'tools' | 'schema' | 'toolChoice'> & {
-  // biome-ignore lint/suspicious/noExplicitAny: a tool's argument type is its own business
-  tools?: (Tool<any, any> | string)[]
+export type ChatRequest<T = unknown> = Omit<
+  z.input<typeof chatRequestSchema>,
+  'tools' | 'schema' | 'toolChoice'
+> & {
+  tools?: (AnyTool | string)[]
   toolChoice?: ToolChoice
   schema?: z.ZodType<T>
 }

@@ -84,9 +84,10 @@ export interface UserPreferences {
 export interface ConversationStore {
   createConversation(input: NewConversation): Promise<ConversationRecord>
   getConversation(id: string, filter?: TenantFilter): Promise<ConversationRecord | undefined>
+  /** Changes the given fields; a field left undefined stays as it is, `null` clears title or model. */
   updateConversation(
     id: string,
-    patch: Partial<Pick<ConversationRecord, 'title' | 'model' | 'metadata'>>,
+    patch: { title?: string | null; model?: string | null; metadata?: Record<string, unknown> },
     filter?: TenantFilter,
   ): Promise<ConversationRecord>
   listConversations(query: {
@@ -106,7 +107,12 @@ export interface ConversationStore {
   appendMessage(message: NewMessage): Promise<MessageRecord>
   listMessages(
     conversationId: string,
-    query?: { limit?: number; order?: 'oldest' | 'newest'; beforeSeq?: number; afterSeq?: number } & TenantFilter,
+    query?: {
+      limit?: number
+      order?: 'oldest' | 'newest'
+      beforeSeq?: number
+      afterSeq?: number
+    } & TenantFilter,
   ): Promise<MessageRecord[]>
   getPreferences(key: { tenantId?: string; userId: string }): Promise<UserPreferences | undefined>
   setPreferences(key: { tenantId?: string; userId: string }, preferences: UserPreferences): Promise<void>
@@ -281,7 +287,10 @@ export interface ConnectionStore {
   deleteConnection(id: string): Promise<boolean>
   getHealth(id: string): Promise<ConnectionHealth>
   /** Atomically counts one call's outcome. */
-  recordOutcome(id: string, outcome: { ok: boolean; latencyMs?: number; error?: string; at: Date }): Promise<void>
+  recordOutcome(
+    id: string,
+    outcome: { ok: boolean; latencyMs?: number; error?: string; at: Date },
+  ): Promise<void>
   setCooldown(id: string, until: Date | undefined): Promise<void>
   appendAudit(entry: AuditEntry): Promise<void>
   listAudit(filter?: { connectionId?: string; limit?: number }): Promise<AuditEntry[]>

@@ -24,6 +24,10 @@ export interface Tool<Args = unknown, Result = unknown> {
   execute?: (args: Args, ctx: ToolContext) => Result | Promise<Result>
 }
 
+/** A tool of any argument and result type, as registries and requests hold them. */
+// biome-ignore lint/suspicious/noExplicitAny: a tool's argument type is its own business
+export type AnyTool = Tool<any, any>
+
 /** The provider-facing form of a tool: its JSON schema. */
 export interface ToolSpec {
   name: string
@@ -56,12 +60,15 @@ export function isZodSchema(value: unknown): value is z.ZodType {
 /** Turns a zod or JSON schema into the JSON schema providers receive. */
 export function toJsonSchema(schema: z.ZodType | JsonSchema): JsonSchema {
   if (!isZodSchema(schema)) return schema
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { unrepresentable: 'any' }) as JsonSchema
   return json
 }
 
 export function toToolSpec(tool: Tool): ToolSpec {
-  const spec: ToolSpec = { name: tool.name, parameters: toJsonSchema(tool.parameters as z.ZodType | JsonSchema) }
+  const spec: ToolSpec = {
+    name: tool.name,
+    parameters: toJsonSchema(tool.parameters as z.ZodType | JsonSchema),
+  }
   if (tool.description !== undefined) spec.description = tool.description
   return spec
 }
@@ -69,11 +76,16 @@ export function toToolSpec(tool: Tool): ToolSpec {
 export const toolSchema = z.object({
   name: z
     .string()
-    .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes (what providers accept)'),
+    .regex(
+      /^[a-zA-Z0-9_-]{1,64}$/,
+      'must be 1-64 letters, digits, underscores or dashes (what providers accept)',
+    ),
   description: z.string().optional(),
   parameters: z.custom<z.ZodType | JsonSchema>(
     (value) => typeof value === 'object' && value !== null,
     'must be a zod schema or a JSON schema object',
   ),
-  execute: z.custom<(...args: never[]) => unknown>((v) => v === undefined || typeof v === 'function').optional(),
+  execute: z
+    .custom<(...args: never[]) => unknown>((v) => v === undefined || typeof v === 'function')
+    .optional(),
 })

@@ -1,0 +1,75 @@
+// aimux quickstart: a short conversation, one streamed answer, the cost of every call and a
+// usage summary. With OPENAI_API_KEY set it talks to OpenAI; without, to a local fake server
+// that speaks OpenAI's wire protocol, so it runs anywhere in a few seconds.
+import { createAI, formatUsd } from '@aimux/ai-core'
+import { createFakeServer, openaiChatProtocol } from '@aimux/ai-testing'
+import { openaiCompatible } from './openai-compatible.ts'
+import { scriptedReplies } from './scripted-replies.ts'
+
+const apiKey = process.env.OPENAI_API_KEY
+const server = apiKey ? undefined : await createFakeServer(openaiChatProtocol())
+server?.enqueue(...scriptedReplies)
+
+const ai = await createAI({
+  plugins: [
+    openaiCompatible({
+      id: 'openai',
+      apiKey: apiKey ?? 'sk-demo-not-a-real-key',
+      baseURL: server && `${server.url}/v1`,
+    }),
+  ],
+  defaultModel: 'openai:gpt-4o-mini',
+  // Prices in USD per million tokens; the OpenAI adapter package ships its own table.
+  prices: [
+    { provider: 'openai', model: 'gpt-4o-mini', price: { input: 0.15, cachedInput: 0.075, output: 0.6 } },
+  ],
+})
+
+const started = new Date()
+const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
+const costLine = (res: {
+  cost: { nanoUsd: number }
+  usage: { inputTokens: number; outputTokens: number }
+  latencyMs: number
+}) =>
+  dim(
+    `  ${formatUsd(res.cost.nanoUsd)} · ${res.usage.inputTokens} in / ${res.usage.outputTokens} out tokens · ${Math.round(res.latencyMs)} ms`,
+  )
+
+console.log(
+  `aimux quickstart: talking to ${server ? `a local fake OpenAI server at ${server.url}` : 'OpenAI'}\n`,
+)
+
+const chat = await ai.conversation({
+  userId: 'demo-user',
+  title: 'Lisbon trip',
+  system: 'You are a concise travel assistant. Answer in two sentences at most.',
+})
+for (const question of ['I have one day in Lisbon. Where should I start?', 'And what should I eat there?']) {
+  console.log(`you: ${question}`)
+  const res = await chat.send(question)
+  console.log(`assistant: ${res.text}`)
+  console.log(costLine(res))
+}
+
+const question = 'Write a four-line poem about the trams of Lisbon.'
+console.log(`you: ${question}`)
+process.stdout.write('assistant (streaming): ')
+const stream = chat.stream(question)
+for await (const text of stream.textStream) process.stdout.write(text)
+const streamed = await stream.result
+console.log(`\n${costLine(streamed)}`)
+
+const [total] = await ai.usage.query({ from: started, to: new Date(Date.now() + 1) })
+const record = await chat.record()
+console.log('\nusage summary')
+console.log(`  calls          ${total?.requests} (${total?.errors} failed)`)
+console.log(`  tokens         ${total?.inputTokens} in, ${total?.outputTokens} out`)
+console.log(
+  `  latency        p50 ${Math.round(total?.latencyP50Ms ?? 0)} ms, p95 ${Math.round(total?.latencyP95Ms ?? 0)} ms`,
+)
+console.log(`  total cost     ${formatUsd(total?.costNanoUsd ?? 0)}`)
+console.log(`  conversation   ${record.messageCount} messages stored, ${formatUsd(record.totalCostNanoUsd)}`)
+
+await ai.close()
+await server?.close()

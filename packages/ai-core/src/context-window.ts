@@ -1,0 +1,39 @@
+import { type Message, partsOf } from './message.js'
+
+/** Returns the messages to send so that they fit `maxInputTokens`. */
+export type TrimStrategy = (
+  messages: readonly Message[],
+  budget: { maxInputTokens: number; estimateTokens: (message: Message) => number },
+) => Message[]
+
+const IMAGE_TOKENS = 800
+const MESSAGE_OVERHEAD_TOKENS = 4
+
+/** A cheap, provider-neutral estimate: about four characters a token, a flat cost per image. */
+export function estimateTokens(message: Message): number {
+  let chars = 0
+  let images = 0
+  for (const part of partsOf(message)) {
+    if (part.type === 'image') images++
+    else if (part.type === 'text' || part.type === 'reasoning') chars += part.text.length
+    else if (part.type === 'tool-call') chars += part.name.length + JSON.stringify(part.args ?? null).length
+    else if (part.type === 'tool-result') chars += JSON.stringify(part.result ?? null).length
+  }
+  return Math.ceil(chars / 4) + images * IMAGE_TOKENS + MESSAGE_OVERHEAD_TOKENS
+}
+
+/**
+ * Drops the oldest messages first, always keeping the system prompt and the last message, and
+ * never leaving the history starting on an assistant or tool message (providers refuse that).
+ */
+export const trimOldestFirst: TrimStrategy = (messages, { maxInputTokens, estimateTokens }) => {
+  const system = messages.filter((m) => m.role === 'system')
+  const rest = messages.filter((m) => m.role !== 'system')
+  let total = [...system, ...rest].reduce((sum, m) => sum + estimateTokens(m), 0)
+  let start = 0
+  while (start < rest.length - 1 && (total > maxInputTokens || rest[start]!.role !== 'user')) {
+    total -= estimateTokens(rest[start]!)
+    start++
+  }
+  return [...system, ...rest.slice(start)]
+}

@@ -1,0 +1,8 @@
+// The vitest suites, on their own entry point so that importing the mock provider or the fake
+// servers never loads vitest: import from '@aimux/ai-testing/conformance' inside a test file.
+export {
+  type ConformanceTarget,
+  type ProviderConformanceOptions,
+  providerConformance,
+} from './provider-conformance.js'
+export { type StoreConformanceOptions, storeConformance } from './store-conformance.js'

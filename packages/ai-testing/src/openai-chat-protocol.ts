@@ -1,0 +1,195 @@
+import { STATUS_CODES } from 'node:http'
+import type { FinishReason } from '@aimux/ai-core'
+import {
+  type FakeRequest,
+  sseEvent,
+  type WireFrame,
+  type WireProtocol,
+  type WireResponse,
+} from './fake-server.js'
+import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
+
+export interface OpenAIChatProtocolOptions {
+  /** The model ids GET /v1/models lists. Default: gpt-4o-mini and gpt-4o. */
+  models?: string[]
+}
+
+interface ChatRequestBody {
+  model?: string
+  stream?: boolean
+  stream_options?: { include_usage?: boolean }
+}
+
+/** 'error' is sent as OpenRouter sends it; 'other' has no wire value and is sent as it is. */
+const finishReasons: Record<FinishReason, string> = {
+  stop: 'stop',
+  length: 'length',
+  'tool-calls': 'tool_calls',
+  'content-filter': 'content_filter',
+  error: 'error',
+  other: 'other',
+}
+
+/**
+ * The OpenAI Chat Completions wire protocol (also spoken by xAI and OpenRouter), for
+ * {@link createFakeServer}: POST /v1/chat/completions as JSON or, with `stream: true`, as SSE
+ * chunks ending in `data: [DONE]` (a usage chunk first when `stream_options.include_usage`);
+ * reasoning as `reasoning_content`, a provider-reported cost as OpenRouter's `usage.cost`;
+ * `{ error: { message, type, param, code } }` error bodies; GET /v1/models. The /v1 prefix is optional.
+ *
+ * @example const server = await createFakeServer(openaiChatProtocol())
+ */
+export function openaiChatProtocol(options: OpenAIChatProtocolOptions = {}): WireProtocol {
+  const models = options.models ?? ['gpt-4o-mini', 'gpt-4o']
+  let completions = 0
+
+  return {
+    name: 'openai-chat',
+    routes: [
+      {
+        method: 'POST',
+        path: /^(\/v1)?\/chat\/completions$/,
+        reply(request, reply) {
+          completions += 1
+          return renderCompletion(request, reply, `chatcmpl-fake${completions}`)
+        },
+      },
+      {
+        method: 'GET',
+        path: /^(\/v1)?\/models$/,
+        answer: () => ({
+          type: 'json',
+          body: {
+            object: 'list',
+            data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'openai' })),
+          },
+        }),
+      },
+    ],
+    errorBody: renderError,
+  }
+}
+
+function renderCompletion(request: FakeRequest, reply: ResolvedReply, id: string): WireResponse {
+  const body = (request.body ?? {}) as ChatRequestBody
+  const created = Math.floor(Date.now() / 1000)
+  const model = reply.model ?? body.model ?? 'unknown'
+  const head = (object: string) => ({
+    id,
+    object,
+    created,
+    model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_fake',
+  })
+  const finishReason = finishReasons[reply.finishReason]
+  if (!body.stream) {
+    const message = {
+      role: 'assistant',
+      content: reply.text || (reply.toolCalls.length > 0 ? null : ''),
+      refusal: null,
+      annotations: [],
+      ...(reply.reasoning ? { reasoning_content: reply.reasoning } : {}),
+      ...(reply.toolCalls.length > 0
+        ? {
+            tool_calls: reply.toolCalls.map((call) => ({
+              id: call.id,
+              type: 'function',
+              function: { name: call.name, arguments: JSON.stringify(call.args) },
+            })),
+          }
+        : {}),
+    }
+    return {
+      type: 'json',
+      body: {
+        ...head('chat.completion'),
+        choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+        usage: renderUsage(reply),
+      },
+    }
+  }
+
+  const includeUsage = body.stream_options?.include_usage === true
+  const chunkHead = { ...head('chat.completion.chunk'), ...(includeUsage ? { usage: null } : {}) }
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): WireFrame => ({
+    data: sseEvent({ ...chunkHead, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] }),
+  })
+  const frames: WireFrame[] = [
+    chunk({ role: 'assistant', content: '', refusal: null }),
+    ...reply.reasoningChunks.map((text) => chunk({ reasoning_content: text })),
+    ...reply.textChunks.map((text) => ({ ...chunk({ content: text }), text: true })),
+    ...reply.toolCalls.flatMap((call, index) => [
+      chunk({
+        tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+      }),
+      ...fragments(JSON.stringify(call.args)).map((args) =>
+        chunk({ tool_calls: [{ index, function: { arguments: args } }] }),
+      ),
+    ]),
+    chunk({}, finishReason),
+  ]
+  if (includeUsage) frames.push({ data: sseEvent({ ...chunkHead, choices: [], usage: renderUsage(reply) }) })
+  frames.push({ data: sseEvent('[DONE]') })
+  return { type: 'stream', contentType: 'text/event-stream; charset=utf-8', frames }
+}
+
+function renderUsage({ usage, costNanoUsd }: ResolvedReply) {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.totalTokens,
+    prompt_tokens_details: {
+      cached_tokens: usage.cachedInputTokens,
+      audio_tokens: 0,
+      ...(usage.cacheWriteTokens > 0 ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+    },
+    completion_tokens_details: {
+      reasoning_tokens: usage.reasoningTokens,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+    ...(costNanoUsd === undefined ? {} : { cost: costNanoUsd / 1e9 }),
+  }
+}
+
+/** Tool call arguments arrive in several pieces, as the real API sends them. */
+function fragments(json: string, count = 3): string[] {
+  const size = Math.max(1, Math.ceil(json.length / count))
+  const pieces: string[] = []
+  for (let at = 0; at < json.length; at += size) pieces.push(json.slice(at, at + size))
+  return pieces
+}
+
+function renderError(error: ScriptedError['error']) {
+  const defaults = errorDefaults(error.status, error.code)
+  return {
+    error: {
+      message: error.message ?? defaults.message,
+      type: error.type ?? defaults.type,
+      param: null,
+      code: error.code ?? defaults.code,
+    },
+  }
+}
+
+/** What the API says when the script leaves the details out. */
+function errorDefaults(status: number, code: string | undefined) {
+  if (status === 401) {
+    return { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' }
+  }
+  if (status === 429 && code === 'insufficient_quota') {
+    return { message: 'You exceeded your current quota.', type: 'insufficient_quota', code }
+  }
+  if (status === 429)
+    return { message: 'Rate limit reached for requests.', type: 'requests', code: 'rate_limit_exceeded' }
+  if (status >= 500) {
+    return {
+      message: 'The server had an error while processing your request.',
+      type: 'server_error',
+      code: null,
+    }
+  }
+  return { message: STATUS_CODES[status] ?? 'Error', type: 'invalid_request_error', code: null }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every check the project has, from a clean clone: installs Node 24 and pnpm into toolchain/
+# (once), the workspace's dependencies from the lockfile, then builds, typechecks, lints, runs
+# every test suite and checks every package as published (publint, are-the-types-wrong).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$aimux_root"
+
+pnpm install --frozen-lockfile
+rm -f packages/*/.test-results.json examples/*/.test-results.json
+status=0
+pnpm exec turbo run build typecheck lint test check:package --continue || status=$?
+node scripts/test-summary.mjs || status=$?
+exit "$status"
