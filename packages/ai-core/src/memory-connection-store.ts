@@ -1,4 +1,5 @@
 import { compareStrings } from './compare-strings.js'
+import { StoreError } from './errors.js'
 import type { AuditEntry, ConnectionHealth, ConnectionRecord, ConnectionStore } from './store.js'
 
 const DEFAULT_AUDIT_LIMIT = 100
@@ -17,6 +18,7 @@ export function createMemoryConnectionStore(): ConnectionStore {
   const audit: AuditEntry[] = []
 
   function state(id: string): HealthState {
+    if (!connections.has(id)) throw new StoreError(`connection ${id} not found`)
     let found = health.get(id)
     if (!found) {
       found = { health: zeroHealth(id), latencySumMs: 0, latencyCount: 0 }

@@ -149,13 +149,14 @@ function preferencesKey(key: { tenantId?: string; userId: string }): string {
   return JSON.stringify([key.tenantId ?? '', key.userId])
 }
 
-/** A deep copy; image URLs are copied by hand because structuredClone cannot clone a URL. */
+/** A deep copy, with image parts stored the way every store keeps them (see MessageRecord). */
 function copyMessage<T extends { content: ContentPart[] }>(message: T): T {
   const { content, ...rest } = message
-  return { ...structuredClone(rest), content: content.map(copyPart) } as T
+  return { ...structuredClone(rest), content: content.map(storedPart) } as T
 }
 
-function copyPart(part: ContentPart): ContentPart {
-  if (part.type === 'image' && part.image instanceof URL) return { ...part, image: new URL(part.image) }
-  return structuredClone(part)
+function storedPart(part: ContentPart): ContentPart {
+  if (part.type !== 'image' || typeof part.image === 'string') return structuredClone(part)
+  const image = part.image instanceof URL ? part.image.href : Buffer.from(part.image).toString('base64')
+  return { ...part, image }
 }

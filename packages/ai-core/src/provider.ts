@@ -53,13 +53,20 @@ export type ProviderStreamPart =
 
 /**
  * The provider port. An adapter is thin: translate the request, make one SDK call with the
- * SDK's own retries off, translate the response, map errors to the core's typed errors.
+ * SDK's own retries off (the core owns retries), translate the response, and map errors to the
+ * core's typed errors (errorFromStatus does it for HTTP statuses; no secret in any message).
+ * Credentials chosen for the call, if any, are in `ctx.credentials` and win over the adapter's own.
  */
 export interface ProviderAdapter {
   /** The id users write before the colon: "openai" in "openai:gpt-4o-mini". */
   id: string
   capabilities?: Capabilities
   generate(request: ProviderRequest, ctx: CallContext): Promise<ProviderResult>
+  /**
+   * Yields parts as they arrive: deltas and tool calls, then one 'usage' and a final 'finish'.
+   * When `ctx.signal` aborts it throws AbortedError (never just ends); when the connection breaks
+   * after the first part it throws StreamInterruptedError; it never hangs.
+   */
   stream(request: ProviderRequest, ctx: CallContext): AsyncIterable<ProviderStreamPart>
   listModels?(ctx: CallContext): Promise<ProviderModelInfo[]>
   /** Resolves when the credentials work; throws an AuthenticationError when they do not. */

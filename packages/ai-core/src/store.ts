@@ -8,7 +8,8 @@ import type { Usage } from './usage.js'
 /**
  * The storage ports. ai-core ships in-memory versions (the default); @aimux/store-sqlite and
  * @aimux/store-postgres implement the same ports and pass the same storeConformance() suite.
- * All amounts are integer nano-USD; all times are Dates.
+ * All amounts are integer nano-USD; all times are Dates with millisecond precision, set by the
+ * caller or by the store from the JavaScript clock (never a database clock of finer precision).
  */
 export interface Store {
   name: string
@@ -43,11 +44,16 @@ export type NewConversation = Pick<ConversationRecord, 'id'> &
 export type MessageStatus = 'complete' | 'partial' | 'error'
 
 export interface MessageRecord {
+  /** Unique across the store. */
   id: string
   conversationId: string
   /** 1, 2, 3... in the order the store received them; assigned by the store. */
   seq: number
   role: Role
+  /**
+   * Stored as JSON: an image part comes back with `image` as a string, a URL as its href and
+   * raw bytes as base64 (its mediaType kept), so every store returns the same thing.
+   */
   content: ContentPart[]
   usage?: Usage
   costNanoUsd: number
@@ -105,6 +111,7 @@ export interface ConversationStore {
    * and increments its message count. Unknown conversation: StoreError.
    */
   appendMessage(message: NewMessage): Promise<MessageRecord>
+  /** Oldest first unless `order` says otherwise; all of them unless `limit` is given. */
   listMessages(
     conversationId: string,
     query?: {
@@ -114,6 +121,7 @@ export interface ConversationStore {
       afterSeq?: number
     } & TenantFilter,
   ): Promise<MessageRecord[]>
+  /** Preferences are keyed by (tenantId, userId); a missing tenantId is its own key, not a wildcard. */
   getPreferences(key: { tenantId?: string; userId: string }): Promise<UserPreferences | undefined>
   setPreferences(key: { tenantId?: string; userId: string }, preferences: UserPreferences): Promise<void>
 }
@@ -221,7 +229,8 @@ export interface SpendStore {
   /**
    * Atomically reserves `amountNanoUsd` against every key, or against none: when spent +
    * reserved + amount would pass any key's limit, nothing is reserved and the first such key is
-   * returned. Safe across processes for stores shared between them.
+   * returned. Safe across processes for stores shared between them. A reservationId still
+   * pending may not be reused (StoreError).
    */
   reserve(input: {
     reservationId: string
@@ -286,11 +295,12 @@ export interface ConnectionStore {
   upsertConnection(record: Omit<ConnectionRecord, 'createdAt' | 'updatedAt'>): Promise<ConnectionRecord>
   deleteConnection(id: string): Promise<boolean>
   getHealth(id: string): Promise<ConnectionHealth>
-  /** Atomically counts one call's outcome. */
+  /** Atomically counts one call's outcome. Unknown connection: StoreError. */
   recordOutcome(
     id: string,
     outcome: { ok: boolean; latencyMs?: number; error?: string; at: Date },
   ): Promise<void>
+  /** Unknown connection: StoreError. */
   setCooldown(id: string, until: Date | undefined): Promise<void>
   appendAudit(entry: AuditEntry): Promise<void>
   listAudit(filter?: { connectionId?: string; limit?: number }): Promise<AuditEntry[]>

@@ -285,6 +285,28 @@ export function storeConformance(
     })
 
     describe('messages', () => {
+      it('keeps image parts as strings: a URL as its href, bytes as base64', async () => {
+        const conversationId = randomUUID()
+        await store.conversations.createConversation({ id: conversationId })
+        const stored = await store.conversations.appendMessage({
+          id: randomUUID(),
+          conversationId,
+          role: 'user',
+          content: [
+            { type: 'image', image: new URL('https://example.com/cat.png') },
+            { type: 'image', image: new Uint8Array([1, 2, 3]), mediaType: 'image/png' },
+            { type: 'image', image: 'data:image/png;base64,AQID' },
+          ],
+        })
+        const expected = [
+          { type: 'image', image: 'https://example.com/cat.png' },
+          { type: 'image', image: 'AQID', mediaType: 'image/png' },
+          { type: 'image', image: 'data:image/png;base64,AQID' },
+        ]
+        expect(stored.content).toEqual(expected)
+        expect((await store.conversations.listMessages(conversationId))[0]?.content).toEqual(expected)
+      })
+
       it('appends with seq 1, 2, 3, defaults, and the conversation totals', async () => {
         const conversationId = randomUUID()
         const conversation = await store.conversations.createConversation({ id: conversationId })
@@ -1160,6 +1182,14 @@ export function storeConformance(
         const cleared = await store.connections.getHealth(input.id)
         expect(cleared.cooldownUntil).toBeUndefined()
         expect(cleared.successes).toBe(1)
+      })
+
+      it('refuses health updates for a connection it does not have', async () => {
+        const id = randomUUID()
+        await expect(store.connections.recordOutcome(id, { ok: true, at: new Date() })).rejects.toMatchObject(
+          { code: 'store' },
+        )
+        await expect(store.connections.setCooldown(id, new Date())).rejects.toMatchObject({ code: 'store' })
       })
 
       it('lists audit entries newest first, by connection, up to a limit', async () => {
