@@ -35,6 +35,14 @@ export function createAIStream<T>(run: AsyncGenerator<StreamPart, ChatResult>): 
           resolve(next.value as ChatResult<T>)
           return
         }
+        if (next.value.type === 'finish') {
+          // The result is complete: settle it before the caller sees 'finish' and maybe stops.
+          const end = await run.next()
+          if (end.done) {
+            settled = true
+            resolve(end.value as ChatResult<T>)
+          }
+        }
         yield next.value
       }
     } catch (error) {

@@ -27,3 +27,11 @@ export interface CallContext {
   conversationId?: string
   metadata: Record<string, unknown>
 }
+
+/** A context for a call outside a request (model sync, credential checks): empty scope, step 1. */
+export function newContext(
+  requestId: string,
+  signal: AbortSignal = new AbortController().signal,
+): CallContext {
+  return { requestId, scope: {}, signal, attempt: 1, step: 1, metadata: {} }
+}

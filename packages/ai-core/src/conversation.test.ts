@@ -1,6 +1,8 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { createAI } from './create-ai.js'
+import { textOfParts as textOf } from './message.js'
 
 async function setup() {
   const mock = mockProvider({
@@ -149,5 +151,79 @@ describe('conversations', () => {
     expect(other.code).toBe('store')
     expect((await mine.record()).title).toBe('mine')
     await ai.close()
+  })
+
+  it('keeps what was said when the caller stops the stream, or aborts it, marked partial', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue(
+      { chunks: ['one ', 'two ', 'three'], chunkDelayMs: 20 },
+      { chunks: ['four ', 'five ', 'six'], chunkDelayMs: 20 },
+    )
+    for await (const part of chat.stream('count'))
+      if (part.type === 'text-delta' && part.text === 'two ') break
+    const controller = new AbortController()
+    const stream = chat.stream('again', { signal: controller.signal })
+    const reading = (async () => {
+      for await (const part of stream)
+        if (part.type === 'text-delta' && part.text === 'five ') controller.abort()
+    })()
+    await expect(reading).rejects.toMatchObject({ code: 'aborted' })
+    const stored = await chat.messages()
+    expect(stored.map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'complete', [{ type: 'text', text: 'count' }]],
+      ['assistant', 'partial', [{ type: 'text', text: 'one two ' }]],
+      ['user', 'complete', [{ type: 'text', text: 'again' }]],
+      ['assistant', 'partial', [{ type: 'text', text: 'four five ' }]],
+    ])
+    await ai.close()
+  })
+
+  it('runs turns one at a time, in the order they were sent', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ text: 'A', delayMs: 40 }, { text: 'B' })
+    await Promise.all([chat.send('first'), chat.send('second')])
+    expect((await chat.messages()).map((m) => textOf(m.content))).toEqual(['first', 'A', 'second', 'B'])
+    expect(mock.calls[1]?.request.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user'])
+    await ai.close()
+  })
+
+  it('leaves tool calls nobody answered out of the next request', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ text: 'Let me look.', toolCalls: [{ id: 'x', name: 'lookup', args: {} }] }, { text: 'ok' })
+    const res = await chat.send('find it', { tools: [{ name: 'lookup', parameters: { type: 'object' } }] })
+    expect(res.toolCalls).toHaveLength(1)
+    await chat.send('never mind')
+    expect(mock.calls[1]?.request.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'find it' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Let me look.' }] },
+      { role: 'user', content: 'never mind' },
+    ])
+    await ai.close()
+  })
+
+  it('stores a reply that fails its schema, with its cost', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ text: 'not json', usage: { inputTokens: 10, outputTokens: 5 } })
+    await expect(chat.send('json please', { schema: z.object({ a: z.number() }) })).rejects.toMatchObject({
+      code: 'structured-output',
+    })
+    const stored = await chat.messages()
+    expect(stored[1]).toMatchObject({ role: 'assistant', status: 'complete', costNanoUsd: 15_000 })
+    expect((await chat.record()).totalCostNanoUsd).toBe(15_000)
+    await ai.close()
+  })
+
+  it('checks stream options at once and refuses turns after close', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    expect(() => chat.stream('hi', { temperature: 9 })).toThrow(/temperature/)
+    expect(await chat.messages()).toEqual([])
+    await ai.close()
+    await expect(chat.send('hi')).rejects.toMatchObject({ code: 'closed' })
+    expect(mock.calls).toHaveLength(0)
   })
 })

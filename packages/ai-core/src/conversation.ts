@@ -1,16 +1,22 @@
 import { z } from 'zod'
 import { type AIStream, createAIStream } from './ai-stream.js'
 import { estimateTokens, type TrimStrategy } from './context-window.js'
-import { AimuxError, StoreError, StreamInterruptedError } from './errors.js'
-import type { AssistantMessage, ContentPart, Message, UserMessage } from './message.js'
+import { AimuxError, StoreError } from './errors.js'
+import {
+  type AssistantPart,
+  type ContentPart,
+  type Message,
+  textOfParts,
+  type UserMessage,
+} from './message.js'
 import { parseModelRef } from './model.js'
-import type { ChatRequest } from './request.js'
+import { type ChatRequest, chatRequestSchema } from './request.js'
 import type { ChatResult, StepResult, StreamPart } from './result.js'
-import { prepareCall, type Runtime, runChat } from './run-chat.js'
+import { drain, prepareCall, type Runtime, runChat } from './run-chat.js'
 import type { ConversationRecord, MessageRecord, NewMessage, Store } from './store.js'
 import { validate } from './validate.js'
 
-export const conversationOptionsSchema = z.object({
+export const conversationOptionsSchema = z.strictObject({
   /** Loads the conversation with this id, or creates it with this id when there is none. */
   id: z.string().min(1).optional(),
   tenantId: z.string().min(1).optional(),
@@ -28,12 +34,17 @@ export type ConversationOptions = z.input<typeof conversationOptionsSchema>
 /** Per-call options of send() and stream(): anything a chat request takes but its messages and scope. */
 export type SendOptions = Omit<ChatRequest, 'messages' | 'scope' | 'system'>
 
-/** A persisted conversation: every message is written as it happens, and costs add up on the record. */
+/**
+ * A persisted conversation. The user message is written before the call and the reply after it
+ * (a partial reply marked 'partial' if the stream breaks or is stopped), so nothing said is lost;
+ * the record keeps the running cost and message count. Turns run one at a time, in order.
+ */
 export interface Conversation {
   readonly id: string
   /** The stored record, read afresh: title, model, running total cost and message count. */
   record(): Promise<ConversationRecord>
   send(content: UserMessage['content'], options?: SendOptions): Promise<ChatResult>
+  /** Invalid options throw here, before anything is stored or sent. */
   stream(content: UserMessage['content'], options?: SendOptions): AIStream
   messages(query?: { limit?: number; order?: 'oldest' | 'newest' }): Promise<MessageRecord[]>
   setModel(model: string | undefined): Promise<void>
@@ -57,28 +68,35 @@ export async function openConversation(
   if (!record) {
     const { system, ...fields } = options
     record = await store.conversations.createConversation({ ...fields, id: options.id ?? rt.newId() })
-    if (system)
-      await append({ conversationId: record.id, role: 'system', content: [{ type: 'text', text: system }] })
+    if (system) {
+      await store.conversations.appendMessage({
+        id: rt.newId(),
+        conversationId: record.id,
+        role: 'system',
+        content: [{ type: 'text', text: system }],
+      })
+    }
   }
   const id = record.id
+  let queue: Promise<void> = Promise.resolve()
 
-  function append(message: Omit<NewMessage, 'id'>): Promise<MessageRecord> {
-    return store.conversations.appendMessage({ ...message, id: rt.newId() })
+  const append = (message: Omit<NewMessage, 'id' | 'conversationId'>) =>
+    store.conversations.appendMessage({ ...message, id: rt.newId(), conversationId: id })
+
+  async function current(): Promise<ConversationRecord> {
+    const found = await store.conversations.getConversation(id, tenant)
+    if (!found) throw new StoreError(`Conversation '${id}' no longer exists.`)
+    return found
   }
 
-  async function chooseModel(
-    own: string | undefined,
-    current: ConversationRecord,
-  ): Promise<string | undefined> {
-    if (own ?? current.model) return own ?? current.model
-    if (current.userId === undefined) return rt.defaultModel
-    const key =
-      current.tenantId === undefined
-        ? { userId: current.userId }
-        : { tenantId: current.tenantId, userId: current.userId }
-    return (await store.conversations.getPreferences(key))?.model ?? rt.defaultModel
+  async function chooseModel(own: string | undefined, conversation: ConversationRecord) {
+    if (own ?? conversation.model) return own ?? conversation.model
+    if (conversation.userId === undefined) return rt.defaultModel
+    const preferences = await store.conversations.getPreferences({ ...tenant, userId: conversation.userId })
+    return preferences?.model ?? rt.defaultModel
   }
 
+  /** Cuts the history to the model's context window, when the catalog knows the window. */
   async function fit(messages: Message[], model: string | undefined, maxOutputTokens: number | undefined) {
     const ref = model ? parseModelRef(model) : undefined
     const info = ref ? await store.catalog.getModel(ref.provider, ref.model) : undefined
@@ -91,119 +109,134 @@ export async function openConversation(
   }
 
   async function* turn(content: UserMessage['content'], options: SendOptions, mode: 'generate' | 'stream') {
-    const current = await store.conversations.getConversation(id, tenant)
-    if (!current) throw new StoreError(`Conversation '${id}' no longer exists.`)
-    const history = await store.conversations.listMessages(id, tenant)
-    const user: UserMessage = { role: 'user', content }
-    const model = await chooseModel(options.model, current)
-    const messages = await fit([...history.flatMap(toMessage), user], model, options.maxOutputTokens)
-    const scope = { ...pick(current, 'tenantId'), ...pick(current, 'userId'), ...pick(current, 'projectId') }
-    const prepared = prepareCall(rt, { ...options, ...(model ? { model } : {}), messages, scope })
-    const requestId = prepared.requestId
-    await append({
-      conversationId: id,
-      role: 'user',
-      content: typeof content === 'string' ? [{ type: 'text', text: content }] : content,
-      requestId,
+    rt.ensureOpen()
+    const leave = rt.inFlight.enter()
+    const previous = queue
+    let release!: () => void
+    queue = new Promise((resolve) => {
+      release = resolve
     })
-    const run = runChat(rt, prepared, mode, {
-      conversationId: id,
-      async onToolStep(assistant, tool, step) {
-        await append({ ...assistantFields(assistant, step), conversationId: id, requestId })
-        await append({ conversationId: id, role: 'tool', content: tool.content, requestId })
-      },
-    })
+    let replied = false
+    let pending = ''
+    let failure: unknown
     try {
-      for (;;) {
-        const next = await run.next()
-        if (next.done) {
-          const result = next.value
-          const last = result.steps[result.steps.length - 1]
-          await append({
-            ...assistantFields({ role: 'assistant', content: result.content }, last),
-            conversationId: id,
-            requestId,
-          })
-          return result
-        }
-        yield next.value
-      }
-    } catch (error) {
-      const partial = StreamInterruptedError.is(error) ? error.partialText : ''
+      await previous
+      const conversation = await current()
+      const model = await chooseModel(options.model, conversation)
+      const history = toMessages(await store.conversations.listMessages(id, tenant))
+      const messages = await fit([...history, { role: 'user', content }], model, options.maxOutputTokens)
+      const scope = scopeOf(conversation)
+      const prepared = prepareCall(rt, { ...options, ...(model ? { model } : {}), messages, scope })
+      const requestId = prepared.requestId
       await append({
-        conversationId: id,
-        role: 'assistant',
-        content: partial ? [{ type: 'text', text: partial }] : [],
-        status: partial ? 'partial' : 'error',
-        error: AimuxError.is(error) ? `${error.code}: ${error.message}` : String(error),
+        role: 'user',
+        content: typeof content === 'string' ? [{ type: 'text', text: content }] : content,
         requestId,
       })
-      throw error
+      const run = runChat(rt, prepared, mode, {
+        conversationId: id,
+        async onToolStep(assistant, tool, step) {
+          await append({ ...reply(assistant.content as AssistantPart[], step), requestId })
+          await append({ role: 'tool', content: tool.content, requestId })
+          pending = ''
+        },
+        async onResult(result) {
+          await append({ ...reply(result.content, result.steps[result.steps.length - 1]), requestId })
+          replied = true
+        },
+      })
+      try {
+        for (;;) {
+          const next = await run.next()
+          if (next.done) return next.value
+          if (next.value.type === 'text-delta') pending += next.value.text
+          yield next.value
+        }
+      } catch (error) {
+        failure = error
+        throw error
+      } finally {
+        await run.return(undefined as never)
+        if (!replied) {
+          // The call failed or the caller stopped it: keep what was said, marked as such.
+          await append({
+            role: 'assistant',
+            content: pending ? [{ type: 'text', text: pending }] : [],
+            status: pending ? 'partial' : 'error',
+            error: failure === undefined ? 'aborted: the caller stopped the stream' : describe(failure),
+            requestId,
+          })
+        }
+      }
     } finally {
-      await run.return(undefined as never)
+      release()
+      leave()
     }
   }
 
   return {
     id,
-    async record() {
-      const current = await store.conversations.getConversation(id, tenant)
-      if (!current) throw new StoreError(`Conversation '${id}' no longer exists.`)
-      return current
-    },
-    async send(content, options = {}) {
-      const run = turn(content, options, 'generate')
-      for (;;) {
-        const next = await run.next()
-        if (next.done) return next.value
-      }
+    record: current,
+    send(content, options = {}) {
+      return drain(turn(content, options, 'generate'))
     },
     stream(content, options = {}) {
+      validate(chatRequestSchema, { ...options, messages: [{ role: 'user', content }] }, 'chat request')
       return createAIStream(turn(content, options, 'stream') as AsyncGenerator<StreamPart, ChatResult>)
     },
     messages(query = {}) {
       return store.conversations.listMessages(id, { ...query, ...tenant })
     },
     async setModel(model) {
+      rt.ensureOpen()
       if (model !== undefined) rt.registry.resolve(model)
       await store.conversations.updateConversation(id, { model: model ?? null }, tenant)
     },
   }
 }
 
-function textOf(parts: readonly ContentPart[]): string {
-  return parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
+function scopeOf(record: ConversationRecord) {
+  const scope: { tenantId?: string; userId?: string; projectId?: string } = {}
+  if (record.tenantId !== undefined) scope.tenantId = record.tenantId
+  if (record.userId !== undefined) scope.userId = record.userId
+  if (record.projectId !== undefined) scope.projectId = record.projectId
+  return scope
 }
 
-function pick<K extends 'tenantId' | 'userId' | 'projectId'>(record: ConversationRecord, key: K) {
-  return record[key] === undefined ? {} : { [key]: record[key] }
+function describe(error: unknown): string {
+  return AimuxError.is(error) ? `${error.code}: ${error.message}` : String(error)
 }
 
-function assistantFields(
-  message: AssistantMessage,
+/** An assistant message with the usage, cost and latency of the step that produced it. */
+function reply(
+  content: AssistantPart[],
   step: StepResult | undefined,
 ): Omit<NewMessage, 'id' | 'conversationId'> {
-  const fields: Omit<NewMessage, 'id' | 'conversationId'> = {
-    role: 'assistant',
-    content:
-      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content,
+  const fields: Omit<NewMessage, 'id' | 'conversationId'> = { role: 'assistant', content }
+  if (!step) return fields
+  return {
+    ...fields,
+    usage: step.usage,
+    costNanoUsd: step.cost.nanoUsd,
+    latencyMs: Math.round(step.latencyMs),
+    provider: step.provider,
+    model: step.model,
+    finishReason: step.finishReason,
   }
-  if (step) {
-    Object.assign(fields, {
-      usage: step.usage,
-      costNanoUsd: step.cost.nanoUsd,
-      latencyMs: Math.round(step.latencyMs),
-      provider: step.provider,
-      model: step.model,
-      finishReason: step.finishReason,
-    })
-  }
-  return fields
 }
 
-/** A stored message as a message to send; failed turns are left out, partial replies kept. */
-function toMessage(record: MessageRecord): Message[] {
-  if (record.status === 'error') return []
-  if (record.role === 'system') return [{ role: 'system', content: textOf(record.content) }]
-  return [{ role: record.role, content: record.content } as Message]
+/**
+ * Stored messages as the history to send. Failed turns are left out and partial replies kept;
+ * tool calls that no tool message answers (the loop stopped, or the caller was to run them) are
+ * dropped, since providers refuse a history with unanswered tool calls.
+ */
+function toMessages(records: readonly MessageRecord[]): Message[] {
+  const kept = records.filter((r) => r.status !== 'error')
+  return kept.flatMap((record, index): Message[] => {
+    if (record.role === 'system') return [{ role: 'system', content: textOfParts(record.content) }]
+    if (record.role !== 'assistant') return [{ role: record.role, content: record.content } as Message]
+    const answered = kept[index + 1]?.role === 'tool'
+    const content = record.content.filter((part: ContentPart) => answered || part.type !== 'tool-call')
+    return content.length > 0 ? [{ role: 'assistant', content } as Message] : []
+  })
 }

@@ -105,4 +105,49 @@ describe('createAI and the plugin registry', () => {
       'This aimux instance is closed.',
     )
   })
+
+  it('waits for calls in flight before closing the store', async () => {
+    const mock = mockProvider()
+    const order: string[] = []
+    const ai = await createAI({ plugins: [mock], defaultModel: 'mock:m' })
+    const close = ai.store.close
+    ai.store.close = async () => {
+      order.push('store closed')
+      await close?.()
+    }
+    mock.enqueue({ text: 'late', delayMs: 50 })
+    const call = ai.chat({ messages: [{ role: 'user', content: 'hi' }] }).then(() => order.push('call done'))
+    await new Promise((r) => setTimeout(r, 10))
+    await Promise.all([ai.close(), ai.close()])
+    await call
+    expect(order).toEqual(['call done', 'store closed'])
+  })
+
+  it('disposes every plugin even when one fails to, and reports the failure', async () => {
+    const disposed: string[] = []
+    const ai = await createAI({
+      plugins: [
+        definePlugin({ name: 'a', setup() {}, dispose: () => void disposed.push('a') }),
+        definePlugin({
+          name: 'b',
+          setup() {},
+          dispose() {
+            throw new Error('stuck')
+          },
+        }),
+      ],
+    })
+    await expect(ai.close()).rejects.toThrow("Plugin 'b' failed to dispose: Error: stuck")
+    expect(disposed).toEqual(['a'])
+  })
+
+  it('disposes the plugins set up when a later step of createAI fails', async () => {
+    const disposed: string[] = []
+    const error = await createAI({
+      plugins: [definePlugin({ name: 'a', setup() {}, dispose: () => void disposed.push('a') })],
+      defaultModel: 'missing:model',
+    }).catch((e) => e)
+    expect(error.code).toBe('unknown-provider')
+    expect(disposed).toEqual(['a'])
+  })
 })

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { type AIStream, createAIStream } from './ai-stream.js'
 import { createBackgroundWork } from './background-work.js'
+import { newContext } from './call-context.js'
 import { type TrimStrategy, trimOldestFirst } from './context-window.js'
 import { type Conversation, type ConversationOptions, openConversation } from './conversation.js'
-import { ClosedError, ConfigError, ValidationError } from './errors.js'
+import { ClosedError, ConfigError, StoreError, toAimuxError, ValidationError } from './errors.js'
 import { createEventBus, type EventBus } from './event-bus.js'
+import { redactSecrets } from './http-error.js'
+import { createInFlight } from './in-flight.js'
 import { createMemoryStore } from './memory-store.js'
 import type { Middleware } from './middleware.js'
 import { parseModelRef } from './model.js'
@@ -15,14 +18,14 @@ import { createPriceCatalog, type PriceEntryInput, priceEntrySchema } from './pr
 import { createRegistry } from './registry.js'
 import type { ChatRequest } from './request.js'
 import type { ChatResult } from './result.js'
-import { prepareCall, type Runtime, runChat, toAimuxError } from './run-chat.js'
+import { drain, prepareCall, type Runtime, runChat } from './run-chat.js'
 import type { Store, UsageAggregate, UsageQuery, UsageRecord } from './store.js'
 import { createUsageSink } from './usage-sink.js'
 import { validate } from './validate.js'
 
 const fn = (v: unknown) => typeof v === 'function'
 
-const optionsSchema = z.object({
+const optionsSchema = z.strictObject({
   plugins: z
     .array(
       z.looseObject({
@@ -78,9 +81,12 @@ export interface AI {
   /** Sets a user's preferred model, used by their conversations that have no model of their own. */
   setUserModel(scope: { tenantId?: string; userId: string }, model: string | undefined): Promise<void>
   store: Store
-  /** Waits for background work: event listeners, usage records. */
+  /** Waits for background work: event listeners and usage records. */
   flush(): Promise<void>
-  /** Flushes, then disposes every plugin (in reverse order) and the store. Further calls fail. */
+  /**
+   * Refuses new calls, waits for those in flight and for background work, then disposes every
+   * plugin (in reverse order, each even if another fails) and closes the store.
+   */
   close(): Promise<void>
 }
 
@@ -93,127 +99,164 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
   const middleware: Middleware[] = []
   let store: Store | undefined
   let storePlugin: string | undefined
-  let events: EventBus
-  const work = createBackgroundWork((source, error) => {
-    if (source.startsWith("listener for 'background:error'")) console.error(`aimux: ${source} failed`, error)
-    else events.emit('background:error', { source, error })
-  })
-  events = createEventBus(work)
+  const report = (source: string, error: unknown) => {
+    if (
+      events.listenerCount('background:error') === 0 ||
+      source.startsWith("listener for 'background:error'")
+    ) {
+      console.error(`aimux: ${source} failed:`, error)
+    } else events.emit('background:error', { source, error })
+  }
+  const listeners = createBackgroundWork(report)
+  const sinks = createBackgroundWork(report)
+  const events = createEventBus(listeners)
 
   const setUp: Plugin[] = []
   const dispose = async () => {
-    for (const plugin of setUp.reverse()) await plugin.dispose?.()
-  }
-  for (const plugin of plugins) {
-    const host: PluginHost = {
-      registerProvider: (provider) => registry.addProvider(provider, plugin.name),
-      registerStore(candidate) {
-        if (store)
-          throw new ConfigError(`Two stores: '${storePlugin}' and '${plugin.name}'. Keep one store plugin.`)
-        store = candidate
-        storePlugin = plugin.name
-      },
-      use: (m) => middleware.push(m),
-      registerTool: (tool) => registry.addTool(tool, plugin.name),
-      addPrices: (entries) => prices.add(entries, 'builtin'),
-      on: (event, listener) => events.on(event, listener),
+    const failures: unknown[] = []
+    for (const plugin of setUp.splice(0).reverse()) {
+      try {
+        await plugin.dispose?.()
+      } catch (error) {
+        failures.push(
+          new ConfigError(`Plugin '${plugin.name}' failed to dispose: ${String(error)}`, { cause: error }),
+        )
+      }
     }
-    try {
-      await plugin.setup(host)
-      setUp.push(plugin)
-    } catch (cause) {
-      await dispose()
-      const reason = ConfigError.is(cause) || ValidationError.is(cause) ? cause.message : String(cause)
-      throw new ConfigError(`Plugin '${plugin.name}' failed to set up: ${reason}`, { cause })
-    }
+    return failures
   }
-  if (config.defaultModel) registry.resolve(config.defaultModel)
-  const db = store ?? createMemoryStore()
-  for (const provider of registry.providers()) if (provider.prices) prices.add(provider.prices, 'builtin')
-  prices.add(await db.catalog.listPrices(), 'synced')
-  prices.add(config.prices, 'user')
+  let db: Store
+  try {
+    for (const plugin of plugins) {
+      const host: PluginHost = {
+        registerProvider: (provider) => registry.addProvider(provider, plugin.name),
+        registerStore(candidate) {
+          if (store)
+            throw new ConfigError(`Two stores: '${storePlugin}' and '${plugin.name}'. Keep one store plugin.`)
+          store = candidate
+          storePlugin = plugin.name
+        },
+        use: (m) => middleware.push(m),
+        registerTool: (tool) => registry.addTool(tool, plugin.name),
+        addPrices: (entries) => prices.add(entries, 'builtin'),
+        on: (event, listener) => events.on(event, listener),
+      }
+      try {
+        await plugin.setup(host)
+        setUp.push(plugin)
+      } catch (cause) {
+        const reason = ConfigError.is(cause) || ValidationError.is(cause) ? cause.message : String(cause)
+        throw new ConfigError(`Plugin '${plugin.name}' failed to set up: ${reason}`, { cause })
+      }
+    }
+    if (config.defaultModel) registry.resolve(config.defaultModel)
+    db = store ?? createMemoryStore()
+    for (const provider of registry.providers()) if (provider.prices) prices.add(provider.prices, 'builtin')
+    prices.add(await db.catalog.listPrices(), 'synced')
+    prices.add(config.prices, 'user')
+  } catch (error) {
+    await dispose()
+    await store?.close?.()
+    throw error
+  }
 
+  let closing: Promise<void> | undefined
+  const ensureOpen = () => {
+    if (closing) throw new ClosedError('This aimux instance is closed.')
+  }
+  const inFlight = createInFlight()
   const rt: Runtime = {
     registry,
     middleware,
     prices,
     events,
-    work,
-    usage: createUsageSink(db.usage, work),
+    work: listeners,
+    usage: createUsageSink(db.usage, sinks),
+    inFlight,
     defaultModel: config.defaultModel,
     maxSteps: config.maxSteps,
     newId: config.generateId,
+    ensureOpen,
   }
-  let closed = false
-  const open = () => {
-    if (closed) throw new ClosedError('This aimux instance is closed.')
+  const models = createModelCatalog({ registry, store: db, prices, events, newId: config.generateId })
+  const flush = async () => {
+    await Promise.all([listeners.flush(), sinks.flush()])
   }
 
-  const ai: AI = {
-    async chat(request) {
-      open()
-      const run = runChat(rt, prepareCall(rt, request), 'generate')
-      for (;;) {
-        const next = await run.next()
-        if (next.done) return next.value as ChatResult<never>
+  return {
+    chat(request) {
+      try {
+        ensureOpen()
+        return drain(runChat(rt, prepareCall(rt, request), 'generate')) as Promise<ChatResult<never>>
+      } catch (error) {
+        return Promise.reject(error)
       }
     },
     stream(request) {
-      open()
+      ensureOpen()
       return createAIStream(runChat(rt, prepareCall(rt, request), 'stream'))
     },
     async conversation(conversationOptions = {}) {
-      open()
+      ensureOpen()
       return openConversation({ rt, store: db, trim: config.trimStrategy }, conversationOptions)
     },
     on: events.on,
     once: events.once,
     off: events.off,
-    models: createModelCatalog({ registry, store: db, prices, events, newId: config.generateId }),
+    models: {
+      ...models,
+      async sync(syncOptions) {
+        ensureOpen()
+        return models.sync(syncOptions)
+      },
+    },
     usage: {
       async query(query) {
-        await work.flush()
+        await sinks.flush()
         return db.usage.queryUsage(query)
       },
       async get(requestId) {
-        await work.flush()
+        await sinks.flush()
         return db.usage.getUsage(requestId)
       },
     },
     providers: {
       list: () => registry.providers().map((p) => p.id),
       async validate(id) {
+        ensureOpen()
         const provider = registry.provider(id)
-        const signal = new AbortController().signal
-        const requestId = config.generateId()
+        const ctx = newContext(config.generateId())
         try {
-          await provider.validateCredentials?.({
-            requestId,
-            scope: {},
-            signal,
-            attempt: 1,
-            step: 1,
-            metadata: {},
-          })
+          if (provider.validateCredentials) await provider.validateCredentials(ctx)
+          else if (provider.listModels) await provider.listModels(ctx)
+          else throw new ConfigError(`Provider '${id}' has no way to check its credentials.`)
         } catch (error) {
-          throw toAimuxError(error, signal, requestId)
+          throw toAimuxError(error, { ...ctx, provider: id, redact: (text) => redactSecrets(text) })
         }
       },
     },
     async setUserModel(key, model) {
+      ensureOpen()
       if (model !== undefined) registry.resolve(model)
       const { model: _previous, ...rest } = (await db.conversations.getPreferences(key)) ?? {}
       await db.conversations.setPreferences(key, model === undefined ? rest : { ...rest, model })
     },
     store: db,
-    flush: () => work.flush(),
-    async close() {
-      if (closed) return
-      closed = true
-      await work.flush()
-      await dispose()
-      await db.close?.()
+    flush,
+    close() {
+      closing ??= (async () => {
+        await inFlight.idle()
+        await flush()
+        const failures = await dispose()
+        try {
+          await db.close?.()
+        } catch (error) {
+          failures.push(new StoreError(`The store failed to close: ${String(error)}`, { cause: error }))
+        }
+        if (failures.length === 1) throw failures[0]
+        if (failures.length > 1) throw new AggregateError(failures, 'aimux: several plugins failed to close')
+      })()
+      return closing
     },
   }
-  return ai
 }

@@ -143,3 +143,33 @@ export class BudgetExceededError extends errorClass('budget-exceeded', 'BudgetEx
 export class StoreError extends errorClass('store', 'StoreError') {}
 /** The instance was closed; no new calls are accepted. */
 export class ClosedError extends errorClass('closed', 'ClosedError') {}
+
+/**
+ * Makes any thrown value a typed error carrying the request id. A foreign error's message is
+ * kept with anything shaped like a key masked; an abort becomes AbortedError.
+ */
+export function toAimuxError(
+  error: unknown,
+  context: {
+    signal?: AbortSignal
+    requestId?: string
+    provider?: string
+    model?: string
+    redact?: (text: string) => string
+  },
+): AimuxError {
+  let typed: AimuxError
+  if (AimuxError.is(error)) typed = error
+  else if (context.signal?.aborted) {
+    typed = new AbortedError('The call was aborted.', { cause: context.signal.reason ?? error })
+  } else {
+    const message = error instanceof Error ? error.message : String(error)
+    typed = new ProviderError(context.redact ? context.redact(message) : message, {
+      cause: error,
+      provider: context.provider,
+      model: context.model,
+    })
+  }
+  typed.requestId ??= context.requestId
+  return typed
+}

@@ -74,4 +74,41 @@ describe('events', () => {
     expect([once, on]).toEqual([1, 1])
     await ai.close()
   })
+
+  it('removes exactly one subscription with off(), per event', async () => {
+    const mock = mockProvider({ defaultTurn: { text: 'ok' } })
+    const ai = await createAI({ plugins: [mock], defaultModel: 'mock:small' })
+    const seen: string[] = []
+    const log = (e: { step: number }) => void seen.push(String(e.step))
+    ai.on('request', log)
+    ai.on('response', log)
+    ai.on('response', log)
+    ai.off('request', log)
+    ai.off('response', log)
+    await ai.chat({ messages })
+    await ai.flush()
+    expect(seen).toEqual(['1'])
+    await ai.close()
+  })
+
+  it('reports background failures on the console when nobody listens for them', async () => {
+    const mock = mockProvider({ defaultTurn: { text: 'ok' } })
+    const ai = await createAI({ plugins: [mock], defaultModel: 'mock:small' })
+    ai.store.usage.recordUsage = async () => {
+      throw new Error('disk full')
+    }
+    const logged: unknown[][] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void logged.push(args)
+    try {
+      await ai.chat({ messages })
+      await ai.flush()
+    } finally {
+      console.error = original
+    }
+    expect(logged.map((args) => `${args[0]} ${(args[1] as Error).message}`)).toEqual([
+      'aimux: usage records failed: disk full',
+    ])
+    await ai.close()
+  })
 })

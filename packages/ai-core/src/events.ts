@@ -13,7 +13,10 @@ interface CallInfo {
   step: number
 }
 
-/** Every event aimux emits, with its payload. Listeners run after the call, never in its way. */
+/**
+ * Every event aimux emits, with its payload. Listeners run on a later turn of the event loop, so
+ * they never delay the call, and an error they throw never reaches it.
+ */
 export interface AimuxEvents {
   /** A model call is about to be sent. */
   request: CallInfo & { stream: boolean; attempt: number }

@@ -8,6 +8,7 @@ import {
   QuotaExceededError,
   RateLimitError,
   TimeoutError,
+  UnknownModelError,
 } from './errors.js'
 import { errorFromStatus, parseRetryAfter, redactSecrets } from './http-error.js'
 
@@ -24,6 +25,13 @@ describe('errorFromStatus', () => {
     [400, { code: 'content_filter' }, ContentFilterError, false],
     [400, { code: 'invalid_value' }, ProviderError, false],
     [404, {}, ProviderError, false],
+    [404, { code: 'model_not_found' }, UnknownModelError, false],
+    [
+      404,
+      { message: 'The model `gpt-9` does not exist or you do not have access to it.' },
+      UnknownModelError,
+      false,
+    ],
     [422, {}, ProviderError, false],
     [408, {}, TimeoutError, true],
     [409, {}, ProviderError, true],

@@ -8,6 +8,7 @@ import {
   QuotaExceededError,
   RateLimitError,
   TimeoutError,
+  UnknownModelError,
 } from './errors.js'
 
 /** What a provider's error answer said, as far as the adapter could read it. */
@@ -29,6 +30,7 @@ export interface HttpErrorDetails {
 const quotaCodes = new Set(['insufficient_quota'])
 const contentFilterCodes = new Set(['content_filter', 'content_policy_violation'])
 const contextLengthCodes = new Set(['context_length_exceeded'])
+const modelNotFoundMessage = /model\b.*\b(not found|does not exist|not exist)/i
 const contextLengthMessage =
   /context[ _]length|context window|prompt is too long|maximum prompt length|input token count .* exceeds/i
 
@@ -39,6 +41,7 @@ const contextLengthMessage =
  * - 429: RateLimitError, retryable, with `retryAfterMs`
  * - 400 or 413 saying the prompt does not fit ('context_length_exceeded'): ContextLengthError
  * - 400 or 403 with code 'content_filter' or 'content_policy_violation': ContentFilterError
+ * - 404 with code 'model_not_found' or saying the model does not exist: UnknownModelError
  * - 408: TimeoutError, retryable
  * - 409 and 5xx (529 "overloaded" included): ProviderError, retryable
  * - any other status: ProviderError, not retryable
@@ -75,6 +78,9 @@ export function errorFromStatus(status: number, details: HttpErrorDetails = {}):
     (contextLengthCodes.has(code) || contextLengthMessage.test(details.message ?? ''))
   ) {
     return new ContextLengthError(message, options)
+  }
+  if (status === 404 && (code === 'model_not_found' || modelNotFoundMessage.test(details.message ?? ''))) {
+    return new UnknownModelError(message, options)
   }
   if (status === 408) return new TimeoutError(message, retryLater)
   if (status === 409 || status >= 500) return new ProviderError(message, retryLater)

@@ -75,9 +75,12 @@ export function partsOf(message: Message): ContentPart[] {
   return typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content
 }
 
+/** The concatenated text of the text parts among `parts`. */
+export function textOfParts(parts: readonly ContentPart[]): string {
+  return parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
+}
+
 /** The concatenated text of a message's text parts. */
 export function textOf(message: Message): string {
-  return partsOf(message)
-    .map((part) => (part.type === 'text' ? part.text : ''))
-    .join('')
+  return textOfParts(partsOf(message))
 }

@@ -27,7 +27,8 @@ export function compose(
   middleware: readonly Middleware[],
   terminal: (call: ModelCall) => Promise<ModelResponse>,
 ): (call: ModelCall) => Promise<ModelResponse> {
-  const dispatch = (index: number, call: ModelCall): Promise<ModelResponse> => {
+  // async, so that a middleware or adapter that throws synchronously still rejects.
+  const dispatch = async (index: number, call: ModelCall): Promise<ModelResponse> => {
     const current = middleware[index]
     if (!current) return terminal(call)
     return current(call, (next = call) => dispatch(index + 1, next))

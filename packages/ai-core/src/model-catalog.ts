@@ -1,10 +1,9 @@
-import type { CallContext } from './call-context.js'
-import type { AimuxError } from './errors.js'
+import { newContext } from './call-context.js'
+import { type AimuxError, toAimuxError } from './errors.js'
 import type { EventBus } from './event-bus.js'
 import { type ModelInfo, modelInfoSchema, parseModelRef } from './model.js'
 import type { ModelPrice, PriceCatalog, PriceEntry } from './price-catalog.js'
 import type { Registry } from './registry.js'
-import { toAimuxError } from './run-chat.js'
 import type { Store } from './store.js'
 import { validate } from './validate.js'
 
@@ -57,14 +56,7 @@ export function createModelCatalog(deps: {
       await Promise.all(
         adapters.map(async (adapter) => {
           if (!adapter.listModels) return
-          const ctx: CallContext = {
-            requestId: deps.newId(),
-            scope: {},
-            signal: new AbortController().signal,
-            attempt: 1,
-            step: 1,
-            metadata: {},
-          }
+          const ctx = newContext(deps.newId())
           try {
             const models = (await adapter.listModels(ctx)).map((m) =>
               validate(
@@ -89,7 +81,10 @@ export function createModelCatalog(deps: {
             synced.push(...models)
             ok.push(adapter.id)
           } catch (error) {
-            failed.push({ provider: adapter.id, error: toAimuxError(error, ctx.signal, ctx.requestId) })
+            failed.push({
+              provider: adapter.id,
+              error: toAimuxError(error, { ...ctx, provider: adapter.id }),
+            })
           }
         }),
       )
@@ -100,5 +95,12 @@ export function createModelCatalog(deps: {
 }
 
 function samePrice(a: ModelPrice, b: ModelPrice | undefined): boolean {
-  return b !== undefined && JSON.stringify(a) === JSON.stringify(b)
+  return b !== undefined && canonical(a) === canonical(b)
+}
+
+/** JSON with sorted keys, so that a store that reorders keys (jsonb) compares equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v,
+  )
 }

@@ -15,7 +15,8 @@ export interface PluginHost {
   /** Makes a tool available to requests that name it in `tools`. */
   registerTool(tool: AnyTool): void
   addPrices(entries: readonly PriceEntryInput[]): void
-  on<E extends AimuxEventName>(event: E, listener: AimuxListener<E>): void
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<E extends AimuxEventName>(event: E, listener: AimuxListener<E>): () => void
 }
 
 /** A provider, store or feature package plugs in through this contract. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { CallContext } from './call-context.js'
 import { ConfigError } from './errors.js'
-import type { AssistantPart, Message } from './message.js'
+import type { AssistantPart, Message, ProviderMetadata } from './message.js'
 import type { Capabilities, ProviderModelInfo } from './model.js'
 import type { PriceEntryInput } from './price-catalog.js'
 import type { JsonSchema, ToolCall, ToolSpec } from './tool.js'
@@ -38,7 +38,7 @@ export interface ProviderResult {
   usage: Usage
   /** The provider's own reported cost in nano-USD, when it reports one; it wins over the catalog. */
   costNanoUsd?: number
-  /** The model that actually served, when the provider says (a dated snapshot, say). */
+  /** The provider's own name for the model that answered (a dated snapshot, say), when it says. */
   model?: string
   raw?: unknown
 }
@@ -46,8 +46,9 @@ export interface ProviderResult {
 /** What an adapter's stream yields. Errors are thrown from the iterator as typed errors. */
 export type ProviderStreamPart =
   | { type: 'text-delta'; text: string }
-  | { type: 'reasoning-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string; providerMetadata?: ProviderMetadata }
   | { type: 'tool-call'; toolCall: ToolCall }
+  /** Exactly one per stream, with the totals (an adapter merges what its wire reports in pieces). */
   | { type: 'usage'; usage: Usage; costNanoUsd?: number }
   | { type: 'finish'; finishReason: FinishReason; model?: string; raw?: unknown }
 

@@ -4,7 +4,7 @@ import type { ToolChoice } from './provider.js'
 import { scopeSchema } from './scope.js'
 import { type AnyTool, isZodSchema, toolSchema } from './tool.js'
 
-export const chatRequestSchema = z.object({
+export const chatRequestSchema = z.strictObject({
   /** "provider:model"; the instance's defaultModel when absent. */
   model: z.string().min(1).optional(),
   /** A system prompt, sent before `messages`. */
@@ -22,7 +22,10 @@ export const chatRequestSchema = z.object({
   maxSteps: z.number().int().min(1).max(100).optional(),
   /** A zod schema: the reply is parsed and validated into `result.object`. */
   schema: z.custom<z.ZodType>(isZodSchema, 'must be a zod schema').optional(),
-  schemaName: z.string().optional(),
+  schemaName: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes')
+    .optional(),
   temperature: z.number().min(0).max(2).optional(),
   topP: z.number().min(0).max(1).optional(),
   maxOutputTokens: z.number().int().positive().optional(),

@@ -16,6 +16,8 @@ export interface StepResult {
   step: number
   provider: string
   model: string
+  /** The provider's own name for the model that answered, when it differs from `model`. */
+  responseModel?: string
   content: AssistantPart[]
   text: string
   toolCalls: ToolCall[]

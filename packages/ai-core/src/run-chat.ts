@@ -2,19 +2,29 @@ import type { z } from 'zod'
 import type { BackgroundWork } from './background-work.js'
 import type { CallContext } from './call-context.js'
 import { addCost, type Cost, computeCost, reportedCost, zeroCost } from './cost.js'
-import { AbortedError, AimuxError, ConfigError, ProviderError, StreamInterruptedError } from './errors.js'
+import {
+  AbortedError,
+  AimuxError,
+  ConfigError,
+  StreamInterruptedError,
+  toAimuxError,
+  ValidationError,
+} from './errors.js'
 import type { EventBus } from './event-bus.js'
 import { callInfo } from './events.js'
-import type { AssistantMessage, AssistantPart, Message, ToolMessage } from './message.js'
+import { redactSecrets } from './http-error.js'
+import type { InFlight } from './in-flight.js'
+import {
+  type AssistantMessage,
+  type AssistantPart,
+  type Message,
+  type ProviderMetadata,
+  type ToolMessage,
+  textOfParts,
+} from './message.js'
 import { compose, type Middleware, type ModelCall, type ModelResponse } from './middleware.js'
 import type { PriceCatalog } from './price-catalog.js'
-import type {
-  FinishReason,
-  ProviderAdapter,
-  ProviderRequest,
-  ProviderResult,
-  ProviderStreamPart,
-} from './provider.js'
+import type { ProviderAdapter, ProviderRequest, ProviderResult, ProviderStreamPart } from './provider.js'
 import type { Registry } from './registry.js'
 import { type ChatRequest, chatRequestSchema } from './request.js'
 import type { ChatResult, StepResult, StreamPart } from './result.js'
@@ -33,24 +43,23 @@ export interface Runtime {
   middleware: readonly Middleware[]
   prices: PriceCatalog
   events: EventBus
-  work: BackgroundWork
   usage: UsageSink
+  /** Event listeners' work; usage writes have their own queue in the sink. */
+  work: BackgroundWork
+  inFlight: InFlight
   defaultModel: string | undefined
   maxSteps: number
   newId(): string
+  /** Throws ClosedError once the instance is closed. */
+  ensureOpen(): void
 }
 
-/** Hooks a conversation uses to persist each step as it happens. */
+/** Hooks a conversation uses to persist each step as it happens, before the caller sees it end. */
 export interface RunHooks {
   conversationId?: string
   onToolStep?(assistant: AssistantMessage, tool: ToolMessage, step: StepResult): Promise<void>
-}
-
-/** Which provider, model and connection actually served the call (after fallbacks). */
-interface Served {
-  provider: string
-  model: string
-  connectionId?: string
+  /** Called with the final result before structured output is parsed and before 'finish' is yielded. */
+  onResult?(result: ChatResult): Promise<void>
 }
 
 /** A validated request, resolved against the registry, ready to run. */
@@ -68,6 +77,13 @@ export interface PreparedCall {
   metadata: Record<string, unknown>
 }
 
+/** Which provider, model and connection served a model call (after fallbacks). */
+interface Served {
+  provider: string
+  model: string
+  connectionId?: string
+}
+
 /** Validates and resolves a request; every mistake is reported here, before anything is sent. */
 export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const req = validate(chatRequestSchema, input, 'chat request')
@@ -78,16 +94,28 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const tools = new Map<string, Tool>()
   for (const entry of input.tools ?? []) {
     const tool = typeof entry === 'string' ? rt.registry.tool(entry) : (entry as Tool)
+    if (tools.has(tool.name))
+      throw new ValidationError(`Invalid chat request: tools: '${tool.name}' is listed twice`)
     tools.set(tool.name, tool)
+  }
+  const choice = input.toolChoice
+  if (choice !== undefined && choice !== 'none' && tools.size === 0) {
+    throw new ValidationError('Invalid chat request: toolChoice: there are no tools to choose from')
+  }
+  if (typeof choice === 'object' && !tools.has(choice.name)) {
+    throw new ValidationError(
+      `Invalid chat request: toolChoice: '${choice.name}' is not among the request's tools`,
+    )
   }
   const base: Omit<ProviderRequest, 'messages'> = { model }
   if (tools.size > 0) base.tools = [...tools.values()].map(toToolSpec)
-  if (input.toolChoice !== undefined) base.toolChoice = input.toolChoice
+  if (choice !== undefined) base.toolChoice = choice
   if (req.schema) base.responseFormat = responseFormatFor(req.schema, req.schemaName)
   if (req.temperature !== undefined) base.temperature = req.temperature
   if (req.topP !== undefined) base.topP = req.topP
   if (req.maxOutputTokens !== undefined) base.maxOutputTokens = req.maxOutputTokens
-  if (req.stop !== undefined) base.stop = typeof req.stop === 'string' ? [req.stop] : req.stop
+  const stop = typeof req.stop === 'string' ? [req.stop] : req.stop
+  if (stop?.length) base.stop = stop
   if (req.seed !== undefined) base.seed = req.seed
   if (req.reasoning !== undefined) base.reasoning = req.reasoning
   if (req.providerOptions !== undefined) base.providerOptions = req.providerOptions
@@ -107,21 +135,19 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   }
 }
 
-/** Makes any thrown value a typed error carrying the request id. */
-export function toAimuxError(error: unknown, signal: AbortSignal, requestId: string): AimuxError {
-  let typed: AimuxError
-  if (AimuxError.is(error)) typed = error
-  else if (signal.aborted)
-    typed = new AbortedError('The call was aborted.', { cause: signal.reason ?? error })
-  else typed = new ProviderError(error instanceof Error ? error.message : String(error), { cause: error })
-  typed.requestId ??= requestId
-  return typed
+/** Runs a generator to its end, discarding what it yields; resolves to what it returns. */
+export async function drain<T>(run: AsyncGenerator<unknown, T>): Promise<T> {
+  for (;;) {
+    const next = await run.next()
+    if (next.done) return next.value
+  }
 }
 
 /**
  * Runs one request: model call, tools, model call... up to maxSteps. Yields stream parts as they
  * arrive and returns the aggregated result. `chat()` drains it; `stream()` hands it to the caller.
- * Leaving the loop early (or the caller's signal) aborts the HTTP request in flight.
+ * Leaving early (or the caller's signal) aborts the HTTP request in flight; whatever happens,
+ * one usage record covers every step that was paid for.
  */
 export async function* runChat(
   rt: Runtime,
@@ -129,6 +155,7 @@ export async function* runChat(
   mode: 'generate' | 'stream',
   hooks: RunHooks = {},
 ): AsyncGenerator<StreamPart, ChatResult> {
+  const leave = rt.inFlight.enter()
   const started = performance.now()
   const controller = new AbortController()
   const abort = () => controller.abort(p.signal?.reason)
@@ -138,7 +165,15 @@ export async function* runChat(
   const steps: StepResult[] = []
   let served: Served = { provider: p.provider.id, model: p.model }
   let firstPartAt: number | undefined
-  let done = false
+  let recorded = false
+  const record = (fields: { success: boolean; errorCode?: string }) => {
+    if (recorded) return
+    recorded = true
+    rt.usage.add({
+      ...usageRecord(p, mode, steps, served, { started, firstPartAt }, hooks.conversationId),
+      ...fields,
+    })
+  }
   try {
     for (let step = 1; ; step++) {
       const ctx: CallContext = {
@@ -150,6 +185,7 @@ export async function* runChat(
         metadata: p.metadata,
       }
       if (hooks.conversationId) ctx.conversationId = hooks.conversationId
+      if (controller.signal.aborted) throw new AbortedError('The call was aborted before it was sent.')
       const stepStarted = performance.now()
       const pipeline = compose(rt.middleware, (call) => {
         served = { provider: call.provider.id, model: call.request.model }
@@ -161,48 +197,35 @@ export async function* runChat(
         })
         return send(call)
       })
-      if (controller.signal.aborted) throw new AbortedError('The call was aborted before it was sent.')
-      const response = await pipeline({ provider: p.provider, request: { ...p.base, messages }, ctx, mode })
-      let result: ProviderResult
-      if (response.mode === 'generate') result = response.result
-      else {
-        result = yield* relay(response.stream, () => {
-          firstPartAt ??= performance.now()
-        })
+      const response = await pipeline({
+        provider: p.provider,
+        request: { ...p.base, messages: [...messages] },
+        ctx,
+        mode,
+      })
+      const markFirstPart = () => {
+        firstPartAt ??= performance.now()
       }
-      const usage = normalizeUsage(result.usage)
-      const cost =
-        result.costNanoUsd !== undefined
-          ? reportedCost(result.costNanoUsd)
-          : computeCost(usage, rt.prices.resolve(served.provider, served.model))
-      const latencyMs = performance.now() - stepStarted
+      const result =
+        response.mode === 'stream'
+          ? yield* relay(response.stream, markFirstPart)
+          : mode === 'stream'
+            ? yield* replay(response.result, markFirstPart)
+            : response.result
+      const current = stepResult(rt, step, served, result, performance.now() - stepStarted)
+      steps.push(current)
       const info = callInfo(ctx, served.provider, served.model)
       rt.events.emit('response', {
         ...info,
-        finishReason: result.finishReason,
-        usage,
-        latencyMs,
+        finishReason: current.finishReason,
+        usage: current.usage,
+        latencyMs: current.latencyMs,
         stream: mode === 'stream',
       })
-      rt.events.emit('cost', { ...info, usage, cost })
-      const toolCalls = toolCallsOf(result.content)
-      const current: StepResult = {
-        step,
-        provider: served.provider,
-        model: served.model,
-        content: result.content,
-        text: textOf(result.content),
-        toolCalls,
-        toolResults: [],
-        finishReason: result.finishReason,
-        usage,
-        cost,
-        latencyMs,
-        raw: result.raw,
-      }
-      steps.push(current)
-      if (step < p.maxSteps && toolCalls.length > 0 && toolCalls.every((c) => runnable(p.tools, c))) {
-        const runs = await runTools(toolCalls, p.tools, {
+      rt.events.emit('cost', { ...info, usage: current.usage, cost: current.cost })
+      const calls = current.toolCalls
+      if (step < p.maxSteps && calls.length > 0 && calls.every((c) => runnable(p.tools, c))) {
+        const runs = await runTools(calls, p.tools, {
           requestId: p.requestId,
           scope: p.scope,
           signal: ctx.signal,
@@ -218,7 +241,7 @@ export async function* runChat(
           })
           yield { type: 'tool-result', toolResult: run.result }
         }
-        const assistant: AssistantMessage = { role: 'assistant', content: result.content }
+        const assistant: AssistantMessage = { role: 'assistant', content: current.content }
         const tool: ToolMessage = { role: 'tool', content: current.toolResults.map(toolResultPart) }
         messages.push(assistant, tool)
         await hooks.onToolStep?.(assistant, tool, current)
@@ -229,16 +252,14 @@ export async function* runChat(
       break
     }
     const last = steps[steps.length - 1]!
-    const usage = sumUsage(steps)
-    const cost = sumCost(steps)
     const result: ChatResult = {
       text: last.text,
       reasoning: last.content.map((part) => (part.type === 'reasoning' ? part.text : '')).join(''),
       content: last.content,
       toolCalls: last.toolCalls,
       finishReason: last.finishReason,
-      usage,
-      cost,
+      usage: sumUsage(steps),
+      cost: sumCost(steps),
       provider: last.provider,
       model: last.model,
       requestId: p.requestId,
@@ -247,112 +268,187 @@ export async function* runChat(
       object: undefined,
       raw: last.raw,
     }
-    rt.usage.add({
-      ...usageRecord(p, mode, steps, served, { started, firstPartAt }, hooks.conversationId),
-      success: true,
-    })
+    record({ success: true })
+    await hooks.onResult?.(result)
     if (p.schema) result.object = parseStructuredOutput(p.schema, result.text)
-    yield { type: 'finish', finishReason: result.finishReason, usage, cost }
-    done = true
+    yield { type: 'finish', finishReason: result.finishReason, usage: result.usage, cost: result.cost }
     return result
   } catch (thrown) {
-    const error = toAimuxError(thrown, controller.signal, p.requestId)
-    if (!AimuxError.is(thrown) || thrown.code !== 'structured-output') {
-      rt.events.emit('error', {
-        requestId: p.requestId,
-        provider: served.provider,
-        model: served.model,
-        scope: p.scope,
-        error,
-      })
-      rt.usage.add({
-        ...usageRecord(p, mode, steps, served, { started, firstPartAt }, hooks.conversationId),
-        success: false,
-        errorCode: error.code,
-      })
-    }
-    done = true
+    const error = toAimuxError(thrown, {
+      signal: controller.signal,
+      requestId: p.requestId,
+      ...served,
+      redact: (text) => redactSecrets(text),
+    })
+    record({ success: false, errorCode: error.code })
+    rt.events.emit('error', {
+      requestId: p.requestId,
+      provider: served.provider,
+      model: served.model,
+      scope: p.scope,
+      error,
+    })
     throw error
   } finally {
     p.signal?.removeEventListener('abort', abort)
-    if (!done) controller.abort(new AbortedError('The stream was closed before it finished.'))
+    if (!recorded) {
+      // The caller left before the end: stop the request and still account for what was paid.
+      controller.abort(new AbortedError('The stream was closed before it finished.'))
+      record({ success: false, errorCode: 'aborted' })
+    }
+    leave()
   }
 }
 
-function send(call: ModelCall): Promise<ModelResponse> {
-  if (call.mode === 'generate') {
-    return call.provider.generate(call.request, call.ctx).then((result) => ({ mode: 'generate', result }))
+/** The terminal of the middleware chain: one adapter call. A stream's first part is awaited here,
+ * so that a refused connection or an error status rejects inside the middleware (where retries
+ * and fallbacks can see it), not later in the caller's loop. */
+async function send(call: ModelCall): Promise<ModelResponse> {
+  if (call.mode === 'generate')
+    return { mode: 'generate', result: await call.provider.generate(call.request, call.ctx) }
+  const iterator = call.provider.stream(call.request, call.ctx)[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  async function* rest(): AsyncGenerator<ProviderStreamPart> {
+    try {
+      if (first.done) return
+      yield first.value
+      for (;;) {
+        const next = await iterator.next()
+        if (next.done) return
+        yield next.value
+      }
+    } finally {
+      await iterator.return?.()
+    }
   }
-  return Promise.resolve({ mode: 'stream', stream: call.provider.stream(call.request, call.ctx) })
+  return { mode: 'stream', stream: rest() }
 }
 
-/** Passes an adapter's stream through to the caller as it arrives and assembles the step's result. */
+/** Passes an adapter's stream to the caller as it arrives and assembles the step's result. */
 async function* relay(
   stream: AsyncIterable<ProviderStreamPart>,
   onFirstPart: () => void,
 ): AsyncGenerator<StreamPart, ProviderResult> {
   let text = ''
   let reasoning = ''
+  let reasoningMetadata: ProviderMetadata | undefined
   const calls: ToolCall[] = []
   let usage: Usage = emptyUsage()
   let costNanoUsd: number | undefined
-  let finishReason: FinishReason = 'other'
-  let model: string | undefined
-  let raw: unknown
+  let finish: Extract<ProviderStreamPart, { type: 'finish' }> | undefined
   try {
     for await (const part of stream) {
-      switch (part.type) {
-        case 'text-delta':
-          onFirstPart()
-          text += part.text
-          yield part
-          break
-        case 'reasoning-delta':
-          onFirstPart()
-          reasoning += part.text
-          yield part
-          break
-        case 'tool-call':
-          onFirstPart()
-          calls.push(part.toolCall)
-          yield part
-          break
-        case 'usage':
-          usage = part.usage
-          costNanoUsd = part.costNanoUsd
-          break
-        case 'finish':
-          finishReason = part.finishReason
-          model = part.model
-          raw = part.raw
-          break
+      if (part.type === 'usage') {
+        usage = part.usage
+        costNanoUsd = part.costNanoUsd
+        continue
+      }
+      if (part.type === 'finish') {
+        finish = part
+        continue
+      }
+      onFirstPart()
+      if (part.type === 'text-delta') {
+        text += part.text
+        yield part
+      } else if (part.type === 'reasoning-delta') {
+        reasoning += part.text
+        if (part.providerMetadata) reasoningMetadata = part.providerMetadata
+        yield { type: 'reasoning-delta', text: part.text }
+      } else {
+        calls.push(part.toolCall)
+        yield part
       }
     }
+    if (!finish) throw new StreamInterruptedError('The stream ended without finishing.', { retryable: false })
   } catch (error) {
-    if (
-      text === '' ||
-      StreamInterruptedError.is(error) ||
-      (AimuxError.is(error) && error.code === 'aborted')
-    ) {
-      if (StreamInterruptedError.is(error) && !error.partialText) error.partialText = text
-      throw error
-    }
-    const interrupted = new StreamInterruptedError(
-      `The stream broke after ${text.length} characters: ${(error as Error).message ?? String(error)}`,
-      { cause: error, retryable: false },
-    )
-    interrupted.partialText = text
-    throw interrupted
+    throw interrupted(error, text, text !== '' || reasoning !== '' || calls.length > 0)
   }
   const content: AssistantPart[] = []
-  if (reasoning) content.push({ type: 'reasoning', text: reasoning })
+  if (reasoning) {
+    content.push(
+      reasoningMetadata
+        ? { type: 'reasoning', text: reasoning, providerMetadata: reasoningMetadata }
+        : { type: 'reasoning', text: reasoning },
+    )
+  }
   if (text) content.push({ type: 'text', text })
-  for (const call of calls) content.push({ type: 'tool-call', id: call.id, name: call.name, args: call.args })
-  const result: ProviderResult = { content, finishReason, usage }
+  for (const call of calls) content.push({ type: 'tool-call', ...call })
+  const result: ProviderResult = { content, finishReason: finish.finishReason, usage }
   if (costNanoUsd !== undefined) result.costNanoUsd = costNanoUsd
-  if (model !== undefined) result.model = model
-  if (raw !== undefined) result.raw = raw
+  if (finish.model !== undefined) result.model = finish.model
+  if (finish.raw !== undefined) result.raw = finish.raw
   return result
+}
+
+/** The error a broken stream ends with: typed, holding the text that reached the caller. */
+function interrupted(error: unknown, text: string, started: boolean): unknown {
+  if (StreamInterruptedError.is(error)) {
+    error.partialText ||= text
+    return error
+  }
+  if (!started || (AimuxError.is(error) && error.code === 'aborted')) return error
+  const reason = error instanceof Error ? error.message : String(error)
+  const wrapped = new StreamInterruptedError(
+    redactSecrets(`The stream broke after it had started: ${reason}`),
+    {
+      cause: error,
+      retryable: false,
+    },
+  )
+  wrapped.partialText = text
+  return wrapped
+}
+
+/** A whole result (from a middleware such as a cache) played to a stream's caller as parts. */
+async function* replay(
+  result: ProviderResult,
+  onFirstPart: () => void,
+): AsyncGenerator<StreamPart, ProviderResult> {
+  for (const part of result.content) {
+    onFirstPart()
+    if (part.type === 'text') yield { type: 'text-delta', text: part.text }
+    else if (part.type === 'reasoning') yield { type: 'reasoning-delta', text: part.text }
+    else yield { type: 'tool-call', toolCall: toolCallOf(part) }
+  }
+  return result
+}
+
+function stepResult(
+  rt: Runtime,
+  step: number,
+  served: Served,
+  result: ProviderResult,
+  latencyMs: number,
+): StepResult {
+  const usage = normalizeUsage(result.usage)
+  const reported = result.costNanoUsd
+  const cost =
+    reported !== undefined && Number.isFinite(reported) && reported >= 0
+      ? reportedCost(Math.round(reported))
+      : computeCost(usage, rt.prices.resolve(served.provider, served.model))
+  const current: StepResult = {
+    step,
+    provider: served.provider,
+    model: served.model,
+    content: result.content,
+    text: textOfParts(result.content),
+    toolCalls: result.content.flatMap((part) => (part.type === 'tool-call' ? [toolCallOf(part)] : [])),
+    toolResults: [],
+    finishReason: result.finishReason,
+    usage,
+    cost,
+    latencyMs,
+    raw: result.raw,
+  }
+  if (result.model !== undefined && result.model !== served.model) current.responseModel = result.model
+  return current
+}
+
+function toolCallOf(part: Extract<AssistantPart, { type: 'tool-call' }>): ToolCall {
+  const call: ToolCall = { id: part.id, name: part.name, args: part.args }
+  if (part.providerMetadata) call.providerMetadata = part.providerMetadata
+  return call
 }
 
 function runnable(tools: ReadonlyMap<string, Tool>, call: ToolCall): boolean {
@@ -360,25 +456,6 @@ function runnable(tools: ReadonlyMap<string, Tool>, call: ToolCall): boolean {
   // An unknown tool name goes back to the model as an error result; a known tool without
   // `execute` ends the loop so the caller can run it.
   return tool === undefined ? tools.size > 0 : tool.execute !== undefined
-}
-
-function toolCallsOf(content: AssistantPart[]): ToolCall[] {
-  return content.flatMap((part) =>
-    part.type === 'tool-call'
-      ? [
-          {
-            id: part.id,
-            name: part.name,
-            args: part.args,
-            ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
-          },
-        ]
-      : [],
-  )
-}
-
-function textOf(content: AssistantPart[]): string {
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('')
 }
 
 function sumUsage(steps: readonly StepResult[]): Usage {

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { AimuxError } from './errors.js'
+import { AbortedError, AimuxError } from './errors.js'
 import type { ToolResultPart } from './message.js'
 import type { ToolResult } from './result.js'
 import type { Scope } from './scope.js'
@@ -21,7 +21,8 @@ export async function runTools(
   tools: ReadonlyMap<string, Tool>,
   context: { requestId: string; scope: Scope; signal: AbortSignal },
 ): Promise<ToolRun[]> {
-  return Promise.all(
+  const { signal } = context
+  const runs = Promise.all(
     calls.map(async (call): Promise<ToolRun> => {
       const started = performance.now()
       const finish = (value: unknown, isError: boolean): ToolRun => ({
@@ -49,6 +50,14 @@ export async function runTools(
       }
     }),
   )
+  // An abort ends the call at once; tools see the same signal and should stop their own work.
+  return new Promise((resolve, reject) => {
+    const onAbort = () =>
+      reject(new AbortedError('The call was aborted while its tools ran.', { cause: signal.reason }))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    runs.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 export function toolResultPart(result: ToolResult): ToolResultPart {

@@ -81,10 +81,12 @@ export const toolSchema = z.object({
       'must be 1-64 letters, digits, underscores or dashes (what providers accept)',
     ),
   description: z.string().optional(),
-  parameters: z.custom<z.ZodType | JsonSchema>(
-    (value) => typeof value === 'object' && value !== null,
-    'must be a zod schema or a JSON schema object',
-  ),
+  parameters: z
+    .custom<z.ZodType | JsonSchema>(
+      (value) => typeof value === 'object' && value !== null,
+      'must be a zod schema or a JSON schema object',
+    )
+    .refine((value) => isZodSchema(value) || !('_def' in value), 'is a zod 3 schema; aimux needs zod 4'),
   execute: z
     .custom<(...args: never[]) => unknown>((v) => v === undefined || typeof v === 'function')
     .optional(),

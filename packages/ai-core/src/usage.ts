@@ -27,9 +27,22 @@ export function emptyUsage(): Usage {
   }
 }
 
-/** Completes a partial usage report; totalTokens defaults to input + output. */
+const count = (value: number | undefined) =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0
+
+/**
+ * Completes a partial usage report: a missing, undefined or invalid count is 0 (never NaN),
+ * and totalTokens defaults to input + output.
+ */
 export function normalizeUsage(partial: Partial<Usage> = {}): Usage {
-  const usage = { ...emptyUsage(), ...partial }
+  const usage: Usage = {
+    inputTokens: count(partial.inputTokens),
+    cachedInputTokens: count(partial.cachedInputTokens),
+    cacheWriteTokens: count(partial.cacheWriteTokens),
+    outputTokens: count(partial.outputTokens),
+    reasoningTokens: count(partial.reasoningTokens),
+    totalTokens: count(partial.totalTokens),
+  }
   if (partial.totalTokens === undefined) usage.totalTokens = usage.inputTokens + usage.outputTokens
   return usage
 }

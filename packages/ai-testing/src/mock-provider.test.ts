@@ -50,7 +50,7 @@ describe('mockProvider', () => {
       use() {},
       registerTool() {},
       addPrices() {},
-      on() {},
+      on: () => () => {},
     }
     await mock.setup(host)
     expect(mock.name).toBe('mock:fake-ai')

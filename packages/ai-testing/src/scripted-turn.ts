@@ -1,10 +1,19 @@
-import { ConfigError, type FinishReason, normalizeUsage, type ToolCall, type Usage } from '@aimux/ai-core'
+import {
+  ConfigError,
+  type FinishReason,
+  normalizeUsage,
+  type ProviderMetadata,
+  type ToolCall,
+  type Usage,
+} from '@aimux/ai-core'
 
 /** A tool call the model makes in a scripted reply; `id` defaults to a deterministic `call_<turn>_<n>`. */
 export interface ScriptedToolCall {
   id?: string
   name: string
   args: unknown
+  /** Provider extras on the call, such as a Gemini thought signature (the mock returns them as they are). */
+  providerMetadata?: ProviderMetadata
 }
 
 /** A successful model reply. */
@@ -91,11 +100,14 @@ export function resolveReply(reply: ScriptedReply, turnNumber: number): Resolved
   }
   const text = reply.text ?? fromChunks ?? ''
   const reasoning = reply.reasoning ?? ''
-  const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
-    id: call.id ?? `call_${turnNumber}_${index + 1}`,
-    name: call.name,
-    args: call.args,
-  }))
+  const toolCalls = (reply.toolCalls ?? []).map(
+    (call, index): ToolCall => ({
+      id: call.id ?? `call_${turnNumber}_${index + 1}`,
+      name: call.name,
+      args: call.args,
+      ...(call.providerMetadata ? { providerMetadata: call.providerMetadata } : {}),
+    }),
+  )
   const generated = text + reasoning + toolCalls.map((call) => call.name + JSON.stringify(call.args)).join('')
   const outputTokens = reply.usage?.outputTokens ?? Math.max(1, estimateTokens(generated))
   const defaults = {
