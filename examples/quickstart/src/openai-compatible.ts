@@ -1,5 +1,7 @@
 import {
   AbortedError,
+  AimuxError,
+  type CallContext,
   ConnectionError,
   defineProvider,
   errorFromStatus,
@@ -7,7 +9,9 @@ import {
   type Message,
   normalizeUsage,
   type Plugin,
+  type ProviderAdapter,
   parseRetryAfter,
+  StreamInterruptedError,
   type Usage,
 } from '@aimux/ai-core'
 import OpenAI from 'openai'
@@ -15,14 +19,35 @@ import OpenAI from 'openai'
 /**
  * A small provider plugin for any OpenAI-compatible Chat Completions endpoint, written with
  * defineProvider() exactly as a third-party plugin would be: text in, text out, streaming,
- * usage and typed errors. The full adapter (tools, images, structured output, the Responses API)
+ * usage, typed errors and per-call credentials; it passes the provider conformance suite (its
+ * tool tests left out). The full adapter (tools, images, structured output, the Responses API)
  * is @aimux/ai-openai; this one keeps the demo self-contained.
  */
-export function openaiCompatible(options: { id: string; apiKey: string; baseURL?: string }): Plugin {
+export function openaiCompatible(options: OpenAICompatibleOptions): Plugin {
+  const provider = openaiCompatibleAdapter(options)
+  return { name: `openai-compatible:${options.id}`, setup: (host) => host.registerProvider(provider) }
+}
+
+export interface OpenAICompatibleOptions {
+  id: string
+  apiKey: string
+  baseURL?: string
+}
+
+/** The adapter alone, as tests and the conformance suite call it. */
+export function openaiCompatibleAdapter(options: OpenAICompatibleOptions): ProviderAdapter {
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 })
-  const provider = defineProvider({
+  // Credentials chosen for one call (by a rotation plugin, say) win over the adapter's own.
+  const clientFor = (ctx: CallContext) => {
+    const chosen = ctx.credentials
+    if (!chosen?.apiKey && !chosen?.baseURL) return { client, apiKey: options.apiKey }
+    const apiKey = chosen.apiKey ?? options.apiKey
+    return { client: client.withOptions({ apiKey, baseURL: chosen.baseURL ?? options.baseURL }), apiKey }
+  }
+  return defineProvider({
     id: options.id,
     async generate(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
       try {
         const res = await client.chat.completions.create(
           {
@@ -40,10 +65,12 @@ export function openaiCompatible(options: { id: string; apiKey: string; baseURL?
           model: res.model,
         }
       } catch (error) {
-        throw typed(error, ctx.signal, options)
+        throw typed(error, ctx.signal, options.id, apiKey)
       }
     },
     async *stream(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      let text = ''
       try {
         const stream = await client.chat.completions.create(
           {
@@ -56,20 +83,33 @@ export function openaiCompatible(options: { id: string; apiKey: string; baseURL?
           { signal: ctx.signal },
         )
         let finish: FinishReason = 'other'
+        let usage = normalizeUsage()
         for await (const chunk of stream) {
           const choice = chunk.choices[0]
-          if (choice?.delta.content) yield { type: 'text-delta', text: choice.delta.content }
+          if (choice?.delta.content) {
+            text += choice.delta.content
+            yield { type: 'text-delta', text: choice.delta.content }
+          }
           if (choice?.finish_reason) finish = finishReason(choice.finish_reason)
-          if (chunk.usage) yield { type: 'usage', usage: usageOf(chunk.usage) }
+          if (chunk.usage) usage = usageOf(chunk.usage)
         }
+        // The SDK ends a stream quietly when its signal aborts; the port asks for an error.
         if (ctx.signal.aborted) throw new AbortedError('The call was aborted.', { provider: options.id })
+        yield { type: 'usage', usage }
         yield { type: 'finish', finishReason: finish }
       } catch (error) {
-        throw typed(error, ctx.signal, options)
+        const mapped = typed(error, ctx.signal, options.id, apiKey)
+        if (text === '' || AimuxError.is(mapped)) throw mapped
+        const broken = new StreamInterruptedError(`${options.id}: the stream broke after it had started`, {
+          provider: options.id,
+          model: request.model,
+          cause: error,
+        })
+        broken.partialText = text
+        throw broken
       }
     },
   })
-  return { name: `openai-compatible:${options.id}`, setup: (host) => host.registerProvider(provider) }
 }
 
 function toOpenAI(message: Message): OpenAI.ChatCompletionMessageParam {
@@ -98,21 +138,21 @@ function usageOf(usage: OpenAI.CompletionUsage | null | undefined): Usage {
   })
 }
 
-function typed(error: unknown, signal: AbortSignal, options: { id: string; apiKey: string }): unknown {
-  if (signal.aborted) return new AbortedError('The call was aborted.', { provider: options.id, cause: error })
+function typed(error: unknown, signal: AbortSignal, provider: string, apiKey: string): unknown {
+  if (signal.aborted) return new AbortedError('The call was aborted.', { provider, cause: error })
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    const body = error.error as { code?: string; type?: string } | undefined
+    const body = error.error as { message?: string; code?: string; type?: string } | undefined
     return errorFromStatus(error.status, {
-      message: error.message,
+      message: body?.message ?? error.message,
       code: body?.code,
       type: body?.type,
       retryAfterMs: parseRetryAfter(error.headers),
-      provider: options.id,
-      secrets: [options.apiKey],
+      provider,
+      secrets: [apiKey],
     })
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return new ConnectionError(`${options.id}: ${error.message}`, { provider: options.id, cause: error })
+    return new ConnectionError(`${provider}: ${error.message}`, { provider, cause: error })
   }
   return error
 }

@@ -75,6 +75,12 @@ describe('conversations', () => {
     await chat.send('c')
     await chat.send('d', { model: 'mock:small' })
     expect(mock.calls.map((c) => c.request.model)).toEqual(['large', 'small', 'large', 'small'])
+    // A tenant user's preference applies however the conversation is reopened.
+    const tenantChat = await ai.conversation({ tenantId: 't1', userId: 'u9' })
+    await ai.setUserModel({ tenantId: 't1', userId: 'u9' }, 'mock:small')
+    mock.enqueue({ text: '5' })
+    await (await ai.conversation({ id: tenantChat.id })).send('e')
+    expect(mock.calls[4]?.request.model).toBe('small')
     await ai.close()
   })
 

@@ -32,7 +32,7 @@ export const conversationOptionsSchema = z.strictObject({
 export type ConversationOptions = z.input<typeof conversationOptionsSchema>
 
 /** Per-call options of send() and stream(): anything a chat request takes but its messages and scope. */
-export type SendOptions = Omit<ChatRequest, 'messages' | 'scope' | 'system'>
+export type SendOptions<T = unknown> = Omit<ChatRequest<T>, 'messages' | 'scope' | 'system'>
 
 /**
  * A persisted conversation. The user message is written before the call and the reply after it
@@ -43,9 +43,9 @@ export interface Conversation {
   readonly id: string
   /** The stored record, read afresh: title, model, running total cost and message count. */
   record(): Promise<ConversationRecord>
-  send(content: UserMessage['content'], options?: SendOptions): Promise<ChatResult>
+  send<T = unknown>(content: UserMessage['content'], options?: SendOptions<T>): Promise<ChatResult<T>>
   /** Invalid options throw here, before anything is stored or sent. */
-  stream(content: UserMessage['content'], options?: SendOptions): AIStream
+  stream<T = unknown>(content: UserMessage['content'], options?: SendOptions<T>): AIStream<T>
   messages(query?: { limit?: number; order?: 'oldest' | 'newest' }): Promise<MessageRecord[]>
   setModel(model: string | undefined): Promise<void>
 }
@@ -92,7 +92,10 @@ export async function openConversation(
   async function chooseModel(own: string | undefined, conversation: ConversationRecord) {
     if (own ?? conversation.model) return own ?? conversation.model
     if (conversation.userId === undefined) return rt.defaultModel
-    const preferences = await store.conversations.getPreferences({ ...tenant, userId: conversation.userId })
+    const { tenantId, userId } = conversation
+    const preferences = await store.conversations.getPreferences(
+      tenantId === undefined ? { userId } : { tenantId, userId },
+    )
     return preferences?.model ?? rt.defaultModel
   }
 
@@ -178,11 +181,13 @@ export async function openConversation(
     id,
     record: current,
     send(content, options = {}) {
-      return drain(turn(content, options, 'generate'))
+      return drain(turn(content, options as SendOptions, 'generate')) as Promise<ChatResult<never>>
     },
     stream(content, options = {}) {
       validate(chatRequestSchema, { ...options, messages: [{ role: 'user', content }] }, 'chat request')
-      return createAIStream(turn(content, options, 'stream') as AsyncGenerator<StreamPart, ChatResult>)
+      return createAIStream(
+        turn(content, options as SendOptions, 'stream') as AsyncGenerator<StreamPart, ChatResult>,
+      )
     },
     messages(query = {}) {
       return store.conversations.listMessages(id, { ...query, ...tenant })

@@ -88,7 +88,7 @@ describe('a call cut short', () => {
 describe('middleware', () => {
   it('sees a streamed call fail inside the chain, so it can retry it', async () => {
     const seen: string[] = []
-    const retryOnce: Middleware = async (call, next) => {
+    const retryOnce: Middleware = async (_call, next) => {
       try {
         return await next()
       } catch (error) {

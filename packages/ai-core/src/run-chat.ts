@@ -268,9 +268,9 @@ export async function* runChat(
       object: undefined,
       raw: last.raw,
     }
-    record({ success: true })
     await hooks.onResult?.(result)
     if (p.schema) result.object = parseStructuredOutput(p.schema, result.text)
+    record({ success: true })
     yield { type: 'finish', finishReason: result.finishReason, usage: result.usage, cost: result.cost }
     return result
   } catch (thrown) {
@@ -360,7 +360,10 @@ async function* relay(
         yield part
       }
     }
-    if (!finish) throw new StreamInterruptedError('The stream ended without finishing.', { retryable: false })
+    if (!finish) {
+      const started = text !== '' || reasoning !== '' || calls.length > 0
+      throw new StreamInterruptedError('The stream ended without finishing.', { retryable: !started })
+    }
   } catch (error) {
     throw interrupted(error, text, text !== '' || reasoning !== '' || calls.length > 0)
   }

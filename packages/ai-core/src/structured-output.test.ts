@@ -46,13 +46,20 @@ describe('structured output', () => {
 
   it('rejects a reply that does not validate, keeping the raw text', async () => {
     const { mock, ai } = await setup()
-    mock.enqueue({ text: '{"name":"Ada","age":"old"}' })
-    const error = await ai.chat({ messages, schema: Person }).catch((e) => e)
+    mock.enqueue({ text: '{"name":"Ada","age":"old"}', usage: { inputTokens: 10, outputTokens: 8 } })
+    const error = await ai.chat({ messages, schema: Person, requestId: 'bad-json' }).catch((e) => e)
     expect(StructuredOutputError.is(error)).toBe(true)
     expect(error.text).toBe('{"name":"Ada","age":"old"}')
     expect(error.issues).toEqual([
       { path: 'age', message: 'Invalid input: expected number, received string' },
     ])
+    // The reply was paid for: the usage record keeps its tokens and says why the call failed.
+    expect(await ai.usage.get('bad-json')).toMatchObject({
+      success: false,
+      errorCode: 'structured-output',
+      inputTokens: 10,
+      outputTokens: 8,
+    })
     await ai.close()
   })
 

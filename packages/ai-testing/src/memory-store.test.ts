@@ -1,4 +1,4 @@
 import { createMemoryStore } from '@aimux/ai-core'
 import { storeConformance } from './store-conformance.js'
 
-storeConformance('memory', () => createMemoryStore(), { fresh: true })
+storeConformance({ name: 'memory', create: () => createMemoryStore(), fresh: true })

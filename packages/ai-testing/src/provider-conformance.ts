@@ -34,6 +34,8 @@ export interface ProviderConformanceOptions {
   model?: string
   /** Usage details the provider's API does not report are expected as 0. Default: it reports both. */
   reports?: { cachedInputTokens?: boolean; reasoningTokens?: boolean }
+  /** False for a provider that does not support tools: the tool-call tests are left out. Default true. */
+  tools?: boolean
   /** How long one stream may take before the suite calls it hung. Default 3000 ms. */
   streamTimeoutMs?: number
 }
@@ -130,46 +132,49 @@ export function providerConformance(options: ProviderConformanceOptions): void {
       testTimeoutMs,
     )
 
-    it('returns tool calls with their arguments parsed', async () => {
-      target.script.enqueue({
-        toolCalls: [
-          { name: 'get_weather', args: weather },
-          { name: 'get_time', args: time },
-        ],
-      })
-      const result = await target.provider.generate(toolRequest(), testContext())
-      const calls = result.content.filter((part) => part.type === 'tool-call')
-      expect(calls.map(({ name, args }) => ({ name, args }))).toEqual([
-        { name: 'get_weather', args: weather },
-        { name: 'get_time', args: time },
-      ])
-      expectDistinctIds(calls)
-      expect(result.finishReason).toBe('tool-calls')
-    })
-
-    it(
-      'streams tool calls with their arguments assembled from fragments',
-      async () => {
+    // A provider without tool support leaves these two out (they are not skipped: they do not apply).
+    if (options.tools !== false) {
+      it('returns tool calls with their arguments parsed', async () => {
         target.script.enqueue({
-          text: 'Let me check.',
           toolCalls: [
             { name: 'get_weather', args: weather },
             { name: 'get_time', args: time },
           ],
         })
-        const { parts, error } = await collect(target.provider.stream(toolRequest(), testContext()))
-        expect(error).toBeUndefined()
-        expect(textDeltas(parts).join('')).toBe('Let me check.')
-        const calls = parts.flatMap((part) => (part.type === 'tool-call' ? [part.toolCall] : []))
+        const result = await target.provider.generate(toolRequest(), testContext())
+        const calls = result.content.filter((part) => part.type === 'tool-call')
         expect(calls.map(({ name, args }) => ({ name, args }))).toEqual([
           { name: 'get_weather', args: weather },
           { name: 'get_time', args: time },
         ])
         expectDistinctIds(calls)
-        expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' })
-      },
-      testTimeoutMs,
-    )
+        expect(result.finishReason).toBe('tool-calls')
+      })
+
+      it(
+        'streams tool calls with their arguments assembled from fragments',
+        async () => {
+          target.script.enqueue({
+            text: 'Let me check.',
+            toolCalls: [
+              { name: 'get_weather', args: weather },
+              { name: 'get_time', args: time },
+            ],
+          })
+          const { parts, error } = await collect(target.provider.stream(toolRequest(), testContext()))
+          expect(error).toBeUndefined()
+          expect(textDeltas(parts).join('')).toBe('Let me check.')
+          const calls = parts.flatMap((part) => (part.type === 'tool-call' ? [part.toolCall] : []))
+          expect(calls.map(({ name, args }) => ({ name, args }))).toEqual([
+            { name: 'get_weather', args: weather },
+            { name: 'get_time', args: time },
+          ])
+          expectDistinctIds(calls)
+          expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' })
+        },
+        testTimeoutMs,
+      )
+    }
 
     it('maps 401 to a non-retryable AuthenticationError that does not reveal the key', async () => {
       const echoed = target.apiKey

@@ -14,8 +14,12 @@ import type {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 export interface StoreConformanceOptions {
+  /** Names the suite: "store conformance: <name>". */
+  name: string
+  /** Makes the store each test uses; its close(), when it has one, runs after the test. */
+  create: () => Store | Promise<Store>
   /**
-   * createStore returns an empty store every time (an in-memory store, a new database file), so
+   * `create` returns an empty store every time (an in-memory store, a new database file), so
    * listings without a filter can be checked too. Without it every test scopes its reads to ids
    * of its own, and a database shared between tests and runs works.
    */
@@ -24,13 +28,10 @@ export interface StoreConformanceOptions {
 
 /**
  * The behaviour every Store must have, as a vitest suite. Call it at the top level of a test
- * file: `storeConformance('sqlite', () => sqliteStore({ path: ':memory:' }).store)`.
+ * file: `storeConformance({ name: 'memory', create: () => createMemoryStore(), fresh: true })`.
  */
-export function storeConformance(
-  name: string,
-  createStore: () => Store | Promise<Store>,
-  options: StoreConformanceOptions = {},
-): void {
+export function storeConformance(options: StoreConformanceOptions): void {
+  const { name, create: createStore } = options
   describe(`store conformance: ${name}`, () => {
     let store: Store
 
