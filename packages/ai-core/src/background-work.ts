@@ -6,6 +6,8 @@
 export interface BackgroundWork {
   run(source: string, task: () => unknown): void
   flush(): Promise<void>
+  /** True when no task is pending. */
+  readonly idle: boolean
 }
 
 export function createBackgroundWork(onError: (source: string, error: unknown) => void): BackgroundWork {
@@ -20,6 +22,9 @@ export function createBackgroundWork(onError: (source: string, error: unknown) =
     },
     async flush() {
       while (pending.size > 0) await Promise.allSettled([...pending])
+    },
+    get idle() {
+      return pending.size === 0
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { CallPolicy } from './policy.js'
 import type { Scope } from './scope.js'
 
 /** Credentials for one call, chosen by a credential resolver (the rotation plugin) if one is registered. */
@@ -25,6 +26,8 @@ export interface CallContext {
   step: number
   credentials?: Credentials
   conversationId?: string
+  /** Retry, timeout and fallback settings for this call, when the resilience middleware runs. */
+  policy?: CallPolicy
   metadata: Record<string, unknown>
 }
 

@@ -126,7 +126,7 @@ describe('conversations', () => {
     const { mock, ai } = await setup()
     const chat = await ai.conversation({})
     mock.enqueue({ error: { status: 500, message: 'boom' } }, { text: 'fine' })
-    await expect(chat.send('one')).rejects.toMatchObject({ code: 'provider' })
+    await expect(chat.send('one', { retry: false })).rejects.toMatchObject({ code: 'provider' })
     await chat.send('two')
     expect((await chat.messages()).map((m) => m.status)).toEqual([
       'complete',

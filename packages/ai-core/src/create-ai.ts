@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { type AIStream, createAIStream } from './ai-stream.js'
+import { attemptTimeoutMiddleware } from './attempt-timeout.js'
 import { createBackgroundWork } from './background-work.js'
+import { type BudgetInput, budgetSchema, createBudgetGuard } from './budget-guard.js'
 import { newContext } from './call-context.js'
+import { circuitBreakerMiddleware, circuitBreakerSchema } from './circuit-breaker.js'
 import { type TrimStrategy, trimOldestFirst } from './context-window.js'
 import { type Conversation, type ConversationOptions, openConversation } from './conversation.js'
 import { ClosedError, ConfigError, StoreError, toAimuxError, ValidationError } from './errors.js'
 import { createEventBus, type EventBus } from './event-bus.js'
-import { redactSecrets } from './http-error.js'
+import { fallbackMiddleware } from './fallback.js'
 import { createInFlight } from './in-flight.js'
 import { createMemoryStore } from './memory-store.js'
 import type { Middleware } from './middleware.js'
 import { parseModelRef } from './model.js'
 import { createModelCatalog, type ModelCatalog } from './model-catalog.js'
 import type { Plugin, PluginHost } from './plugin.js'
+import { retryPolicySchema, timeoutPolicySchema } from './policy.js'
 import { createPriceCatalog, type PriceEntryInput, priceEntrySchema } from './price-catalog.js'
 import { createRegistry } from './registry.js'
 import type { ChatRequest } from './request.js'
 import type { ChatResult } from './result.js'
+import { retryMiddleware } from './retry.js'
 import { drain, prepareCall, type Runtime, runChat } from './run-chat.js'
 import type { Store, UsageAggregate, UsageQuery, UsageRecord } from './store.js'
 import { createUsageSink } from './usage-sink.js'
@@ -48,11 +53,26 @@ const optionsSchema = z.strictObject({
   maxSteps: z.number().int().min(1).max(100).default(5),
   /** How a conversation's history is cut to fit the model's context window. */
   trimStrategy: z.custom<TrimStrategy>(fn, 'must be a function').default(() => trimOldestFirst),
+  /** Retries of failed attempts (on by default: 3 attempts); false turns them off. */
+  retry: z.union([retryPolicySchema.partial(), z.literal(false)]).optional(),
+  /** Per-attempt and total timeouts; none by default. */
+  timeout: timeoutPolicySchema.default({}),
+  /** A circuit breaker per provider and model; off unless given (`{}` for the defaults). */
+  circuitBreaker: circuitBreakerSchema.optional(),
+  /** Per "provider:model", the models to try in order when it fails. */
+  fallbacks: z.record(z.string(), z.array(z.string().min(1))).default({}),
+  /** Per "provider:model", a larger-context model for prompts that do not fit. */
+  contextFallbacks: z.record(z.string(), z.string().min(1)).default({}),
+  /** Per "provider:model", a model to ask again when a reply is stopped by a content filter. */
+  contentFilterFallbacks: z.record(z.string(), z.string().min(1)).default({}),
+  /** Spend limits with thresholds; see docs/budgets.md. */
+  budgets: z.array(budgetSchema).default([]),
   /** Generates request, conversation and message ids. */
   generateId: z.custom<() => string>(fn, 'must be a function').default(() => randomUUID),
 })
 
-export type CreateAIOptions = Omit<z.input<typeof optionsSchema>, 'plugins' | 'prices'> & {
+export type CreateAIOptions = Omit<z.input<typeof optionsSchema>, 'plugins' | 'prices' | 'budgets'> & {
+  budgets?: BudgetInput[]
   plugins?: Plugin[]
   prices?: PriceEntryInput[]
 }
@@ -150,6 +170,12 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       }
     }
     if (config.defaultModel) registry.resolve(config.defaultModel)
+    const fallbackRefs = [
+      ...Object.entries(config.fallbacks).flatMap(([from, to]) => [from, ...to]),
+      ...Object.entries(config.contextFallbacks).flat(),
+      ...Object.entries(config.contentFilterFallbacks).flat(),
+    ]
+    for (const ref of fallbackRefs) registry.resolve(ref)
     db = store ?? createMemoryStore()
     for (const provider of registry.providers()) if (provider.prices) prices.add(provider.prices, 'builtin')
     prices.add(await db.catalog.listPrices(), 'synced')
@@ -165,12 +191,32 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     if (closing) throw new ClosedError('This aimux instance is closed.')
   }
   const inFlight = createInFlight()
+  const builtIn: Middleware[] = [
+    fallbackMiddleware(
+      {
+        chains: config.fallbacks,
+        contextLength: config.contextFallbacks,
+        contentFilter: config.contentFilterFallbacks,
+      },
+      registry,
+      events,
+    ),
+    retryMiddleware(events),
+    attemptTimeoutMiddleware(),
+  ]
+  if (config.circuitBreaker) builtIn.push(circuitBreakerMiddleware(config.circuitBreaker, events))
   const rt: Runtime = {
     registry,
-    middleware,
+    middleware: [...builtIn, ...middleware],
     prices,
     events,
-    work: listeners,
+    background: sinks,
+    budgets:
+      config.budgets.length > 0
+        ? createBudgetGuard({ budgets: config.budgets, spend: db.spend, catalog: db.catalog, prices, events })
+        : undefined,
+    retry: config.retry === false ? false : retryPolicySchema.parse(config.retry ?? {}),
+    timeout: config.timeout,
     usage: createUsageSink(db.usage, sinks),
     inFlight,
     defaultModel: config.defaultModel,
@@ -179,8 +225,10 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     ensureOpen,
   }
   const models = createModelCatalog({ registry, store: db, prices, events, newId: config.generateId })
+  // Sinks emit events (budget thresholds) and listeners may start sink work: wait for both to settle.
   const flush = async () => {
-    await Promise.all([listeners.flush(), sinks.flush()])
+    do await Promise.all([listeners.flush(), sinks.flush()])
+    while (!listeners.idle || !sinks.idle)
   }
 
   return {
@@ -231,7 +279,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
           else if (provider.listModels) await provider.listModels(ctx)
           else throw new ConfigError(`Provider '${id}' has no way to check its credentials.`)
         } catch (error) {
-          throw toAimuxError(error, { ...ctx, provider: id, redact: (text) => redactSecrets(text) })
+          throw toAimuxError(error, { ...ctx, provider: id })
         }
       },
     },

@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact-secrets.js'
+
 /**
  * Typed errors. Every error aimux throws is an {@link AimuxError} with a stable `code`.
  * Each class can be recognised with `Class.is(value)`, which works even when two copies of
@@ -24,6 +26,7 @@ export type AimuxErrorCode =
   | 'structured-output'
   | 'tool'
   | 'budget-exceeded'
+  | 'circuit-open'
   | 'store'
   | 'closed'
 
@@ -139,14 +142,18 @@ export class StructuredOutputError extends errorClass('structured-output', 'Stru
   issues: { path: string; message: string }[] = []
 }
 export class ToolError extends errorClass('tool', 'ToolError') {}
+/** A hard budget would be passed by this call's estimated cost; nothing was sent. */
 export class BudgetExceededError extends errorClass('budget-exceeded', 'BudgetExceededError') {}
+/** The provider and model's circuit is open after repeated failures: the call failed fast, unsent. */
+export class CircuitOpenError extends errorClass('circuit-open', 'CircuitOpenError') {}
 export class StoreError extends errorClass('store', 'StoreError') {}
 /** The instance was closed; no new calls are accepted. */
 export class ClosedError extends errorClass('closed', 'ClosedError') {}
 
 /**
  * Makes any thrown value a typed error carrying the request id. A foreign error's message is
- * kept with anything shaped like a key masked; an abort becomes AbortedError.
+ * kept with anything shaped like a key masked; an abort becomes AbortedError (or the typed
+ * error the signal was aborted with, such as a TimeoutError).
  */
 export function toAimuxError(
   error: unknown,
@@ -155,16 +162,18 @@ export function toAimuxError(
     requestId?: string
     provider?: string
     model?: string
-    redact?: (text: string) => string
   },
 ): AimuxError {
   let typed: AimuxError
   if (AimuxError.is(error)) typed = error
   else if (context.signal?.aborted) {
-    typed = new AbortedError('The call was aborted.', { cause: context.signal.reason ?? error })
+    const reason: unknown = context.signal.reason
+    typed = AimuxError.is(reason)
+      ? reason
+      : new AbortedError('The call was aborted.', { cause: reason ?? error })
   } else {
     const message = error instanceof Error ? error.message : String(error)
-    typed = new ProviderError(context.redact ? context.redact(message) : message, {
+    typed = new ProviderError(redactSecrets(message), {
       cause: error,
       provider: context.provider,
       model: context.model,

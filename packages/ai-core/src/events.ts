@@ -3,6 +3,7 @@ import type { Cost } from './cost.js'
 import type { AimuxError } from './errors.js'
 import type { FinishReason } from './provider.js'
 import type { Scope } from './scope.js'
+import type { BudgetPeriod, BudgetScope } from './store.js'
 import type { Usage } from './usage.js'
 
 interface CallInfo {
@@ -29,8 +30,35 @@ export interface AimuxEvents {
   /** A tool ran in the tool loop. */
   'tool:call': { requestId: string; toolName: string; toolCallId: string; durationMs: number; ok: boolean }
   'models:synced': { models: number; providers: string[]; failed: { provider: string; error: AimuxError }[] }
+  /** A failed attempt will be retried after `delayMs`. */
+  retry: CallInfo & { attempt: number; delayMs: number; error: AimuxError }
+  /** A provider and model's circuit changed state. */
+  'circuit:state': {
+    provider: string
+    model: string
+    from: CircuitState
+    to: CircuitState
+    failureRate: number
+  }
+  /** The call moved to another model: `from` failed (or was filtered) and `to` is tried next. */
+  'provider:switched': { requestId: string; from: string; to: string; reason: string; step: number }
+  /** A budget's spend passed one of its thresholds (once per threshold and period). */
+  'budget:threshold': BudgetInfo & { threshold: number }
+  /** A call was refused before it was sent because its estimate would pass a hard budget. */
+  'budget:exceeded': BudgetInfo & { requestId: string; estimatedNanoUsd: number }
   /** A plugin's or sink's background work failed; the call it belonged to was not affected. */
   'background:error': { source: string; error: unknown }
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open'
+
+interface BudgetInfo {
+  scope: BudgetScope
+  scopeId: string
+  period: BudgetPeriod
+  periodStart: string
+  spentNanoUsd: number
+  limitNanoUsd: number
 }
 
 export type AimuxEventName = keyof AimuxEvents

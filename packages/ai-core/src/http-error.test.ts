@@ -10,7 +10,8 @@ import {
   TimeoutError,
   UnknownModelError,
 } from './errors.js'
-import { errorFromStatus, parseRetryAfter, redactSecrets } from './http-error.js'
+import { errorFromStatus, parseRetryAfter } from './http-error.js'
+import { redactSecrets } from './redact-secrets.js'
 
 describe('errorFromStatus', () => {
   it.each([

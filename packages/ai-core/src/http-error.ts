@@ -10,6 +10,7 @@ import {
   TimeoutError,
   UnknownModelError,
 } from './errors.js'
+import { redactSecrets } from './redact-secrets.js'
 
 /** What a provider's error answer said, as far as the adapter could read it. */
 export interface HttpErrorDetails {
@@ -85,23 +86,6 @@ export function errorFromStatus(status: number, details: HttpErrorDetails = {}):
   if (status === 408) return new TimeoutError(message, retryLater)
   if (status === 409 || status >= 500) return new ProviderError(message, retryLater)
   return new ProviderError(message, options)
-}
-
-const keyShapes = [
-  /\bsk-[A-Za-z0-9_-]{8,}/g,
-  /\bxai-[A-Za-z0-9_-]{8,}/g,
-  /\bAIza[0-9A-Za-z_-]{30,}/g,
-  /\bBearer\s+\S+/gi,
-]
-
-/** Masks the given secrets, and anything shaped like an OpenAI, Anthropic, xAI or Google key, in a text. */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let result = text
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]')
-  }
-  for (const shape of keyShapes) result = result.replace(shape, '[redacted]')
-  return result
 }
 
 /** Response headers as fetch's `Headers` or a plain object (node:http's IncomingHttpHeaders, say). */

@@ -1,5 +1,7 @@
 export type { AIStream } from './ai-stream.js'
+export type { BudgetInput } from './budget-guard.js'
 export type { CallContext, Credentials } from './call-context.js'
+export type { CircuitBreakerOptions } from './circuit-breaker.js'
 export { estimateTokens, type TrimStrategy, trimOldestFirst } from './context-window.js'
 export type { Conversation, ConversationOptions, SendOptions } from './conversation.js'
 export {
@@ -13,13 +15,12 @@ export {
 } from './cost.js'
 export { type AI, type CreateAIOptions, createAI } from './create-ai.js'
 export * from './errors.js'
-export type { AimuxEventName, AimuxEvents, AimuxListener } from './events.js'
+export type { AimuxEventName, AimuxEvents, AimuxListener, CircuitState } from './events.js'
 export {
   errorFromStatus,
   type HeaderSource,
   type HttpErrorDetails,
   parseRetryAfter,
-  redactSecrets,
 } from './http-error.js'
 export { createMemoryStore } from './memory-store.js'
 export * from './message.js'
@@ -28,8 +29,10 @@ export * from './model.js'
 export type { ModelCatalog, SyncResult } from './model-catalog.js'
 export { formatUsd, NANO_USD_PER_USD, nanoToUsd, usdToNano } from './money.js'
 export { definePlugin, type Plugin, type PluginHost } from './plugin.js'
+export type { CallPolicy, RetryPolicy, TimeoutPolicy } from './policy.js'
 export * from './price-catalog.js'
 export * from './provider.js'
+export { redactSecrets } from './redact-secrets.js'
 export type { ChatRequest } from './request.js'
 export { chatRequestSchema } from './request.js'
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './result.js'

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { messageSchema } from './message.js'
+import { retryPolicySchema, timeoutPolicySchema } from './policy.js'
 import type { ToolChoice } from './provider.js'
 import { scopeSchema } from './scope.js'
 import { type AnyTool, isZodSchema, toolSchema } from './tool.js'
@@ -38,6 +39,11 @@ export const chatRequestSchema = z.strictObject({
     })
     .optional(),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** This request's retries: settings over the instance's, or false for none. */
+  retry: z.union([retryPolicySchema.partial(), z.literal(false)]).optional(),
+  timeout: timeoutPolicySchema.optional(),
+  /** Models to try in order when the requested one fails, instead of the instance's chain. */
+  fallbacks: z.array(z.string().min(1)).optional(),
   scope: scopeSchema.optional(),
   signal: z.instanceof(AbortSignal).optional(),
   requestId: z.string().min(1).optional(),

@@ -154,7 +154,7 @@ describe('what reaches a provider', () => {
     await expect(ai.chat({ messages, maxTokens: 5 } as never)).rejects.toThrow(
       /Unrecognized key: "maxTokens"/,
     )
-    await expect(createAI({ budgets: [] } as never)).rejects.toThrow(/Unrecognized key: "budgets"/)
+    await expect(createAI({ maxRetries: 2 } as never)).rejects.toThrow(/Unrecognized key: "maxRetries"/)
     expect(mock.calls).toHaveLength(0)
     await ai.close()
   })

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { BackgroundWork } from './background-work.js'
+import type { BudgetGuard, Reservation } from './budget-guard.js'
 import type { CallContext } from './call-context.js'
 import { addCost, type Cost, computeCost, reportedCost, zeroCost } from './cost.js'
 import {
@@ -7,12 +8,12 @@ import {
   AimuxError,
   ConfigError,
   StreamInterruptedError,
+  TimeoutError,
   toAimuxError,
   ValidationError,
 } from './errors.js'
 import type { EventBus } from './event-bus.js'
 import { callInfo } from './events.js'
-import { redactSecrets } from './http-error.js'
 import type { InFlight } from './in-flight.js'
 import {
   type AssistantMessage,
@@ -23,8 +24,10 @@ import {
   textOfParts,
 } from './message.js'
 import { compose, type Middleware, type ModelCall, type ModelResponse } from './middleware.js'
+import { type CallPolicy, type RetryPolicy, retryPolicySchema, type TimeoutPolicy } from './policy.js'
 import type { PriceCatalog } from './price-catalog.js'
 import type { ProviderAdapter, ProviderRequest, ProviderResult, ProviderStreamPart } from './provider.js'
+import { redactSecrets } from './redact-secrets.js'
 import type { Registry } from './registry.js'
 import { type ChatRequest, chatRequestSchema } from './request.js'
 import type { ChatResult, StepResult, StreamPart } from './result.js'
@@ -44,8 +47,12 @@ export interface Runtime {
   prices: PriceCatalog
   events: EventBus
   usage: UsageSink
-  /** Event listeners' work; usage writes have their own queue in the sink. */
-  work: BackgroundWork
+  /** Work after a call that must not delay it: settling budgets. */
+  background: BackgroundWork
+  budgets: BudgetGuard | undefined
+  /** The instance's retry and timeout settings; a request may override them. */
+  retry: RetryPolicy | false
+  timeout: TimeoutPolicy
   inFlight: InFlight
   defaultModel: string | undefined
   maxSteps: number
@@ -74,6 +81,8 @@ export interface PreparedCall {
   maxSteps: number
   schema: z.ZodType | undefined
   signal: AbortSignal | undefined
+  policy: CallPolicy
+  totalTimeoutMs: number | undefined
   metadata: Record<string, unknown>
 }
 
@@ -120,6 +129,17 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   if (req.reasoning !== undefined) base.reasoning = req.reasoning
   if (req.providerOptions !== undefined) base.providerOptions = req.providerOptions
   const executable = [...tools.values()].some((t) => t.execute)
+  for (const fallback of req.fallbacks ?? []) rt.registry.resolve(fallback)
+  const retry =
+    req.retry === false
+      ? false
+      : req.retry === undefined
+        ? rt.retry
+        : { ...(rt.retry || defaultRetry), ...req.retry }
+  const policy: CallPolicy = { retry }
+  const attemptMs = req.timeout?.attemptMs ?? rt.timeout.attemptMs
+  if (attemptMs !== undefined) policy.attemptTimeoutMs = attemptMs
+  if (req.fallbacks) policy.fallbacks = req.fallbacks
   return {
     requestId: req.requestId ?? rt.newId(),
     scope: req.scope ?? {},
@@ -131,9 +151,13 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
     maxSteps: req.maxSteps ?? (executable ? rt.maxSteps : 1),
     schema: req.schema,
     signal: req.signal,
+    policy,
+    totalTimeoutMs: req.timeout?.totalMs ?? rt.timeout.totalMs,
     metadata: req.metadata ?? {},
   }
 }
+
+const defaultRetry = retryPolicySchema.parse({})
 
 /** Runs a generator to its end, discarding what it yields; resolves to what it returns. */
 export async function drain<T>(run: AsyncGenerator<unknown, T>): Promise<T> {
@@ -161,11 +185,20 @@ export async function* runChat(
   const abort = () => controller.abort(p.signal?.reason)
   if (p.signal?.aborted) abort()
   p.signal?.addEventListener('abort', abort, { once: true })
+  const deadline = p.totalTimeoutMs === undefined ? undefined : Date.now() + p.totalTimeoutMs
+  const deadlineTimer =
+    p.totalTimeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          const reason = `The request did not finish within its total timeout of ${p.totalTimeoutMs} ms.`
+          controller.abort(new TimeoutError(reason, { requestId: p.requestId, retryable: false }))
+        }, p.totalTimeoutMs)
   const messages = [...p.messages]
   const steps: StepResult[] = []
   let served: Served = { provider: p.provider.id, model: p.model }
   let firstPartAt: number | undefined
   let recorded = false
+  let reservation: Reservation | undefined
   const record = (fields: { success: boolean; errorCode?: string }) => {
     if (recorded) return
     recorded = true
@@ -173,8 +206,20 @@ export async function* runChat(
       ...usageRecord(p, mode, steps, served, { started, firstPartAt }, hooks.conversationId),
       ...fields,
     })
+    const held = reservation
+    const budgets = rt.budgets
+    if (!held || !budgets) return undefined
+    // Settled before the caller gets the result, so the next call sees the real spend; thresholds
+    // are checked in the background. A failure is reported there, never thrown at the caller.
+    const settling = budgets.settle(held, sumCost(steps).nanoUsd)
+    rt.background.run('budget settlement', async () => {
+      await settling
+      await budgets.checkThresholds(held)
+    })
+    return settling.catch(() => {})
   }
   try {
+    reservation = await rt.budgets?.reserve(p.requestId, p.scope, { ...p.base, messages }, p.provider.id)
     for (let step = 1; ; step++) {
       const ctx: CallContext = {
         requestId: p.requestId,
@@ -182,8 +227,10 @@ export async function* runChat(
         signal: controller.signal,
         attempt: 1,
         step,
+        policy: p.policy,
         metadata: p.metadata,
       }
+      if (deadline !== undefined) ctx.deadline = deadline
       if (hooks.conversationId) ctx.conversationId = hooks.conversationId
       if (controller.signal.aborted) throw new AbortedError('The call was aborted before it was sent.')
       const stepStarted = performance.now()
@@ -270,15 +317,16 @@ export async function* runChat(
     }
     await hooks.onResult?.(result)
     if (p.schema) result.object = parseStructuredOutput(p.schema, result.text)
-    record({ success: true })
+    await record({ success: true })
     yield { type: 'finish', finishReason: result.finishReason, usage: result.usage, cost: result.cost }
     return result
   } catch (thrown) {
-    const error = toAimuxError(thrown, {
+    // A total timeout wins over whatever the abort it caused looked like further in.
+    const timedOut = controller.signal.aborted && TimeoutError.is(controller.signal.reason)
+    const error = toAimuxError(timedOut ? controller.signal.reason : thrown, {
       signal: controller.signal,
       requestId: p.requestId,
       ...served,
-      redact: (text) => redactSecrets(text),
     })
     record({ success: false, errorCode: error.code })
     rt.events.emit('error', {
@@ -290,6 +338,7 @@ export async function* runChat(
     })
     throw error
   } finally {
+    clearTimeout(deadlineTimer)
     p.signal?.removeEventListener('abort', abort)
     if (!recorded) {
       // The caller left before the end: stop the request and still account for what was paid.
