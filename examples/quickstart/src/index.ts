@@ -22,8 +22,30 @@ const ai = await createAI({
   // Prices in USD per million tokens; the OpenAI adapter package ships its own table.
   prices: [
     { provider: 'openai', model: 'gpt-4o-mini', price: { input: 0.15, cachedInput: 0.075, output: 0.6 } },
+    { provider: 'openai', model: 'gpt-4.1-mini', price: { input: 0.4, cachedInput: 0.1, output: 1.6 } },
   ],
+  // When gpt-4o-mini keeps failing (after its retries), gpt-4.1-mini answers instead.
+  retry: { maxAttempts: 2, baseDelayMs: 100 },
+  fallbacks: { 'openai:gpt-4o-mini': ['openai:gpt-4.1-mini'] },
+  // A tiny daily budget per user, so that its thresholds fire during the demo.
+  budgets: [{ scope: 'user', limitUsd: 0.00015, period: 'day', thresholds: [0.5, 0.9], hard: false }],
 })
+
+// Events arrive in the background; the demo prints them after each call.
+const notices: string[] = []
+ai.on('retry', (e) =>
+  notices.push(`retrying ${e.provider}:${e.model} after ${e.error.code} (${e.delayMs} ms)`),
+)
+ai.on('provider:switched', (e) => notices.push(`switched from ${e.from} to ${e.to} (${e.reason})`))
+ai.on('budget:threshold', (e) =>
+  notices.push(
+    `budget: ${e.threshold * 100}% of ${e.scopeId}'s ${e.period} budget spent (${formatUsd(e.spentNanoUsd)})`,
+  ),
+)
+const printNotices = async () => {
+  await ai.flush()
+  for (const notice of notices.splice(0)) console.log(dim(`  ! ${notice}`))
+}
 
 const started = new Date()
 const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
@@ -50,6 +72,7 @@ for (const question of ['I have one day in Lisbon. Where should I start?', 'And 
   const res = await chat.send(question)
   console.log(`assistant: ${res.text}`)
   console.log(costLine(res))
+  await printNotices()
 }
 
 const question = 'Write a four-line poem about the trams of Lisbon.'
@@ -59,6 +82,7 @@ const stream = chat.stream(question)
 for await (const text of stream.textStream) process.stdout.write(text)
 const streamed = await stream.result
 console.log(`\n${costLine(streamed)}`)
+await printNotices()
 
 const [total] = await ai.usage.query({ from: started, to: new Date(Date.now() + 1) })
 const record = await chat.record()

@@ -18,10 +18,14 @@ describe('the quickstart demo', () => {
     expect(stdout).toContain('assistant (streaming): Yellow trams climb the seven hills,\nBells ring out')
     // 41 in / 29 out tokens at $0.15 / $0.60 per million: 6,150 + 17,400 nano-USD.
     expect(stdout).toContain('$0.00002355 · 41 in / 29 out tokens')
+    // The second question: gpt-4o-mini answers 503 twice, so the fallback model answers it.
+    expect(stdout).toContain('! switched from openai:gpt-4o-mini to openai:gpt-4.1-mini (provider)')
+    expect(stdout).toContain('$0.0000816 · 96 in / 27 out tokens') // 96 x 400 + 27 x 1,600 nano-USD
+    expect(stdout).toContain("! budget: 50% of demo-user's day budget spent ($0.00010515)")
+    expect(stdout).toContain("! budget: 90% of demo-user's day budget spent ($0.00014505)")
     expect(stdout).toMatch(/calls {10}3 \(0 failed\)/)
     expect(stdout).toContain('tokens         279 in, 87 out')
-    // 279 x 150 + 87 x 600 nano-USD.
-    expect(stdout).toContain('total cost     $0.00009405')
-    expect(stdout).toContain('conversation   7 messages stored, $0.00009405')
+    expect(stdout).toContain('total cost     $0.00014505')
+    expect(stdout).toContain('conversation   7 messages stored, $0.00014505')
   })
 })

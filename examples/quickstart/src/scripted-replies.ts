@@ -7,6 +7,9 @@ export const scriptedReplies: ScriptedTurn[] = [
     usage: { inputTokens: 41, outputTokens: 29 },
     delayMs: 250,
   },
+  // gpt-4o-mini fails twice (its two attempts), so the fallback model answers the second question.
+  { error: { status: 503, message: 'The server is overloaded' } },
+  { error: { status: 503, message: 'The server is overloaded' } },
   {
     text: 'Have a pastel de nata at Manteigaria, then grilled sardines or bacalhau à Brás for lunch in a tasca.',
     usage: { inputTokens: 96, cachedInputTokens: 0, outputTokens: 27 },
