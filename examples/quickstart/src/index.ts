@@ -33,12 +33,13 @@ const ai = await createAI({
 
 // Events arrive in the background; the demo prints them after each call.
 const notices: string[] = []
-ai.on('retry', (e) =>
-  notices.push(`retrying ${e.provider}:${e.model} after ${e.error.code} (${e.delayMs} ms)`),
-)
-ai.on('provider:switched', (e) => notices.push(`switched from ${e.from} to ${e.to} (${e.reason})`))
+const notice = (text: string) => {
+  notices.push(text)
+}
+ai.on('retry', (e) => notice(`retrying ${e.provider}:${e.model} after ${e.error.code} (${e.delayMs} ms)`))
+ai.on('provider:switched', (e) => notice(`switched from ${e.from} to ${e.to} (${e.reason})`))
 ai.on('budget:threshold', (e) =>
-  notices.push(
+  notice(
     `budget: ${e.threshold * 100}% of ${e.scopeId}'s ${e.period} budget spent (${formatUsd(e.spentNanoUsd)})`,
   ),
 )

@@ -19,10 +19,13 @@ import { createModelCatalog, type ModelCatalog } from './model-catalog.js'
 import type { Plugin, PluginHost } from './plugin.js'
 import { retryPolicySchema, timeoutPolicySchema } from './policy.js'
 import { createPriceCatalog, type PriceEntryInput, priceEntrySchema } from './price-catalog.js'
+import { type RateLimitsInput, rateLimitMiddleware, rateLimitsSchema } from './rate-limiter.js'
 import { createRegistry } from './registry.js'
 import type { ChatRequest } from './request.js'
+import { responseCacheMiddleware, responseCacheSchema } from './response-cache.js'
 import type { ChatResult } from './result.js'
 import { retryMiddleware } from './retry.js'
+import { createRouter, modelGroupSchema } from './router.js'
 import { drain, prepareCall, type Runtime, runChat } from './run-chat.js'
 import type { Store, UsageAggregate, UsageQuery, UsageRecord } from './store.js'
 import { createUsageSink } from './usage-sink.js'
@@ -65,13 +68,28 @@ const optionsSchema = z.strictObject({
   contextFallbacks: z.record(z.string(), z.string().min(1)).default({}),
   /** Per "provider:model", a model to ask again when a reply is stopped by a content filter. */
   contentFilterFallbacks: z.record(z.string(), z.string().min(1)).default({}),
+  /** Model groups a request names as `model: '@name'`, each with a routing strategy. */
+  groups: z
+    .record(
+      z.string().regex(/^[a-z0-9._-]+$/, 'must be lowercase letters, digits, dots, dashes or underscores'),
+      modelGroupSchema,
+    )
+    .default({}),
+  /** Requests and tokens per minute and per day, per user, tenant, provider or model. */
+  rateLimits: rateLimitsSchema.optional(),
+  /** An in-memory cache of complete answers; off unless given (`{}` for the defaults). */
+  cache: responseCacheSchema.optional(),
   /** Spend limits with thresholds; see docs/budgets.md. */
   budgets: z.array(budgetSchema).default([]),
   /** Generates request, conversation and message ids. */
   generateId: z.custom<() => string>(fn, 'must be a function').default(() => randomUUID),
 })
 
-export type CreateAIOptions = Omit<z.input<typeof optionsSchema>, 'plugins' | 'prices' | 'budgets'> & {
+export type CreateAIOptions = Omit<
+  z.input<typeof optionsSchema>,
+  'plugins' | 'prices' | 'budgets' | 'rateLimits'
+> & {
+  rateLimits?: RateLimitsInput
   budgets?: BudgetInput[]
   plugins?: Plugin[]
   prices?: PriceEntryInput[]
@@ -175,7 +193,10 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       ...Object.entries(config.contextFallbacks).flat(),
       ...Object.entries(config.contentFilterFallbacks).flat(),
     ]
-    for (const ref of fallbackRefs) registry.resolve(ref)
+    const groupRefs = Object.values(config.groups).flatMap((g) =>
+      g.models.map((m) => (typeof m === 'string' ? m : m.model)),
+    )
+    for (const ref of [...fallbackRefs, ...groupRefs]) registry.resolve(ref)
     db = store ?? createMemoryStore()
     for (const provider of registry.providers()) if (provider.prices) prices.add(provider.prices, 'builtin')
     prices.add(await db.catalog.listPrices(), 'synced')
@@ -191,7 +212,10 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     if (closing) throw new ClosedError('This aimux instance is closed.')
   }
   const inFlight = createInFlight()
-  const builtIn: Middleware[] = [
+  const builtIn: Middleware[] = []
+  if (config.rateLimits) builtIn.push(rateLimitMiddleware(config.rateLimits, events))
+  if (config.cache) builtIn.push(responseCacheMiddleware(config.cache, events))
+  builtIn.push(
     fallbackMiddleware(
       {
         chains: config.fallbacks,
@@ -203,7 +227,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     ),
     retryMiddleware(events),
     attemptTimeoutMiddleware(),
-  ]
+  )
   if (config.circuitBreaker) builtIn.push(circuitBreakerMiddleware(config.circuitBreaker, events))
   const rt: Runtime = {
     registry,
@@ -211,6 +235,8 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     prices,
     events,
     background: sinks,
+    groups: config.groups,
+    router: createRouter({ catalog: db.catalog, prices }),
     budgets:
       config.budgets.length > 0
         ? createBudgetGuard({ budgets: config.budgets, spend: db.spend, catalog: db.catalog, prices, events })

@@ -30,6 +30,20 @@ export interface AimuxEvents {
   /** A tool ran in the tool loop. */
   'tool:call': { requestId: string; toolName: string; toolCallId: string; durationMs: number; ok: boolean }
   'models:synced': { models: number; providers: string[]; failed: { provider: string; error: AimuxError }[] }
+  /** A call met a rate limit: it waits `retryAfterMs` for room ('wait') or fails ('reject'). */
+  'rate-limit': {
+    requestId: string
+    scope: string
+    id: string
+    limit: string
+    max: number
+    retryAfterMs: number
+    action: 'wait' | 'reject'
+  }
+  /** A request named a model group: `order` is the group's models as its strategy ranked them. */
+  route: { requestId: string; group: string; strategy: string; order: string[] }
+  /** The response cache was asked for this call's answer. */
+  cache: CallInfo & { hit: boolean }
   /** A failed attempt will be retried after `delayMs`. */
   retry: CallInfo & { attempt: number; delayMs: number; error: AimuxError }
   /** A provider and model's circuit changed state. */

@@ -10,7 +10,8 @@ export interface ModelCall {
 }
 
 export type ModelResponse =
-  | { mode: 'generate'; result: ProviderResult }
+  /** `cached`: served from the response cache, without calling the provider; it costs nothing. */
+  | { mode: 'generate'; result: ProviderResult; cached?: boolean }
   | { mode: 'stream'; stream: AsyncIterable<ProviderStreamPart> }
 
 /**

@@ -25,6 +25,8 @@ export interface CallPolicy {
   attemptTimeoutMs?: number
   /** The models to try, in order, when the requested one fails; undefined uses the instance's chains. */
   fallbacks?: string[]
+  /** False when the request opted out of the response cache. */
+  cache?: boolean
 }
 
 /** Full jitter: a random wait between 0 and the capped exponential backoff for this attempt. */

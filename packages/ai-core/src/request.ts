@@ -44,6 +44,8 @@ export const chatRequestSchema = z.strictObject({
   timeout: timeoutPolicySchema.optional(),
   /** Models to try in order when the requested one fails, instead of the instance's chain. */
   fallbacks: z.array(z.string().min(1)).optional(),
+  /** False to skip the response cache for this request, when the instance has one. */
+  cache: z.boolean().optional(),
   scope: scopeSchema.optional(),
   signal: z.instanceof(AbortSignal).optional(),
   requestId: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { BackgroundWork } from './background-work.js'
 import type { BudgetGuard, Reservation } from './budget-guard.js'
 import type { CallContext } from './call-context.js'
+import { estimateTokens } from './context-window.js'
 import { addCost, type Cost, computeCost, reportedCost, zeroCost } from './cost.js'
 import {
   AbortedError,
@@ -19,7 +20,6 @@ import {
   type AssistantMessage,
   type AssistantPart,
   type Message,
-  type ProviderMetadata,
   type ToolMessage,
   textOfParts,
 } from './message.js'
@@ -31,9 +31,11 @@ import { redactSecrets } from './redact-secrets.js'
 import type { Registry } from './registry.js'
 import { type ChatRequest, chatRequestSchema } from './request.js'
 import type { ChatResult, StepResult, StreamPart } from './result.js'
+import type { ModelGroup, Router } from './router.js'
 import { runTools, toolResultPart } from './run-tools.js'
 import type { Scope } from './scope.js'
 import type { UsageRecord } from './store.js'
+import { createStreamAssembler } from './stream-assembler.js'
 import { parseStructuredOutput, responseFormatFor } from './structured-output.js'
 import { type Tool, type ToolCall, toToolSpec } from './tool.js'
 import { addUsage, emptyUsage, normalizeUsage, type Usage } from './usage.js'
@@ -50,6 +52,9 @@ export interface Runtime {
   /** Work after a call that must not delay it: settling budgets. */
   background: BackgroundWork
   budgets: BudgetGuard | undefined
+  /** Model groups a request can name as "@name", and the router that orders them. */
+  groups: Record<string, ModelGroup>
+  router: Router
   /** The instance's retry and timeout settings; a request may override them. */
   retry: RetryPolicy | false
   timeout: TimeoutPolicy
@@ -82,6 +87,8 @@ export interface PreparedCall {
   schema: z.ZodType | undefined
   signal: AbortSignal | undefined
   policy: CallPolicy
+  /** When the request named a group ("@name"): the group, ordered by its strategy when the call runs. */
+  group?: { name: string; group: ModelGroup }
   totalTimeoutMs: number | undefined
   metadata: Record<string, unknown>
 }
@@ -99,7 +106,8 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const ref = req.model ?? rt.defaultModel
   if (!ref)
     throw new ConfigError('No model: pass `model: "provider:model"` or set `defaultModel` in createAI().')
-  const { provider, model } = rt.registry.resolve(ref)
+  const group = ref.startsWith('@') ? groupOf(rt, ref.slice(1)) : undefined
+  const { provider, model } = rt.registry.resolve(group ? memberRef(group.models[0]!) : ref)
   const tools = new Map<string, Tool>()
   for (const entry of input.tools ?? []) {
     const tool = typeof entry === 'string' ? rt.registry.tool(entry) : (entry as Tool)
@@ -140,6 +148,7 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const attemptMs = req.timeout?.attemptMs ?? rt.timeout.attemptMs
   if (attemptMs !== undefined) policy.attemptTimeoutMs = attemptMs
   if (req.fallbacks) policy.fallbacks = req.fallbacks
+  if (req.cache === false) policy.cache = false
   return {
     requestId: req.requestId ?? rt.newId(),
     scope: req.scope ?? {},
@@ -152,12 +161,52 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
     schema: req.schema,
     signal: req.signal,
     policy,
+    ...(group ? { group: { name: ref.slice(1), group } } : {}),
     totalTimeoutMs: req.timeout?.totalMs ?? rt.timeout.totalMs,
     metadata: req.metadata ?? {},
   }
 }
 
 const defaultRetry = retryPolicySchema.parse({})
+
+function groupOf(rt: Runtime, name: string): ModelGroup {
+  const group = rt.groups[name]
+  if (!group) {
+    const known =
+      Object.keys(rt.groups)
+        .map((g) => `@${g}`)
+        .join(', ') || 'none'
+    throw new ConfigError(`Unknown model group '@${name}'. Groups: ${known}.`)
+  }
+  return group
+}
+
+function memberRef(member: ModelGroup['models'][number]): string {
+  return typeof member === 'string' ? member : member.model
+}
+
+/** Orders the request's group for this call: the first model is called, the rest are its fallbacks. */
+async function route(rt: Runtime, p: PreparedCall, messages: Message[]) {
+  if (!p.group) return { provider: p.provider, model: p.model, policy: p.policy }
+  const needs = {
+    tools: p.tools.size > 0,
+    vision: messages.some(
+      (m) => typeof m.content !== 'string' && m.content.some((part) => part.type === 'image'),
+    ),
+    json: p.base.responseFormat?.type === 'json',
+    inputTokens: messages.reduce((sum, m) => sum + estimateTokens(m), 0),
+    outputTokens: p.base.maxOutputTokens ?? 1024,
+  }
+  const order = await rt.router.order(p.group.name, p.group.group, needs)
+  rt.events.emit('route', {
+    requestId: p.requestId,
+    group: p.group.name,
+    strategy: p.group.group.strategy,
+    order,
+  })
+  const { provider, model } = rt.registry.resolve(order[0]!)
+  return { provider, model, policy: { ...p.policy, fallbacks: p.policy.fallbacks ?? order.slice(1) } }
+}
 
 /** Runs a generator to its end, discarding what it yields; resolves to what it returns. */
 export async function drain<T>(run: AsyncGenerator<unknown, T>): Promise<T> {
@@ -219,7 +268,10 @@ export async function* runChat(
     return settling.catch(() => {})
   }
   try {
-    reservation = await rt.budgets?.reserve(p.requestId, p.scope, { ...p.base, messages }, p.provider.id)
+    const routed = await route(rt, p, messages)
+    served = { provider: routed.provider.id, model: routed.model }
+    const first = { ...p.base, model: routed.model, messages }
+    reservation = await rt.budgets?.reserve(p.requestId, p.scope, first, routed.provider.id)
     for (let step = 1; ; step++) {
       const ctx: CallContext = {
         requestId: p.requestId,
@@ -227,7 +279,7 @@ export async function* runChat(
         signal: controller.signal,
         attempt: 1,
         step,
-        policy: p.policy,
+        policy: routed.policy,
         metadata: p.metadata,
       }
       if (deadline !== undefined) ctx.deadline = deadline
@@ -245,8 +297,8 @@ export async function* runChat(
         return send(call)
       })
       const response = await pipeline({
-        provider: p.provider,
-        request: { ...p.base, messages: [...messages] },
+        provider: routed.provider,
+        request: { ...p.base, model: routed.model, messages: [...messages] },
         ctx,
         mode,
       })
@@ -259,8 +311,10 @@ export async function* runChat(
           : mode === 'stream'
             ? yield* replay(response.result, markFirstPart)
             : response.result
-      const current = stepResult(rt, step, served, result, performance.now() - stepStarted)
+      const cached = response.mode === 'generate' && response.cached === true
+      const current = stepResult(rt, step, served, result, performance.now() - stepStarted, cached)
       steps.push(current)
+      if (!cached) rt.router.observe(`${served.provider}:${served.model}`, current.latencyMs)
       const info = callInfo(ctx, served.provider, served.model)
       rt.events.emit('response', {
         ...info,
@@ -378,59 +432,24 @@ async function* relay(
   stream: AsyncIterable<ProviderStreamPart>,
   onFirstPart: () => void,
 ): AsyncGenerator<StreamPart, ProviderResult> {
-  let text = ''
-  let reasoning = ''
-  let reasoningMetadata: ProviderMetadata | undefined
-  const calls: ToolCall[] = []
-  let usage: Usage = emptyUsage()
-  let costNanoUsd: number | undefined
-  let finish: Extract<ProviderStreamPart, { type: 'finish' }> | undefined
+  const assembler = createStreamAssembler()
   try {
     for await (const part of stream) {
-      if (part.type === 'usage') {
-        usage = part.usage
-        costNanoUsd = part.costNanoUsd
-        continue
-      }
-      if (part.type === 'finish') {
-        finish = part
-        continue
-      }
+      assembler.add(part)
+      if (part.type === 'usage' || part.type === 'finish') continue
       onFirstPart()
-      if (part.type === 'text-delta') {
-        text += part.text
-        yield part
-      } else if (part.type === 'reasoning-delta') {
-        reasoning += part.text
-        if (part.providerMetadata) reasoningMetadata = part.providerMetadata
-        yield { type: 'reasoning-delta', text: part.text }
-      } else {
-        calls.push(part.toolCall)
-        yield part
-      }
+      // A reasoning signature stays in the step's content; the caller gets the text.
+      yield part.type === 'reasoning-delta' ? { type: 'reasoning-delta', text: part.text } : part
     }
-    if (!finish) {
-      const started = text !== '' || reasoning !== '' || calls.length > 0
-      throw new StreamInterruptedError('The stream ended without finishing.', { retryable: !started })
+    if (!assembler.finishReason) {
+      throw new StreamInterruptedError('The stream ended without finishing.', {
+        retryable: !assembler.started,
+      })
     }
   } catch (error) {
-    throw interrupted(error, text, text !== '' || reasoning !== '' || calls.length > 0)
+    throw interrupted(error, assembler.text, assembler.started)
   }
-  const content: AssistantPart[] = []
-  if (reasoning) {
-    content.push(
-      reasoningMetadata
-        ? { type: 'reasoning', text: reasoning, providerMetadata: reasoningMetadata }
-        : { type: 'reasoning', text: reasoning },
-    )
-  }
-  if (text) content.push({ type: 'text', text })
-  for (const call of calls) content.push({ type: 'tool-call', ...call })
-  const result: ProviderResult = { content, finishReason: finish.finishReason, usage }
-  if (costNanoUsd !== undefined) result.costNanoUsd = costNanoUsd
-  if (finish.model !== undefined) result.model = finish.model
-  if (finish.raw !== undefined) result.raw = finish.raw
-  return result
+  return assembler.result()
 }
 
 /** The error a broken stream ends with: typed, holding the text that reached the caller. */
@@ -472,11 +491,13 @@ function stepResult(
   served: Served,
   result: ProviderResult,
   latencyMs: number,
+  cached: boolean,
 ): StepResult {
-  const usage = normalizeUsage(result.usage)
+  const usage = cached ? emptyUsage() : normalizeUsage(result.usage)
   const reported = result.costNanoUsd
-  const cost =
-    reported !== undefined && Number.isFinite(reported) && reported >= 0
+  const cost = cached
+    ? zeroCost('cache')
+    : reported !== undefined && Number.isFinite(reported) && reported >= 0
       ? reportedCost(Math.round(reported))
       : computeCost(usage, rt.prices.resolve(served.provider, served.model))
   const current: StepResult = {
