@@ -11,7 +11,7 @@ describe('the quickstart demo', () => {
     delete env.OPENAI_API_KEY
     const { stdout } = await run(process.execPath, [fileURLToPath(new URL('./index.ts', import.meta.url))], {
       env,
-      timeout: 30_000,
+      timeout: 60_000,
     })
     expect(stdout).toContain('talking to a local fake OpenAI server at http://127.0.0.1:')
     expect(stdout).toContain('assistant: Start in Alfama at dawn')
@@ -27,5 +27,5 @@ describe('the quickstart demo', () => {
     expect(stdout).toContain('tokens         279 in, 87 out')
     expect(stdout).toContain('total cost     $0.00014505')
     expect(stdout).toContain('conversation   7 messages stored, $0.00014505')
-  })
+  }, 90_000)
 })
