@@ -77,7 +77,7 @@ describe('retries', () => {
     await expect(ai.chat({ messages, timeout: { totalMs: 1_000 } })).rejects.toMatchObject({
       code: 'rate-limit',
     })
-    expect(performance.now() - started).toBeLessThan(500)
+    expect(performance.now() - started).toBeLessThan(5_000) // not the 30 s the provider asked for
     await ai.close()
   })
 
@@ -131,12 +131,12 @@ describe('timeouts', () => {
 
   it('ends the whole request at its total timeout', async () => {
     const { primary, ai } = await setup()
-    primary.enqueue({ text: 'slow', delayMs: 2_000 })
+    primary.enqueue({ text: 'slow', delayMs: 20_000 })
     const started = performance.now()
     const error = await ai.chat({ messages, timeout: { totalMs: 80 } }).catch((e) => e)
     expect(error).toMatchObject({ code: 'timeout', retryable: false })
     expect(error.message).toBe('The request did not finish within its total timeout of 80 ms.')
-    expect(performance.now() - started).toBeLessThan(1_000)
+    expect(performance.now() - started).toBeLessThan(10_000) // not the 20 s the reply takes
     await ai.close()
   })
 })

@@ -73,14 +73,14 @@ describe('a call cut short', () => {
     const slow = {
       name: 'slow',
       parameters: { type: 'object' },
-      execute: () => new Promise((r) => setTimeout(r, 2_000)),
+      execute: () => new Promise((r) => setTimeout(r, 20_000).unref()),
     }
     setTimeout(() => controller.abort(), 30)
     const started = performance.now()
     await expect(ai.chat({ messages, tools: [slow], signal: controller.signal })).rejects.toMatchObject({
       code: 'aborted',
     })
-    expect(performance.now() - started).toBeLessThan(1_000)
+    expect(performance.now() - started).toBeLessThan(10_000) // not the 20 s the tool takes
     await ai.close()
   })
 })
