@@ -1,3 +1,4 @@
+export { type AnthropicProtocolOptions, anthropicProtocol } from './anthropic-protocol.js'
 export {
   createFakeServer,
   type FakeRequest,
@@ -11,8 +12,12 @@ export {
   type WireResponse,
   type WireRoute,
 } from './fake-server.js'
+export { type GeminiProtocolOptions, geminiProtocol } from './gemini-protocol.js'
 export { type MockCall, type MockProvider, type MockProviderOptions, mockProvider } from './mock-provider.js'
+export { type OllamaProtocolOptions, ollamaProtocol } from './ollama-protocol.js'
 export { type OpenAIChatProtocolOptions, openaiChatProtocol } from './openai-chat-protocol.js'
+export { type OpenAIResponsesProtocolOptions, openaiResponsesProtocol } from './openai-responses-protocol.js'
+export { type OpenRouterProtocolOptions, openrouterProtocol } from './openrouter-protocol.js'
 export {
   createScript,
   isScriptedDrop,
@@ -29,3 +34,4 @@ export {
   type TakenTurn,
 } from './scripted-turn.js'
 export { testContext } from './test-context.js'
+export { type XAIChatProtocolOptions, xaiChatProtocol } from './xai-chat-protocol.js'

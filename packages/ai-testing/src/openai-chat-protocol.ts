@@ -12,13 +12,37 @@ import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 export interface OpenAIChatProtocolOptions {
   /** The model ids GET /v1/models lists. Default: gpt-4o-mini and gpt-4o. */
   models?: string[]
+  /**
+   * Adds the `obfuscation` padding field OpenAI puts on every streamed chunk (left out when the
+   * request sets `stream_options.include_obfuscation: false`). Default false.
+   */
+  obfuscation?: boolean
+  /**
+   * Where the usage counts reasoning: 'inside' completion_tokens, as OpenAI and OpenRouter do, or
+   * 'outside' it, as xAI does (completion_tokens without reasoning, total_tokens with it).
+   * Default 'inside'.
+   */
+  reasoningTokens?: 'inside' | 'outside'
+  /**
+   * The field reasoning text arrives in: 'reasoning_content' (xAI, DeepSeek) or 'reasoning'
+   * (OpenRouter). Default 'reasoning_content'.
+   */
+  reasoningField?: 'reasoning_content' | 'reasoning'
+  /**
+   * Keep-alive lines sent before each answer, as OpenRouter sends them while the model works:
+   * `: OPENROUTER PROCESSING` comments before a stream, whitespace lines before a JSON body.
+   * Default 0.
+   */
+  keepAlive?: number
 }
 
 interface ChatRequestBody {
   model?: string
   stream?: boolean
-  stream_options?: { include_usage?: boolean }
+  stream_options?: { include_usage?: boolean; include_obfuscation?: boolean }
 }
+
+type Dialect = Required<Omit<OpenAIChatProtocolOptions, 'models'>>
 
 /** 'error' is sent as OpenRouter sends it; 'other' has no wire value and is sent as it is. */
 const finishReasons: Record<FinishReason, string> = {
@@ -36,11 +60,19 @@ const finishReasons: Record<FinishReason, string> = {
  * chunks ending in `data: [DONE]` (a usage chunk first when `stream_options.include_usage`);
  * reasoning as `reasoning_content`, a provider-reported cost as OpenRouter's `usage.cost`;
  * `{ error: { message, type, param, code } }` error bodies; GET /v1/models. The /v1 prefix is optional.
+ * The options switch on what differs between the providers that speak it: OpenAI's `obfuscation`
+ * field, xAI's reasoning outside completion_tokens, OpenRouter's `reasoning` field and keep-alive lines.
  *
- * @example const server = await createFakeServer(openaiChatProtocol())
+ * @example const server = await createFakeServer(openaiChatProtocol({ obfuscation: true }))
  */
 export function openaiChatProtocol(options: OpenAIChatProtocolOptions = {}): WireProtocol {
   const models = options.models ?? ['gpt-4o-mini', 'gpt-4o']
+  const dialect: Dialect = {
+    obfuscation: options.obfuscation ?? false,
+    reasoningTokens: options.reasoningTokens ?? 'inside',
+    reasoningField: options.reasoningField ?? 'reasoning_content',
+    keepAlive: options.keepAlive ?? 0,
+  }
   let completions = 0
 
   return {
@@ -51,7 +83,7 @@ export function openaiChatProtocol(options: OpenAIChatProtocolOptions = {}): Wir
         path: /^(\/v1)?\/chat\/completions$/,
         reply(request, reply) {
           completions += 1
-          return renderCompletion(request, reply, `chatcmpl-fake${completions}`)
+          return renderCompletion(request, reply, `chatcmpl-fake${completions}`, dialect)
         },
       },
       {
@@ -70,7 +102,12 @@ export function openaiChatProtocol(options: OpenAIChatProtocolOptions = {}): Wir
   }
 }
 
-function renderCompletion(request: FakeRequest, reply: ResolvedReply, id: string): WireResponse {
+function renderCompletion(
+  request: FakeRequest,
+  reply: ResolvedReply,
+  id: string,
+  dialect: Dialect,
+): WireResponse {
   const body = (request.body ?? {}) as ChatRequestBody
   const created = Math.floor(Date.now() / 1000)
   const model = reply.model ?? body.model ?? 'unknown'
@@ -89,7 +126,7 @@ function renderCompletion(request: FakeRequest, reply: ResolvedReply, id: string
       content: reply.text || (reply.toolCalls.length > 0 ? null : ''),
       refusal: null,
       annotations: [],
-      ...(reply.reasoning ? { reasoning_content: reply.reasoning } : {}),
+      ...(reply.reasoning ? { [dialect.reasoningField]: reply.reasoning } : {}),
       ...(reply.toolCalls.length > 0
         ? {
             tool_calls: reply.toolCalls.map((call) => ({
@@ -100,24 +137,37 @@ function renderCompletion(request: FakeRequest, reply: ResolvedReply, id: string
           }
         : {}),
     }
+    const completion = {
+      ...head('chat.completion'),
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+      usage: renderUsage(reply, dialect),
+    }
+    if (dialect.keepAlive === 0) return { type: 'json', body: completion }
+    // The status and headers go out first; whitespace keeps the connection alive until the JSON.
     return {
-      type: 'json',
-      body: {
-        ...head('chat.completion'),
-        choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
-        usage: renderUsage(reply),
-      },
+      type: 'stream',
+      contentType: 'application/json',
+      frames: [{ data: '\n \n'.repeat(dialect.keepAlive) }, { data: JSON.stringify(completion) }],
     }
   }
 
   const includeUsage = body.stream_options?.include_usage === true
+  const obfuscate = dialect.obfuscation && body.stream_options?.include_obfuscation !== false
   const chunkHead = { ...head('chat.completion.chunk'), ...(includeUsage ? { usage: null } : {}) }
+  let chunks = 0
+  const padded = (data: Record<string, unknown>) => {
+    chunks += 1
+    return obfuscate ? { ...data, obfuscation: obfuscation(chunks) } : data
+  }
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): WireFrame => ({
-    data: sseEvent({ ...chunkHead, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] }),
+    data: sseEvent(
+      padded({ ...chunkHead, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] }),
+    ),
   })
   const frames: WireFrame[] = [
+    ...Array.from({ length: dialect.keepAlive }, () => ({ data: ': OPENROUTER PROCESSING\n\n' })),
     chunk({ role: 'assistant', content: '', refusal: null }),
-    ...reply.reasoningChunks.map((text) => chunk({ reasoning_content: text })),
+    ...reply.reasoningChunks.map((text) => chunk({ [dialect.reasoningField]: text })),
     ...reply.textChunks.map((text) => ({ ...chunk({ content: text }), text: true })),
     ...reply.toolCalls.flatMap((call, index) => [
       chunk({
@@ -129,15 +179,18 @@ function renderCompletion(request: FakeRequest, reply: ResolvedReply, id: string
     ]),
     chunk({}, finishReason),
   ]
-  if (includeUsage) frames.push({ data: sseEvent({ ...chunkHead, choices: [], usage: renderUsage(reply) }) })
+  if (includeUsage) {
+    frames.push({ data: sseEvent(padded({ ...chunkHead, choices: [], usage: renderUsage(reply, dialect) })) })
+  }
   frames.push({ data: sseEvent('[DONE]') })
   return { type: 'stream', contentType: 'text/event-stream; charset=utf-8', frames }
 }
 
-function renderUsage({ usage, costNanoUsd }: ResolvedReply) {
+function renderUsage({ usage, costNanoUsd }: ResolvedReply, dialect: Dialect) {
+  const outside = dialect.reasoningTokens === 'outside'
   return {
     prompt_tokens: usage.inputTokens,
-    completion_tokens: usage.outputTokens,
+    completion_tokens: outside ? usage.outputTokens - usage.reasoningTokens : usage.outputTokens,
     total_tokens: usage.totalTokens,
     prompt_tokens_details: {
       cached_tokens: usage.cachedInputTokens,
@@ -152,6 +205,14 @@ function renderUsage({ usage, costNanoUsd }: ResolvedReply) {
     },
     ...(costNanoUsd === undefined ? {} : { cost: costNanoUsd / 1e9 }),
   }
+}
+
+const padding = 'mvkAadOd3983J1LnnINX8UTZOE4wuLRN'
+
+/** Random-looking padding of varying length, the same for the same chunk number. */
+function obfuscation(chunk: number): string {
+  const start = (chunk * 7) % padding.length
+  return (padding + padding).slice(start, start + 2 + ((chunk * 5) % 13))
 }
 
 /** Tool call arguments arrive in several pieces, as the real API sends them. */
