@@ -1,0 +1,114 @@
+import {
+  AbortedError,
+  AimuxError,
+  AuthenticationError,
+  ConnectionError,
+  errorFromStatus,
+  ProviderError,
+  parseRetryAfter,
+  redactSecrets,
+  StreamInterruptedError,
+  TimeoutError,
+} from '@aimux/ai-core'
+import OpenAI from 'openai'
+
+/** What the error mapping needs to know about the call that failed. */
+export interface OpenAIErrorContext {
+  provider: string
+  model?: string
+  signal: AbortSignal
+  /** The key the call used; masked in every message. */
+  apiKey: string
+}
+
+/** The error body as the SDK keeps it: OpenAI's `{ message, type, code }`, or xAI's bare message string. */
+interface ErrorBody {
+  message?: unknown
+  code?: unknown
+  type?: unknown
+}
+
+const refusedKey = /incorrect api key|invalid api key/i
+
+/** The error of a call whose signal aborted. */
+export function abortedError(provider: string, signal: AbortSignal, model?: string): AbortedError {
+  return new AbortedError(`${provider}: the call was aborted`, { provider, model, cause: signal.reason })
+}
+
+/**
+ * Maps anything the openai SDK threw to the core's typed error: an abort first (whatever the SDK
+ * threw after it), HTTP statuses through errorFromStatus with the provider's own message, code,
+ * type and Retry-After (the key masked), and xAI's 400 for a wrong key as an AuthenticationError.
+ * An error event inside a stream becomes a retryable ProviderError (or the status OpenRouter puts
+ * in its numeric `code`); a failed or cut connection, a ConnectionError.
+ */
+export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): AimuxError {
+  const { provider, model, signal, apiKey } = context
+  if (signal.aborted) return abortedError(provider, signal, model)
+  if (AimuxError.is(error)) return error
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new TimeoutError(`${provider}: the request timed out`, { provider, model, cause: error })
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ConnectionError(`${provider}: ${redactSecrets(error.message, [apiKey])}`, {
+      provider,
+      model,
+      cause: error,
+    })
+  }
+  if (error instanceof OpenAI.APIError) {
+    const body: ErrorBody = typeof error.error === 'string' ? { message: error.error } : (error.error ?? {})
+    const message = typeof body.message === 'string' ? body.message : undefined
+    const status = error.status ?? (typeof body.code === 'number' ? body.code : undefined)
+    if (status === undefined) {
+      const text = redactSecrets(message ?? error.message, [apiKey])
+      return new ProviderError(`${provider}: ${text}`, { provider, model, retryable: true, cause: error })
+    }
+    const mapped = errorFromStatus(status, {
+      message,
+      code: typeof body.code === 'string' ? body.code : undefined,
+      type: typeof body.type === 'string' ? body.type : undefined,
+      retryAfterMs: parseRetryAfter(error.headers),
+      provider,
+      model,
+      requestId: error.requestID ?? undefined,
+      secrets: [apiKey],
+      cause: error,
+    })
+    if (status === 400 && refusedKey.test(message ?? '')) {
+      return new AuthenticationError(mapped.message, {
+        status,
+        provider,
+        model,
+        requestId: mapped.requestId,
+        cause: error,
+      })
+    }
+    return mapped
+  }
+  const text = error instanceof Error ? error.message : String(error)
+  return new ConnectionError(`${provider}: the connection failed: ${redactSecrets(text, [apiKey])}`, {
+    provider,
+    model,
+    cause: error,
+  })
+}
+
+/**
+ * The error a stream ends with: before its first part, the typed error itself; after it, a
+ * retryable StreamInterruptedError holding the text yielded so far (an abort stays an abort).
+ */
+export function mapOpenAIStreamError(
+  error: unknown,
+  context: OpenAIErrorContext & { started: boolean; text: string },
+) {
+  const mapped = mapOpenAIError(error, context)
+  if (!context.started || AbortedError.is(mapped)) return mapped
+  const broken = new StreamInterruptedError(`${context.provider}: the stream broke after it had started`, {
+    provider: context.provider,
+    model: context.model,
+    cause: mapped,
+  })
+  broken.partialText = context.text
+  return broken
+}

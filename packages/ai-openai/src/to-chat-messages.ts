@@ -1,0 +1,62 @@
+import type { AssistantMessage, Message, UserMessage } from '@aimux/ai-core'
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionContentPart,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions'
+import { imageUrl } from './image-url.js'
+import { stringifyToolArguments } from './tool-arguments.js'
+import { toolResultOutput } from './tool-result-output.js'
+
+/**
+ * aimux messages as Chat Completions messages: the system prompt, user text and images, assistant
+ * text with its tool calls (arguments as JSON), and each tool result as its own `tool` message.
+ * Reasoning parts are not sent back: the Chat Completions API takes no reasoning in its history.
+ */
+export function toChatMessages(messages: readonly Message[]): ChatCompletionMessageParam[] {
+  return messages.flatMap(chatMessagesOf)
+}
+
+function chatMessagesOf(message: Message): ChatCompletionMessageParam[] {
+  switch (message.role) {
+    case 'system':
+      return [{ role: 'system', content: message.content }]
+    case 'user':
+      return [{ role: 'user', content: userContent(message) }]
+    case 'assistant':
+      return [assistantMessage(message)]
+    case 'tool':
+      return message.content.map((part) => ({
+        role: 'tool',
+        tool_call_id: part.toolCallId,
+        content: toolResultOutput(part),
+      }))
+  }
+}
+
+function userContent(message: UserMessage): string | ChatCompletionContentPart[] {
+  if (typeof message.content === 'string') return message.content
+  return message.content.map((part) =>
+    part.type === 'text'
+      ? { type: 'text', text: part.text }
+      : { type: 'image_url', image_url: { url: imageUrl(part) } },
+  )
+}
+
+function assistantMessage(message: AssistantMessage): ChatCompletionAssistantMessageParam {
+  if (typeof message.content === 'string') return { role: 'assistant', content: message.content }
+  const text = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('')
+  const toolCalls = message.content.flatMap((part) =>
+    part.type === 'tool-call'
+      ? [
+          {
+            id: part.id,
+            type: 'function' as const,
+            function: { name: part.name, arguments: stringifyToolArguments(part.args) },
+          },
+        ]
+      : [],
+  )
+  if (toolCalls.length === 0) return { role: 'assistant', content: text }
+  return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls }
+}

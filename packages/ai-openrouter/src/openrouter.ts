@@ -1,0 +1,71 @@
+import type { Plugin, ProviderAdapter } from '@aimux/ai-core'
+import { createOpenAICompatibleAdapter, validateOptions } from '@aimux/ai-openai'
+import { z } from 'zod'
+import { type OpenRouterModel, openrouterModel } from './openrouter-model.js'
+import { openrouterPrices } from './openrouter-prices.js'
+import { openrouterUsage } from './openrouter-usage.js'
+
+export interface OpenRouterOptions {
+  /** Default: the OPENROUTER_API_KEY environment variable, read at the first call. */
+  apiKey?: string
+  /** Default: https://openrouter.ai/api/v1. */
+  baseURL?: string
+  /** Your app's name, sent as X-Title for OpenRouter's rankings. */
+  appName?: string
+  /** Your app's URL, sent as HTTP-Referer for OpenRouter's rankings. */
+  appUrl?: string
+  /** Headers sent with every request. */
+  headers?: Record<string, string>
+  /** The provider id, as in "openrouter:openai/gpt-5". Default 'openrouter'. */
+  id?: string
+}
+
+const optionsSchema = z.strictObject({
+  apiKey: z.string().min(1).optional(),
+  baseURL: z.url().optional(),
+  appName: z.string().min(1).optional(),
+  appUrl: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  id: z.string().min(1).optional(),
+})
+
+/** The OpenRouter adapter alone, as tests and the conformance suite call it. Invalid options are a ConfigError. */
+export function openrouterAdapter(input: OpenRouterOptions = {}): ProviderAdapter {
+  const options = validateOptions(optionsSchema, input, 'openrouter')
+  const id = options.id ?? 'openrouter'
+  return createOpenAICompatibleAdapter({
+    id,
+    apiKey: options.apiKey,
+    apiKeyEnv: 'OPENROUTER_API_KEY',
+    baseURL: options.baseURL ?? 'https://openrouter.ai/api/v1',
+    headers: {
+      ...(options.appUrl ? { 'HTTP-Referer': options.appUrl } : {}),
+      ...(options.appName ? { 'X-Title': options.appName } : {}),
+      ...options.headers,
+    },
+    maxTokensField: 'max_tokens',
+    reasoning: ({ effort, budgetTokens }) => ({
+      reasoning: budgetTokens ? { max_tokens: budgetTokens } : effort ? { effort } : { enabled: true },
+    }),
+    // Usage accounting: the reply's usage carries `cost`, what OpenRouter charged.
+    extraBody: { usage: { include: true } },
+    readUsage: openrouterUsage,
+    toModelInfo: (entry) => openrouterModel(entry as unknown as OpenRouterModel),
+    // GET /models is public; GET /key answers only to a valid key.
+    validate: (client, signal) => client.get('/key', { signal }),
+    prices: openrouterPrices.map((entry) => ({ ...entry, provider: id })),
+  })
+}
+
+/**
+ * The OpenRouter provider plugin: hundreds of models behind one OpenAI-compatible API. The cost
+ * OpenRouter reports for each call is the call's cost; `ai.models.sync()` brings in every model
+ * with its prices; routing preferences (`provider`) and fallback models (`models`) pass through
+ * `providerOptions.openrouter`.
+ *
+ * @example const ai = await createAI({ plugins: [openrouter({ appName: 'Acme' })], defaultModel: 'openrouter:openai/gpt-5' })
+ */
+export function openrouter(options: OpenRouterOptions = {}): Plugin {
+  const provider = openrouterAdapter(options)
+  return { name: provider.id, setup: (host) => host.registerProvider(provider) }
+}
