@@ -1,0 +1,78 @@
+import { type AssistantPart, type FinishReason, normalizeUsage, type Usage } from '@aimux/ai-core'
+import type Anthropic from '@anthropic-ai/sdk'
+
+/** The usage fields both message_start and message_delta may carry; null or absent means "not said". */
+export interface AnthropicUsageReport {
+  input_tokens?: number | null
+  cache_creation_input_tokens?: number | null
+  cache_read_input_tokens?: number | null
+  output_tokens?: number | null
+  output_tokens_details?: { thinking_tokens?: number | null } | null
+}
+
+/**
+ * Anthropic's input_tokens leaves out cache reads and writes; aimux counts them in inputTokens.
+ * output_tokens already includes thinking (output_tokens_details.thinking_tokens).
+ */
+export function anthropicUsage(usage: AnthropicUsageReport | undefined): Usage {
+  const cacheRead = usage?.cache_read_input_tokens ?? 0
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0
+  return normalizeUsage({
+    inputTokens: (usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
+    cachedInputTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    outputTokens: usage?.output_tokens ?? 0,
+    reasoningTokens: usage?.output_tokens_details?.thinking_tokens ?? 0,
+  })
+}
+
+/** A stream's usage: message_start's report, with every field message_delta states laid over it. */
+export function mergeUsageReports(
+  start: AnthropicUsageReport,
+  delta: AnthropicUsageReport,
+): AnthropicUsageReport {
+  const merged: AnthropicUsageReport = { ...start }
+  for (const [key, value] of Object.entries(delta) as [keyof AnthropicUsageReport, never][]) {
+    if (value !== null && value !== undefined) merged[key] = value
+  }
+  return merged
+}
+
+export function anthropicFinishReason(reason: Anthropic.StopReason | null | undefined): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return 'stop'
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length'
+    case 'tool_use':
+      return 'tool-calls'
+    case 'refusal':
+      return 'content-filter'
+    default:
+      return 'other'
+  }
+}
+
+/** Text, thinking (with the signature it must be sent back with) and tool calls; server tool blocks are left out. */
+export function anthropicContent(blocks: readonly Anthropic.ContentBlock[]): AssistantPart[] {
+  return blocks.flatMap((block): AssistantPart[] => {
+    if (block.type === 'text') return [{ type: 'text', text: block.text }]
+    if (block.type === 'thinking') {
+      return [
+        {
+          type: 'reasoning',
+          text: block.thinking,
+          providerMetadata: { anthropic: { signature: block.signature } },
+        },
+      ]
+    }
+    if (block.type === 'redacted_thinking') {
+      return [{ type: 'reasoning', text: '', providerMetadata: { anthropic: { redactedData: block.data } } }]
+    }
+    if (block.type === 'tool_use')
+      return [{ type: 'tool-call', id: block.id, name: block.name, args: block.input }]
+    return []
+  })
+}

@@ -1,0 +1,198 @@
+import {
+  AbortedError,
+  type CallContext,
+  ConfigError,
+  ConnectionError,
+  defineProvider,
+  type FinishReason,
+  type Plugin,
+  type ProviderAdapter,
+  type ProviderModelInfo,
+} from '@aimux/ai-core'
+import Anthropic from '@anthropic-ai/sdk'
+import { anthropicError, anthropicStreamError } from './anthropic-error.js'
+import { anthropicPrices } from './anthropic-prices.js'
+import { anthropicRequest } from './anthropic-request.js'
+import {
+  type AnthropicUsageReport,
+  anthropicContent,
+  anthropicFinishReason,
+  anthropicUsage,
+  mergeUsageReports,
+} from './anthropic-response.js'
+
+export interface AnthropicOptions {
+  /** Default: the ANTHROPIC_API_KEY environment variable, read at the first call. */
+  apiKey?: string
+  /** Default: the SDK's own (ANTHROPIC_BASE_URL, else https://api.anthropic.com). */
+  baseURL?: string
+  /** Headers sent with every request, such as `anthropic-beta`. */
+  headers?: Record<string, string>
+  /** `max_tokens` for requests without `maxOutputTokens` (the API requires one). Default 4096. */
+  defaultMaxTokens?: number
+}
+
+/** The plugin applications install: `createAI({ plugins: [anthropic()] })`. */
+export function anthropic(options: AnthropicOptions = {}): Plugin {
+  const provider = anthropicAdapter(options)
+  return { name: 'anthropic', setup: (host) => host.registerProvider(provider) }
+}
+
+/** The Anthropic Messages API as an aimux provider, on the official @anthropic-ai/sdk. */
+export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapter {
+  const defaultMaxTokens = options.defaultMaxTokens ?? 4096
+  let cached: { key: string; client: Anthropic } | undefined
+
+  // Credentials chosen for the call (by a rotation plugin, say) win over the adapter's own.
+  const clientFor = (ctx: CallContext) => {
+    const apiKey = ctx.credentials?.apiKey ?? options.apiKey ?? process.env.ANTHROPIC_API_KEY
+    if (!apiKey) {
+      throw new ConfigError('anthropic: no API key. Pass anthropic({ apiKey }) or set ANTHROPIC_API_KEY.', {
+        provider: 'anthropic',
+      })
+    }
+    const baseURL = ctx.credentials?.baseURL ?? options.baseURL
+    const headers = { ...options.headers, ...ctx.credentials?.headers }
+    const key = JSON.stringify([apiKey, baseURL, headers])
+    if (cached?.key !== key) {
+      // The core owns retries: the SDK makes one attempt.
+      cached = { key, client: new Anthropic({ apiKey, baseURL, maxRetries: 0, defaultHeaders: headers }) }
+    }
+    return { client: cached.client, apiKey }
+  }
+
+  return defineProvider({
+    id: 'anthropic',
+    capabilities: { streaming: true, tools: true, vision: true, json: true, reasoning: true },
+    prices: anthropicPrices,
+
+    async generate(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      try {
+        const message = await client.messages.create(
+          { ...anthropicRequest(request, defaultMaxTokens), stream: false },
+          { signal: ctx.signal },
+        )
+        return {
+          content: anthropicContent(message.content),
+          finishReason: anthropicFinishReason(message.stop_reason),
+          usage: anthropicUsage(message.usage),
+          model: message.model,
+          raw: message,
+        }
+      } catch (error) {
+        throw anthropicError(error, { signal: ctx.signal, model: request.model, apiKey })
+      }
+    },
+
+    async *stream(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      let text = ''
+      let started = false
+      try {
+        const events = await client.messages.create(
+          { ...anthropicRequest(request, defaultMaxTokens), stream: true },
+          { signal: ctx.signal },
+        )
+        let usage: AnthropicUsageReport = {}
+        let model: string | undefined
+        let finish: FinishReason | undefined
+        const tools = new Map<number, { id: string; name: string; json: string }>()
+        // Ping events are dropped by the SDK; an `error` event is thrown from the iteration.
+        for await (const event of events) {
+          if (event.type === 'message_start') {
+            usage = event.message.usage
+            model = event.message.model
+          } else if (event.type === 'content_block_start') {
+            const block = event.content_block
+            if (block.type === 'tool_use') {
+              tools.set(event.index, { id: block.id, name: block.name, json: '' })
+            } else if (block.type === 'redacted_thinking') {
+              started = true
+              yield {
+                type: 'reasoning-delta',
+                text: '',
+                providerMetadata: { anthropic: { redactedData: block.data } },
+              }
+            } else if (block.type === 'text' && block.text) {
+              text += block.text
+              started = true
+              yield { type: 'text-delta', text: block.text }
+            }
+          } else if (event.type === 'content_block_delta') {
+            const delta = event.delta
+            if (delta.type === 'text_delta') {
+              text += delta.text
+              started = true
+              yield { type: 'text-delta', text: delta.text }
+            } else if (delta.type === 'thinking_delta') {
+              started = true
+              yield { type: 'reasoning-delta', text: delta.thinking }
+            } else if (delta.type === 'signature_delta') {
+              yield {
+                type: 'reasoning-delta',
+                text: '',
+                providerMetadata: { anthropic: { signature: delta.signature } },
+              }
+            } else if (delta.type === 'input_json_delta') {
+              const tool = tools.get(event.index)
+              if (tool) tool.json += delta.partial_json
+            }
+          } else if (event.type === 'content_block_stop') {
+            const tool = tools.get(event.index)
+            if (tool) {
+              started = true
+              yield {
+                type: 'tool-call',
+                toolCall: { id: tool.id, name: tool.name, args: JSON.parse(tool.json || '{}') },
+              }
+            }
+          } else if (event.type === 'message_delta') {
+            usage = mergeUsageReports(usage, event.usage)
+            finish = anthropicFinishReason(event.delta.stop_reason)
+          }
+        }
+        // The SDK ends a stream quietly when its signal aborts; the port asks for an error.
+        if (ctx.signal.aborted) throw new AbortedError('The call was aborted.', { provider: 'anthropic' })
+        if (finish === undefined) {
+          throw new ConnectionError('anthropic: the stream ended before the message was complete', {
+            provider: 'anthropic',
+            model: request.model,
+          })
+        }
+        yield { type: 'usage', usage: anthropicUsage(usage) }
+        yield { type: 'finish', finishReason: finish, ...(model ? { model } : {}) }
+      } catch (error) {
+        throw anthropicStreamError(error, { signal: ctx.signal, model: request.model, apiKey, text, started })
+      }
+    },
+
+    async listModels(ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      try {
+        const models: ProviderModelInfo[] = []
+        for await (const model of client.models.list({ limit: 1000 }, { signal: ctx.signal })) {
+          models.push({
+            id: model.id,
+            name: model.display_name,
+            ...(model.max_input_tokens ? { contextWindow: model.max_input_tokens } : {}),
+            ...(model.max_tokens ? { maxOutputTokens: model.max_tokens } : {}),
+            ...(model.lifecycle === 'deprecated' ? { deprecated: true } : {}),
+          })
+        }
+        return models
+      } catch (error) {
+        throw anthropicError(error, { signal: ctx.signal, apiKey })
+      }
+    },
+
+    async validateCredentials(ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      try {
+        await client.models.list({ limit: 1 }, { signal: ctx.signal })
+      } catch (error) {
+        throw anthropicError(error, { signal: ctx.signal, apiKey })
+      }
+    },
+  })
+}

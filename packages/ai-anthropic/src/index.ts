@@ -1,0 +1,2 @@
+export { type AnthropicOptions, anthropic, anthropicAdapter } from './anthropic.js'
+export { anthropicPrices } from './anthropic-prices.js'

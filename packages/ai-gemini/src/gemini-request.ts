@@ -1,0 +1,69 @@
+import type { ProviderRequest, ToolChoice } from '@aimux/ai-core'
+import {
+  type Content,
+  FunctionCallingConfigMode,
+  type GenerateContentConfig,
+  type ThinkingConfig,
+  ThinkingLevel,
+} from '@google/genai'
+import { convertToGeminiContents } from './convert-to-gemini-contents.js'
+
+const thinkingLevels = {
+  low: ThinkingLevel.LOW,
+  medium: ThinkingLevel.MEDIUM,
+  high: ThinkingLevel.HIGH,
+} as const
+
+/** What models.generateContent and generateContentStream take, without the per-call transport settings. */
+export interface GeminiRequest {
+  model: string
+  contents: Content[]
+  config: GenerateContentConfig
+}
+
+/**
+ * The generateContent request for an aimux request. Reasoning asks for thought summaries
+ * (`includeThoughts`) with a thinking budget or level; JSON output with a schema is sent as
+ * `responseJsonSchema`. `providerOptions.gemini` is merged into the config last (`safetySettings`,
+ * `cachedContent`, `thinkingConfig`, `mediaResolution`, ...).
+ */
+export function geminiRequest(request: ProviderRequest): GeminiRequest {
+  const { systemInstruction, contents } = convertToGeminiContents(request.messages)
+  const config: GenerateContentConfig = {}
+  if (systemInstruction !== undefined) config.systemInstruction = systemInstruction
+  if (request.temperature !== undefined) config.temperature = request.temperature
+  if (request.topP !== undefined) config.topP = request.topP
+  if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens
+  if (request.stop?.length) config.stopSequences = request.stop
+  if (request.seed !== undefined) config.seed = request.seed
+  if (request.tools?.length) {
+    config.tools = [
+      {
+        functionDeclarations: request.tools.map((tool) => ({
+          name: tool.name,
+          parametersJsonSchema: tool.parameters,
+          ...(tool.description === undefined ? {} : { description: tool.description }),
+        })),
+      },
+    ]
+    if (request.toolChoice) config.toolConfig = { functionCallingConfig: functionCalling(request.toolChoice) }
+  }
+  if (request.reasoning) {
+    const thinking: ThinkingConfig = { includeThoughts: true }
+    if (request.reasoning.budgetTokens !== undefined) thinking.thinkingBudget = request.reasoning.budgetTokens
+    else if (request.reasoning.effort) thinking.thinkingLevel = thinkingLevels[request.reasoning.effort]
+    config.thinkingConfig = thinking
+  }
+  if (request.responseFormat?.type === 'json') {
+    config.responseMimeType = 'application/json'
+    if (request.responseFormat.schema) config.responseJsonSchema = request.responseFormat.schema
+  }
+  return { model: request.model, contents, config: { ...config, ...request.providerOptions?.gemini } }
+}
+
+function functionCalling(choice: ToolChoice) {
+  if (choice === 'auto') return { mode: FunctionCallingConfigMode.AUTO }
+  if (choice === 'none') return { mode: FunctionCallingConfigMode.NONE }
+  if (choice === 'required') return { mode: FunctionCallingConfigMode.ANY }
+  return { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.name] }
+}

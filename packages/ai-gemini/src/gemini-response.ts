@@ -1,0 +1,99 @@
+import {
+  type AssistantPart,
+  type CallContext,
+  type FinishReason,
+  normalizeUsage,
+  type ToolCall,
+  type Usage,
+} from '@aimux/ai-core'
+import type { GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai'
+import { generatedCallId } from './gemini-tool-call-id.js'
+
+/**
+ * promptTokenCount includes cached content; candidatesTokenCount leaves thoughts out, so
+ * outputTokens is candidates plus thoughts, and reasoningTokens the thoughts.
+ */
+export function geminiUsage(usage: GenerateContentResponseUsageMetadata | undefined): Usage {
+  const thoughts = usage?.thoughtsTokenCount ?? 0
+  return normalizeUsage({
+    inputTokens: usage?.promptTokenCount ?? 0,
+    cachedInputTokens: usage?.cachedContentTokenCount ?? 0,
+    outputTokens: (usage?.candidatesTokenCount ?? 0) + thoughts,
+    reasoningTokens: thoughts,
+  })
+}
+
+const filtered = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+])
+const failed = new Set([
+  'MALFORMED_FUNCTION_CALL',
+  'UNEXPECTED_TOOL_CALL',
+  'TOO_MANY_TOOL_CALLS',
+  'MALFORMED_RESPONSE',
+])
+
+/**
+ * Gemini ends a turn with function calls as STOP, so tool calls decide 'tool-calls'; safety and
+ * other block reasons (of the answer or, in `promptFeedback`, of the prompt) are 'content-filter';
+ * CONTINUATION (the answer was cut at a per-request decode limit) is 'length'.
+ */
+export function geminiFinishReason(
+  reason: string | undefined,
+  hasToolCalls: boolean,
+  promptBlocked: boolean,
+): FinishReason {
+  if (promptBlocked || (reason !== undefined && filtered.has(reason))) return 'content-filter'
+  if (reason === 'MAX_TOKENS' || reason === 'CONTINUATION') return 'length'
+  if (reason !== undefined && failed.has(reason)) return 'error'
+  if (hasToolCalls) return 'tool-calls'
+  if (reason === 'STOP') return 'stop'
+  return 'other'
+}
+
+/** Numbers the function calls of one answer, across the chunks of a stream. */
+export function toolCallIds(ctx: CallContext) {
+  let calls = 0
+  return (id: string | undefined) => {
+    calls += 1
+    return id || generatedCallId(ctx, calls - 1)
+  }
+}
+
+/**
+ * One part of an answer: thoughts as reasoning, text, and function calls with their arguments
+ * and the thoughtSignature to send back, in `providerMetadata.gemini`.
+ */
+export function geminiPart(
+  part: Part,
+  nextId: (id: string | undefined) => string,
+): AssistantPart | undefined {
+  const metadata = part.thoughtSignature
+    ? { providerMetadata: { gemini: { thoughtSignature: part.thoughtSignature } } }
+    : {}
+  if (part.functionCall) {
+    const call: ToolCall = {
+      id: nextId(part.functionCall.id),
+      name: part.functionCall.name ?? '',
+      args: part.functionCall.args ?? {},
+    }
+    return { type: 'tool-call', ...call, ...metadata }
+  }
+  if (part.thought && (part.text || part.thoughtSignature)) {
+    return { type: 'reasoning', text: part.text ?? '', ...metadata }
+  }
+  return part.text ? { type: 'text', text: part.text } : undefined
+}
+
+export function geminiContent(response: GenerateContentResponse, ctx: CallContext): AssistantPart[] {
+  const nextId = toolCallIds(ctx)
+  const parts = response.candidates?.[0]?.content?.parts ?? []
+  return parts.flatMap((part) => geminiPart(part, nextId) ?? [])
+}

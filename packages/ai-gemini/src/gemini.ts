@@ -1,0 +1,193 @@
+import {
+  AbortedError,
+  type AssistantPart,
+  type CallContext,
+  ConfigError,
+  ConnectionError,
+  defineProvider,
+  type Plugin,
+  type ProviderAdapter,
+  type ProviderModelInfo,
+} from '@aimux/ai-core'
+import { type GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai'
+import { geminiError, geminiStreamError } from './gemini-error.js'
+import { geminiPrices } from './gemini-prices.js'
+import { geminiRequest } from './gemini-request.js'
+import { geminiContent, geminiFinishReason, geminiPart, geminiUsage, toolCallIds } from './gemini-response.js'
+
+export interface GeminiOptions {
+  /**
+   * Default: the GOOGLE_API_KEY environment variable, else GEMINI_API_KEY (the SDK's order), read
+   * at the first call.
+   */
+  apiKey?: string
+  /** Default: the SDK's own (GOOGLE_GEMINI_BASE_URL, else https://generativelanguage.googleapis.com). */
+  baseURL?: string
+  /** The API version in the path. Default: the SDK's own. */
+  apiVersion?: string
+  /** Headers sent with every request. */
+  headers?: Record<string, string>
+}
+
+/** The plugin applications install: `createAI({ plugins: [gemini()] })`. */
+export function gemini(options: GeminiOptions = {}): Plugin {
+  const provider = geminiAdapter(options)
+  return { name: 'gemini', setup: (host) => host.registerProvider(provider) }
+}
+
+/** The Gemini Developer API as an aimux provider, on the official @google/genai SDK. */
+export function geminiAdapter(options: GeminiOptions = {}): ProviderAdapter {
+  let cached: { key: string; client: GoogleGenAI } | undefined
+
+  // Credentials chosen for the call (by a rotation plugin, say) win over the adapter's own.
+  const clientFor = (ctx: CallContext) => {
+    const apiKey =
+      ctx.credentials?.apiKey ?? options.apiKey ?? (process.env.GOOGLE_API_KEY || process.env.GEMINI_API_KEY)
+    if (!apiKey) {
+      throw new ConfigError(
+        'gemini: no API key. Pass gemini({ apiKey }) or set GEMINI_API_KEY (or GOOGLE_API_KEY).',
+        { provider: 'gemini' },
+      )
+    }
+    const baseUrl = ctx.credentials?.baseURL ?? options.baseURL
+    const headers = { ...options.headers, ...ctx.credentials?.headers }
+    const key = JSON.stringify([apiKey, baseUrl, headers])
+    if (cached?.key !== key) {
+      // No retryOptions: the SDK makes one attempt; the core owns retries.
+      const client = new GoogleGenAI({
+        apiKey,
+        vertexai: false,
+        ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+        httpOptions: { headers, ...(baseUrl ? { baseUrl } : {}) },
+      })
+      cached = { key, client }
+    }
+    return { client: cached.client, apiKey }
+  }
+
+  // Automatic continuation would quietly send more requests; each call is one request.
+  const perCall = (ctx: CallContext) => ({ abortSignal: ctx.signal, automaticContinuation: false })
+
+  return defineProvider({
+    id: 'gemini',
+    capabilities: { streaming: true, tools: true, vision: true, json: true, reasoning: true },
+    prices: geminiPrices,
+
+    async generate(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      const { model, contents, config } = geminiRequest(request)
+      try {
+        const response = await client.models.generateContent({
+          model,
+          contents,
+          config: { ...config, ...perCall(ctx) },
+        })
+        const content = geminiContent(response, ctx)
+        return {
+          content,
+          finishReason: geminiFinishReason(
+            response.candidates?.[0]?.finishReason,
+            content.some((part) => part.type === 'tool-call'),
+            Boolean(response.promptFeedback?.blockReason),
+          ),
+          usage: geminiUsage(response.usageMetadata),
+          ...(response.modelVersion ? { model: response.modelVersion } : {}),
+          raw: response,
+        }
+      } catch (error) {
+        throw geminiError(error, { signal: ctx.signal, model: request.model, apiKey })
+      }
+    },
+
+    async *stream(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      const { model, contents, config } = geminiRequest(request)
+      let text = ''
+      let started = false
+      try {
+        const chunks = await client.models.generateContentStream({
+          model,
+          contents,
+          config: { ...config, ...perCall(ctx) },
+        })
+        const nextId = toolCallIds(ctx)
+        let usage: GenerateContentResponseUsageMetadata | undefined
+        let reason: string | undefined
+        let blocked = false
+        let toolCalls = false
+        let modelVersion: string | undefined
+        for await (const chunk of chunks) {
+          // Usage is cumulative: the last report is the total.
+          if (chunk.usageMetadata) usage = chunk.usageMetadata
+          if (chunk.modelVersion) modelVersion = chunk.modelVersion
+          if (chunk.promptFeedback?.blockReason) blocked = true
+          const candidate = chunk.candidates?.[0]
+          if (candidate?.finishReason) reason = candidate.finishReason
+          for (const wirePart of candidate?.content?.parts ?? []) {
+            const part: AssistantPart | undefined = geminiPart(wirePart, nextId)
+            if (!part) continue
+            started = true
+            if (part.type === 'text') {
+              text += part.text
+              yield { type: 'text-delta', text: part.text }
+            } else if (part.type === 'reasoning') {
+              const { providerMetadata } = part
+              yield providerMetadata
+                ? { type: 'reasoning-delta', text: part.text, providerMetadata }
+                : { type: 'reasoning-delta', text: part.text }
+            } else {
+              toolCalls = true
+              const { type: _part, ...toolCall } = part
+              yield { type: 'tool-call', toolCall }
+            }
+          }
+        }
+        // Check the signal after the SDK's stream ends: an aborted stream is an error, not an end.
+        if (ctx.signal.aborted) throw new AbortedError('The call was aborted.', { provider: 'gemini' })
+        if (reason === undefined && !blocked) {
+          throw new ConnectionError('gemini: the stream ended before the answer was complete', {
+            provider: 'gemini',
+            model: request.model,
+          })
+        }
+        yield { type: 'usage', usage: geminiUsage(usage) }
+        yield {
+          type: 'finish',
+          finishReason: geminiFinishReason(reason, toolCalls, blocked),
+          ...(modelVersion ? { model: modelVersion } : {}),
+        }
+      } catch (error) {
+        throw geminiStreamError(error, { signal: ctx.signal, model: request.model, apiKey, text, started })
+      }
+    },
+
+    async listModels(ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      try {
+        const models: ProviderModelInfo[] = []
+        const pager = await client.models.list({ config: { pageSize: 1000, abortSignal: ctx.signal } })
+        for await (const model of pager) {
+          if (!model.name || !model.supportedActions?.includes('generateContent')) continue
+          models.push({
+            id: model.name.replace(/^models\//, ''),
+            ...(model.displayName ? { name: model.displayName } : {}),
+            ...(model.inputTokenLimit ? { contextWindow: model.inputTokenLimit } : {}),
+            ...(model.outputTokenLimit ? { maxOutputTokens: model.outputTokenLimit } : {}),
+          })
+        }
+        return models
+      } catch (error) {
+        throw geminiError(error, { signal: ctx.signal, apiKey })
+      }
+    },
+
+    async validateCredentials(ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      try {
+        await client.models.list({ config: { pageSize: 1, abortSignal: ctx.signal } })
+      } catch (error) {
+        throw geminiError(error, { signal: ctx.signal, apiKey })
+      }
+    },
+  })
+}

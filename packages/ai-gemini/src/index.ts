@@ -1,0 +1,2 @@
+export { type GeminiOptions, gemini, geminiAdapter } from './gemini.js'
+export { geminiPrices } from './gemini-prices.js'

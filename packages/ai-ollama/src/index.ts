@@ -1,0 +1,1 @@
+export { type OllamaOptions, ollama, ollamaAdapter } from './ollama.js'

@@ -1,0 +1,80 @@
+import {
+  AbortedError,
+  AimuxError,
+  ConnectionError,
+  errorFromStatus,
+  parseRetryAfter,
+  StreamInterruptedError,
+} from '@aimux/ai-core'
+
+export interface ErrorContext {
+  signal: AbortSignal
+  /** The server the call went to, named in connection errors. */
+  host: string
+  /** The response the error came with, for its headers: the SDK keeps none. */
+  response?: Response
+  apiKey?: string
+  /** The model requested, when the call was for one. */
+  model?: string
+}
+
+/**
+ * The typed error for whatever a call threw: an abort first; then the SDK's ResponseError (an
+ * HTTP status and Ollama's `{ error }` message) through errorFromStatus, with Retry-After read
+ * from the response; then a server that cannot be reached, as a retryable ConnectionError naming
+ * the host. Anything else is returned as it is.
+ */
+export function ollamaError(error: unknown, context: ErrorContext): unknown {
+  const { signal, host, response, apiKey, model } = context
+  const provider = 'ollama'
+  if (signal.aborted) return new AbortedError('The call was aborted.', { provider, model, cause: error })
+  if (AimuxError.is(error)) return error
+  if (isResponseError(error)) {
+    return errorFromStatus(error.status_code, {
+      message: error.error,
+      retryAfterMs: parseRetryAfter(response?.headers),
+      provider,
+      model,
+      secrets: apiKey ? [apiKey] : [],
+      cause: error,
+    })
+  }
+  if (error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated')) {
+    const code = (error as Error & { cause?: { code?: string } }).cause?.code
+    const message =
+      error.message === 'fetch failed'
+        ? `ollama: cannot reach the Ollama server at ${host}${code ? ` (${code})` : ''}. Is it running? Start it with \`ollama serve\`.`
+        : `ollama: the connection to ${host} broke before the answer was complete${code ? ` (${code})` : ''}`
+    return new ConnectionError(message, { provider, model, cause: error })
+  }
+  return error
+}
+
+/**
+ * The error a stream ends with: once text, reasoning or a tool call has been yielded, any failure
+ * but an abort is a StreamInterruptedError holding the text so far, with the typed error as cause.
+ */
+export function ollamaStreamError(
+  error: unknown,
+  context: ErrorContext & { text: string; started: boolean },
+): unknown {
+  const typed = ollamaError(error, context)
+  if (!context.started || AbortedError.is(typed)) return typed
+  const reason = typed instanceof Error ? typed.message : String(typed)
+  const broken = new StreamInterruptedError(`ollama: the stream broke after it had started: ${reason}`, {
+    provider: 'ollama',
+    model: context.model,
+    cause: typed,
+  })
+  broken.partialText = context.text
+  return broken
+}
+
+/** The SDK's ResponseError, which it does not export. */
+function isResponseError(error: unknown): error is Error & { error: string; status_code: number } {
+  return (
+    error instanceof Error &&
+    error.name === 'ResponseError' &&
+    typeof (error as { status_code?: unknown }).status_code === 'number'
+  )
+}
