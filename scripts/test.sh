@@ -9,6 +9,7 @@ cd "$aimux_root"
 pnpm install --frozen-lockfile
 rm -f packages/*/.test-results.json examples/*/.test-results.json
 status=0
+bash scripts/ensure-postgres.sh || status=$?
 pnpm exec turbo run build typecheck lint test check:package --continue || status=$?
 node scripts/test-summary.mjs || status=$?
 exit "$status"

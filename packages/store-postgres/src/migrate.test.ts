@@ -1,0 +1,195 @@
+import { Client, Pool } from 'pg'
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest'
+import { createPostgresStore, type PostgresStore } from './postgres-store.js'
+import { migrations } from './schema.js'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
+
+const schemas: string[] = []
+let client: Client
+beforeEach(async () => {
+  client = new Client({ connectionString: testDatabaseUrl })
+  await client.connect()
+})
+afterEach(() => client.end())
+afterAll(() => dropSchemas(schemas))
+
+function newSchema(): string {
+  const schema = freshSchemaName()
+  schemas.push(schema)
+  return schema
+}
+
+async function applied(schema: string): Promise<{ version: number; name: string; applied_at: Date }[]> {
+  const { rows } = await client.query(
+    `SELECT version, name, applied_at FROM "${schema}".aimux_migrations ORDER BY version`,
+  )
+  return rows
+}
+
+async function open(schema: string): Promise<PostgresStore> {
+  return createPostgresStore({ connectionString: testDatabaseUrl, schema })
+}
+
+it('creates the schema with every migration recorded, its tables and the analytics indexes', async () => {
+  const schema = newSchema()
+  await (await open(schema)).close()
+
+  expect((await applied(schema)).map(({ version, name }) => ({ version, name }))).toEqual(
+    migrations.map(({ version, name }) => ({ version, name })),
+  )
+  const { rows: tables } = await client.query(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+    [schema],
+  )
+  expect(tables.map((t) => t.table_name)).toEqual([
+    'aimux_migrations',
+    'connection_audit',
+    'connection_health',
+    'connections',
+    'conversations',
+    'messages',
+    'models',
+    'preferences',
+    'prices',
+    'spend_counters',
+    'spend_reservations',
+    'spend_thresholds',
+    'usage_records',
+  ])
+
+  // With sequential scans ruled out, the planner shows which index serves each analytics query.
+  await client.query('BEGIN')
+  await client.query('SET LOCAL enable_seqscan = off')
+  const plan = async (where: string) =>
+    (await client.query(`EXPLAIN SELECT count(*) FROM "${schema}".usage_records WHERE ${where}`)).rows
+      .map((row) => row['QUERY PLAN'])
+      .join('\n')
+  const range = `created_at >= '2026-11-01' AND created_at < '2026-12-01'`
+  expect(await plan(range)).toMatch(/usage_by_time/)
+  expect(await plan(`tenant_id = 't1' AND ${range}`)).toMatch(/usage_by_tenant/)
+  expect(await plan(`user_id = 'u1' AND ${range}`)).toMatch(/usage_by_user/)
+  await client.query('ROLLBACK')
+})
+
+it('opens an up-to-date schema again without applying anything or losing data', async () => {
+  const schema = newSchema()
+  const first = await open(schema)
+  await first.conversations.createConversation({ id: 'c1', title: 'kept' })
+  await first.close()
+  const before = await applied(schema)
+
+  for (let i = 0; i < 3; i++) {
+    const again = await open(schema)
+    expect(await again.conversations.getConversation('c1')).toMatchObject({ title: 'kept' })
+    await again.close()
+  }
+  expect(await applied(schema)).toEqual(before)
+})
+
+it('refuses a schema newer than it knows, changing nothing', async () => {
+  const schema = newSchema()
+  await (await open(schema)).close()
+  const newer = migrations.length + 1
+  await client.query(`INSERT INTO "${schema}".aimux_migrations VALUES ($1, 'future', now())`, [newer])
+
+  await expect(open(schema)).rejects.toMatchObject({
+    name: 'StoreError',
+    code: 'store',
+    message: expect.stringMatching(
+      new RegExp(
+        `schema version ${newer}, newer than version ${migrations.length}.*Upgrade @aimux/store-postgres`,
+      ),
+    ),
+  })
+  expect((await applied(schema)).map((m) => m.version)).toEqual([...migrations.map((m) => m.version), newer])
+})
+
+it('migrates once when eight instances start on a new schema at the same moment', async () => {
+  const schema = newSchema()
+  const stores = await Promise.all(Array.from({ length: 8 }, () => open(schema)))
+  try {
+    expect((await applied(schema)).map((m) => m.version)).toEqual(migrations.map((m) => m.version))
+    await Promise.all(stores.map((store, i) => store.conversations.createConversation({ id: `c${i}` })))
+    expect((await stores[0]!.conversations.listConversations({})).items).toHaveLength(8)
+  } finally {
+    await Promise.all(stores.map((store) => store.close()))
+  }
+})
+
+it('keeps two schemas in one database apart', async () => {
+  const a = await open(newSchema())
+  const b = await open(newSchema())
+  try {
+    await a.conversations.createConversation({ id: 'same-id', title: 'in a' })
+    await b.conversations.createConversation({ id: 'same-id', title: 'in b' })
+    expect(await a.conversations.getConversation('same-id')).toMatchObject({ title: 'in a' })
+    expect(await b.conversations.getConversation('same-id')).toMatchObject({ title: 'in b' })
+    const key = { scope: 'global', scopeId: 'all', period: 'total', periodStart: '1970-01-01' } as const
+    await a.spend.reserve({ reservationId: 'r', amountNanoUsd: 5, keys: [{ key }] })
+    expect(await b.spend.getSpend(key)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 0 })
+    await expect(b.spend.settle('r', 5)).rejects.toMatchObject({ code: 'store' })
+  } finally {
+    await a.close()
+    await b.close()
+  }
+})
+
+it('takes any schema name, quoted safely', async () => {
+  const schema = `Odd "${newSchema().slice(-8)}"; DROP SCHEMA public; --`
+  schemas.push(schema)
+  const store = await open(schema)
+  await store.conversations.createConversation({ id: 'c1' })
+  await store.close()
+  const { rows } = await client.query('SELECT nspname FROM pg_namespace WHERE nspname IN ($1, $2)', [
+    schema,
+    'public',
+  ])
+  expect(rows.map((r) => r.nspname).sort()).toEqual(['public', schema].sort())
+  const { rows: conversations } = await client.query(
+    `SELECT id FROM "${schema.replaceAll('"', '""')}".conversations`,
+  )
+  expect(conversations).toEqual([{ id: 'c1' }])
+})
+
+it('leaves a pool it was given open, and ends one it opened', async () => {
+  const pool = new Pool({ connectionString: testDatabaseUrl })
+  const given = await createPostgresStore({ pool, schema: newSchema() })
+  await given.close()
+  expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+  await pool.end()
+
+  const owned = await open(newSchema())
+  await owned.close()
+  await owned.close()
+  await expect(owned.conversations.getConversation('c1')).rejects.toMatchObject({
+    code: 'store',
+    message: expect.stringMatching(/getConversation failed/),
+  })
+})
+
+it('rejects invalid options, naming the field', async () => {
+  const pool = new Pool({ connectionString: testDatabaseUrl })
+  try {
+    await expect(createPostgresStore({ connectionString: testDatabaseUrl, pool })).rejects.toMatchObject({
+      code: 'validation',
+      message:
+        'Invalid postgresStore options: connectionString: give exactly one of connectionString and pool',
+    })
+    await expect(createPostgresStore({})).rejects.toMatchObject({ code: 'validation' })
+    await expect(createPostgresStore({ pool, schema: 'x'.repeat(64) })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/schema: a PostgreSQL name is at most 63 bytes/),
+    })
+  } finally {
+    await pool.end()
+  }
+})
+
+it('reports a server it cannot reach as a StoreError', async () => {
+  await expect(
+    createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/aimux_test' }),
+  ).rejects.toMatchObject({
+    code: 'store',
+    message: expect.stringMatching(/^Cannot set up the PostgreSQL store in schema aimux: .*ECONNREFUSED/),
+  })
+})

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto'
+import type { UsageRecord } from '@aimux/ai-core'
+import { storeConformance } from '@aimux/ai-testing/conformance'
+import { Pool } from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createPostgresStore } from './postgres-store.js'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
+
+const pool = new Pool({ connectionString: testDatabaseUrl })
+const schemas: string[] = []
+afterAll(async () => {
+  await dropSchemas(schemas)
+  await pool.end()
+})
+
+storeConformance({
+  name: 'postgres',
+  create() {
+    const schema = freshSchemaName()
+    schemas.push(schema)
+    return createPostgresStore({ pool, schema })
+  },
+  fresh: true,
+})
+
+describe('postgres specifics', () => {
+  const wholeRange = { from: new Date(0), to: new Date('2100-01-01T00:00:00.000Z') }
+  const usage = (overrides: Partial<UsageRecord>): UsageRecord => ({
+    requestId: randomUUID(),
+    createdAt: new Date('2026-11-22T12:00:00.000Z'),
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    totalTokens: 0,
+    costNanoUsd: 0,
+    costSource: 'catalog',
+    latencyMs: 1,
+    success: true,
+    stream: false,
+    steps: 1,
+    ...overrides,
+  })
+  const open = () => {
+    const schema = freshSchemaName()
+    schemas.push(schema)
+    return createPostgresStore({ pool, schema })
+  }
+
+  it('keeps message text exactly, NUL and astral characters included', async () => {
+    const store = await open()
+    await store.conversations.createConversation({ id: 'c' })
+    const text = 'nul:\u0000 emoji:🦊 rtl:שלום quote:" backslash:\\'
+    await store.conversations.appendMessage({
+      id: 'm',
+      conversationId: 'c',
+      role: 'user',
+      content: [{ type: 'text', text }],
+    })
+    expect((await store.conversations.listMessages('c'))[0]!.content).toEqual([{ type: 'text', text }])
+  })
+
+  it('sums amounts past 32 bits exactly', async () => {
+    const store = await open()
+    const cost = 9_000_000_007
+    await store.usage.recordUsage(Array.from({ length: 1_000 }, () => usage({ costNanoUsd: cost })))
+    const [total] = await store.usage.queryUsage(wholeRange)
+    expect(total!.costNanoUsd).toBe(cost * 1_000)
+  })
+
+  it('writes 5000 records in one batch, and a batch all or nothing', async () => {
+    const store = await open()
+    await store.usage.recordUsage(Array.from({ length: 5_000 }, (_, i) => usage({ costNanoUsd: i })))
+    expect(await store.usage.queryUsage(wholeRange)).toMatchObject([
+      { requests: 5_000, costNanoUsd: (4_999 * 5_000) / 2 },
+    ])
+
+    const batch = [usage({ costNanoUsd: 5 }), usage({ costNanoUsd: 1.5 }), usage({ costNanoUsd: 7 })]
+    await expect(store.usage.recordUsage(batch)).rejects.toMatchObject({ code: 'store' })
+    expect(await store.usage.getUsage(batch[0]!.requestId)).toBeUndefined()
+    expect(await store.usage.queryUsage(wholeRange)).toMatchObject([{ requests: 5_000 }])
+  })
+
+  it('keeps the last of two models or prices with one key in a batch', async () => {
+    const store = await open()
+    await store.catalog.upsertModels([
+      { provider: 'p', id: 'm', name: 'first', capabilities: {} },
+      { provider: 'p', id: 'm', name: 'second', capabilities: {} },
+    ])
+    expect(await store.catalog.listModels()).toEqual([
+      { provider: 'p', id: 'm', name: 'second', capabilities: {} },
+    ])
+    const effectiveFrom = new Date('2026-01-01T00:00:00.000Z')
+    await store.catalog.upsertPrices([
+      { provider: 'p', model: 'm', effectiveFrom, price: { input: 1, output: 2 } },
+      { provider: 'p', model: 'm', effectiveFrom, price: { input: 3, output: 4 } },
+    ])
+    expect(await store.catalog.listPrices()).toEqual([
+      { provider: 'p', model: 'm', effectiveFrom, price: { input: 3, output: 4 } },
+    ])
+  })
+
+  it('settles and reserves at once on shared keys without a deadlock', async () => {
+    const store = await open()
+    const keys = ['a', 'b', 'c'].map(
+      (scopeId) => ({ scope: 'user', scopeId, period: 'month', periodStart: '2026-11-01' }) as const,
+    )
+    const rounds = Array.from({ length: 40 }, (_, i) => ({
+      id: `r${i}`,
+      keys: (i % 2 === 0 ? keys : [...keys].reverse()).map((key) => ({ key, limitNanoUsd: 1_000_000 })),
+    }))
+    await Promise.all(
+      rounds.map(async ({ id, keys }) => {
+        expect(await store.spend.reserve({ reservationId: id, amountNanoUsd: 10, keys })).toEqual({
+          ok: true,
+        })
+        await store.spend.settle(id, 7)
+      }),
+    )
+    for (const key of keys)
+      expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 280, reservedNanoUsd: 0 })
+  })
+})

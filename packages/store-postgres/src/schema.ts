@@ -1,0 +1,175 @@
+/**
+ * The schema, as numbered migrations applied in order at startup inside the store's own
+ * PostgreSQL schema (`s` is its quoted name). A released migration is never edited: a change to
+ * the schema is a new migration at the end of the list.
+ *
+ * Money is bigint nano-USD, times are timestamptz with millisecond precision set from the
+ * JavaScript clock, keys are text with the "C" collation so they sort by code point.
+ */
+export interface Migration {
+  version: number
+  name: string
+  sql: (s: string) => string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: (s) => `
+      CREATE TABLE ${s}.conversations (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant_id text COLLATE "C",
+        user_id text COLLATE "C",
+        project_id text COLLATE "C",
+        title text,
+        model text,
+        metadata jsonb NOT NULL,
+        total_cost_nano_usd bigint NOT NULL,
+        message_count integer NOT NULL,
+        created_at timestamptz(3) NOT NULL,
+        updated_at timestamptz(3) NOT NULL
+      );
+      CREATE INDEX conversations_by_time ON ${s}.conversations (created_at, id);
+      CREATE INDEX conversations_by_tenant ON ${s}.conversations (tenant_id, created_at, id);
+      CREATE INDEX conversations_by_user ON ${s}.conversations (user_id, created_at, id);
+
+      CREATE TABLE ${s}.messages (
+        id text COLLATE "C" PRIMARY KEY,
+        conversation_id text COLLATE "C" NOT NULL REFERENCES ${s}.conversations (id) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        role text NOT NULL,
+        content json NOT NULL,
+        usage jsonb,
+        cost_nano_usd bigint NOT NULL,
+        latency_ms double precision,
+        provider text,
+        model text,
+        finish_reason text,
+        status text NOT NULL,
+        error text,
+        request_id text,
+        created_at timestamptz(3) NOT NULL,
+        UNIQUE (conversation_id, seq)
+      );
+
+      CREATE TABLE ${s}.preferences (
+        tenant_id text COLLATE "C" NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        preferences jsonb NOT NULL,
+        PRIMARY KEY (tenant_id, user_id)
+      );
+
+      CREATE TABLE ${s}.usage_records (
+        request_id text COLLATE "C" PRIMARY KEY,
+        created_at timestamptz(3) NOT NULL,
+        tenant_id text COLLATE "C",
+        user_id text COLLATE "C",
+        project_id text COLLATE "C",
+        provider text COLLATE "C" NOT NULL,
+        model text COLLATE "C" NOT NULL,
+        connection_id text,
+        conversation_id text,
+        input_tokens integer NOT NULL,
+        cached_input_tokens integer NOT NULL,
+        cache_write_tokens integer NOT NULL,
+        output_tokens integer NOT NULL,
+        reasoning_tokens integer NOT NULL,
+        total_tokens integer NOT NULL,
+        cost_nano_usd bigint NOT NULL,
+        cost_source text NOT NULL,
+        latency_ms double precision NOT NULL,
+        time_to_first_token_ms double precision,
+        success boolean NOT NULL,
+        error_code text,
+        stream boolean NOT NULL,
+        steps integer NOT NULL
+      );
+      CREATE INDEX usage_by_time ON ${s}.usage_records (created_at);
+      CREATE INDEX usage_by_tenant ON ${s}.usage_records (tenant_id, created_at);
+      CREATE INDEX usage_by_user ON ${s}.usage_records (user_id, created_at);
+
+      CREATE TABLE ${s}.models (
+        provider text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        info jsonb NOT NULL,
+        PRIMARY KEY (provider, id)
+      );
+
+      CREATE TABLE ${s}.prices (
+        provider text COLLATE "C" NOT NULL,
+        model text COLLATE "C" NOT NULL,
+        effective_from timestamptz(3) NOT NULL,
+        price jsonb NOT NULL,
+        PRIMARY KEY (provider, model, effective_from)
+      );
+
+      CREATE TABLE ${s}.spend_counters (
+        scope text COLLATE "C" NOT NULL,
+        scope_id text COLLATE "C" NOT NULL,
+        period text COLLATE "C" NOT NULL,
+        period_start text COLLATE "C" NOT NULL,
+        spent_nano_usd bigint NOT NULL,
+        reserved_nano_usd bigint NOT NULL,
+        PRIMARY KEY (scope, scope_id, period, period_start)
+      );
+
+      CREATE TABLE ${s}.spend_reservations (
+        id text COLLATE "C" PRIMARY KEY,
+        amount_nano_usd bigint NOT NULL,
+        keys jsonb NOT NULL,
+        created_at timestamptz(3) NOT NULL
+      );
+
+      CREATE TABLE ${s}.spend_thresholds (
+        scope text COLLATE "C" NOT NULL,
+        scope_id text COLLATE "C" NOT NULL,
+        period text COLLATE "C" NOT NULL,
+        period_start text COLLATE "C" NOT NULL,
+        threshold double precision NOT NULL,
+        PRIMARY KEY (scope, scope_id, period, period_start, threshold)
+      );
+
+      CREATE TABLE ${s}.connections (
+        id text COLLATE "C" PRIMARY KEY,
+        provider text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        ciphertext text NOT NULL,
+        priority double precision NOT NULL,
+        weight double precision NOT NULL,
+        limits jsonb,
+        status text NOT NULL,
+        disabled_reason text,
+        metadata jsonb,
+        created_at timestamptz(3) NOT NULL,
+        updated_at timestamptz(3) NOT NULL
+      );
+      CREATE INDEX connections_by_provider ON ${s}.connections (provider);
+
+      CREATE TABLE ${s}.connection_health (
+        connection_id text COLLATE "C" PRIMARY KEY REFERENCES ${s}.connections (id) ON DELETE CASCADE,
+        successes bigint NOT NULL,
+        failures bigint NOT NULL,
+        consecutive_failures bigint NOT NULL,
+        last_used_at timestamptz(3),
+        last_error text,
+        last_error_at timestamptz(3),
+        latency_sum_ms double precision NOT NULL,
+        latency_count bigint NOT NULL,
+        cooldown_until timestamptz(3)
+      );
+
+      CREATE TABLE ${s}.connection_audit (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz(3) NOT NULL,
+        connection_id text COLLATE "C" NOT NULL,
+        action text NOT NULL,
+        actor text,
+        request_id text,
+        detail text
+      );
+      CREATE INDEX connection_audit_by_time ON ${s}.connection_audit (at, id);
+      CREATE INDEX connection_audit_by_connection ON ${s}.connection_audit (connection_id, at, id);
+    `,
+  },
+]

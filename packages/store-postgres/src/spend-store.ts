@@ -1,0 +1,137 @@
+import { type ReserveResult, type SpendKey, type SpendStore, StoreError } from '@aimux/ai-core'
+import type { Pool } from 'pg'
+import { hasSqlState, UNIQUE_VIOLATION } from './database-error.js'
+import { inTransaction } from './transaction.js'
+
+interface CounterRow {
+  scope: SpendKey['scope']
+  scope_id: string
+  period: SpendKey['period']
+  period_start: string
+  spent_nano_usd: string
+  reserved_nano_usd: string
+}
+
+/**
+ * Spend counters in PostgreSQL. A reservation locks the rows of its counters, always in key
+ * order, checks them and writes, in one transaction: concurrent reservations from any number of
+ * instances queue on those rows, so none can see spend another is about to add.
+ */
+export function createSpendStore(pool: Pool, s: string): SpendStore {
+  /** The fields of `keys` as four text arrays, for unnest. */
+  const keyArrays = (keys: readonly SpendKey[]) => [
+    keys.map((k) => k.scope),
+    keys.map((k) => k.scopeId),
+    keys.map((k) => k.period),
+    keys.map((k) => k.periodStart),
+  ]
+  const matchesKeys = `(scope, scope_id, period, period_start) IN (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))`
+
+  /** Removes a reservation and moves its amount on every key: `spent` added, the reservation released. */
+  const finish = (reservationId: string, spent: number) =>
+    inTransaction(pool, async (client) => {
+      const { rows } = await client.query<{ amount_nano_usd: string; keys: SpendKey[] }>(
+        `DELETE FROM ${s}.spend_reservations WHERE id = $1 RETURNING amount_nano_usd, keys`,
+        [reservationId],
+      )
+      const reservation = rows[0]
+      if (!reservation) throw new StoreError(`reservation ${reservationId} not found`)
+      await client.query(
+        `UPDATE ${s}.spend_counters SET reserved_nano_usd = reserved_nano_usd - $5, spent_nano_usd = spent_nano_usd + $6
+         WHERE (scope, scope_id, period, period_start) IN (
+           SELECT scope, scope_id, period, period_start FROM ${s}.spend_counters WHERE ${matchesKeys}
+           ORDER BY scope, scope_id, period, period_start FOR UPDATE)`,
+        [...keyArrays(reservation.keys), reservation.amount_nano_usd, spent],
+      )
+    })
+
+  return {
+    reserve: ({ reservationId, amountNanoUsd, keys }) =>
+      inTransaction(pool, async (client): Promise<ReserveResult> => {
+        const unique = uniqueKeys(keys.map(({ key }) => key))
+        // Creates missing counters and locks every one, in the order settle() locks them too.
+        const { rows } = await client.query<CounterRow>(
+          `INSERT INTO ${s}.spend_counters AS counter (scope, scope_id, period, period_start, spent_nano_usd, reserved_nano_usd)
+           SELECT k.*, 0, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+             AS k (scope, scope_id, period, period_start)
+           ORDER BY k.scope COLLATE "C", k.scope_id COLLATE "C", k.period COLLATE "C", k.period_start COLLATE "C"
+           ON CONFLICT (scope, scope_id, period, period_start) DO UPDATE SET spent_nano_usd = counter.spent_nano_usd
+           RETURNING *`,
+          keyArrays(unique),
+        )
+        const { rowCount } = await client.query(`SELECT 1 FROM ${s}.spend_reservations WHERE id = $1`, [
+          reservationId,
+        ])
+        if (rowCount! > 0) throw new StoreError(`reservation ${reservationId} already exists`)
+        const counters = new Map(rows.map((row) => [keyId(toKey(row)), row]))
+        for (const { key, limitNanoUsd } of keys) {
+          if (limitNanoUsd === undefined) continue
+          const row = counters.get(keyId(key))!
+          const spentNanoUsd = Number(row.spent_nano_usd)
+          const reservedNanoUsd = Number(row.reserved_nano_usd)
+          if (spentNanoUsd + reservedNanoUsd + amountNanoUsd > limitNanoUsd) {
+            return { ok: false, key: spendKey(key), spentNanoUsd, reservedNanoUsd, limitNanoUsd }
+          }
+        }
+        await client.query(
+          `UPDATE ${s}.spend_counters SET reserved_nano_usd = reserved_nano_usd + $5 WHERE ${matchesKeys}`,
+          [...keyArrays(unique), amountNanoUsd],
+        )
+        try {
+          await client.query(
+            `INSERT INTO ${s}.spend_reservations (id, amount_nano_usd, keys, created_at) VALUES ($1, $2, $3::jsonb, $4)`,
+            [reservationId, amountNanoUsd, JSON.stringify(unique), new Date()],
+          )
+        } catch (error) {
+          if (hasSqlState(error, UNIQUE_VIOLATION))
+            throw new StoreError(`reservation ${reservationId} already exists`, { cause: error })
+          throw error
+        }
+        return { ok: true }
+      }),
+
+    settle: (reservationId, actualNanoUsd) => finish(reservationId, actualNanoUsd),
+
+    release: (reservationId) => finish(reservationId, 0),
+
+    async getSpend(key) {
+      const { rows } = await pool.query<CounterRow>(
+        `SELECT * FROM ${s}.spend_counters WHERE scope = $1 AND scope_id = $2 AND period = $3 AND period_start = $4`,
+        [key.scope, key.scopeId, key.period, key.periodStart],
+      )
+      const row = rows[0]
+      return {
+        spentNanoUsd: row ? Number(row.spent_nano_usd) : 0,
+        reservedNanoUsd: row ? Number(row.reserved_nano_usd) : 0,
+      }
+    },
+
+    async markThreshold(key, threshold) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO ${s}.spend_thresholds (scope, scope_id, period, period_start, threshold)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [key.scope, key.scopeId, key.period, key.periodStart, threshold],
+      )
+      return rowCount === 1
+    },
+  }
+}
+
+/** Only the four fields of a key, whatever else the caller's object carries. */
+function spendKey({ scope, scopeId, period, periodStart }: SpendKey): SpendKey {
+  return { scope, scopeId, period, periodStart }
+}
+
+function toKey(row: CounterRow): SpendKey {
+  return { scope: row.scope, scopeId: row.scope_id, period: row.period, periodStart: row.period_start }
+}
+
+function keyId(key: SpendKey): string {
+  return JSON.stringify([key.scope, key.scopeId, key.period, key.periodStart])
+}
+
+/** The keys without repeats: a key named twice in one reservation is reserved once. */
+function uniqueKeys(keys: readonly SpendKey[]): SpendKey[] {
+  return [...new Map(keys.map((key) => [keyId(key), spendKey(key)])).values()]
+}

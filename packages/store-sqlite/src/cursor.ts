@@ -1,0 +1,19 @@
+import { StoreError } from '@aimux/ai-core'
+
+/** Where a page of conversations ended: conversations are ordered by createdAt, then id. */
+export interface Position {
+  createdAt: number
+  id: string
+}
+
+export function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url')
+}
+
+export function decodeCursor(cursor: string): Position {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Number.isSafeInteger(createdAt) && typeof id === 'string') return { createdAt, id }
+  } catch {}
+  throw new StoreError(`invalid cursor: ${cursor}`)
+}

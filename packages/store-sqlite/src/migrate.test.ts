@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, expect, it } from 'vitest'
+import { migrations } from './schema.js'
+import { createSqliteStore } from './sqlite-store.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'aimux-sqlite-migrate-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function inspect<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true })
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
+}
+
+const appliedVersions = (db: Database.Database) =>
+  db.prepare('SELECT version, name FROM aimux_migrations ORDER BY version').all()
+
+it('creates a new database with every migration recorded, in WAL mode, directory included', async () => {
+  const path = join(dir, 'nested', 'deeper', 'fresh.db')
+  const store = await createSqliteStore({ path })
+  await store.close()
+
+  expect(existsSync(path)).toBe(true)
+  expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1))
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all()
+    expect(tables).toEqual([
+      'aimux_migrations',
+      'connection_audit',
+      'connection_health',
+      'connections',
+      'conversations',
+      'messages',
+      'models',
+      'preferences',
+      'prices',
+      'spend_counters',
+      'spend_reservations',
+      'spend_thresholds',
+      'usage_records',
+    ])
+  })
+})
+
+it('opens an up-to-date database again without applying anything or losing data', async () => {
+  const path = join(dir, 'again.db')
+  const first = await createSqliteStore({ path })
+  await first.conversations.createConversation({ id: 'c1', title: 'kept' })
+  await first.close()
+  const recordedAt = inspect(path, (db) =>
+    db.prepare('SELECT applied_at FROM aimux_migrations').pluck().all(),
+  )
+
+  for (let i = 0; i < 3; i++) {
+    const again = await createSqliteStore({ path })
+    expect(await again.conversations.getConversation('c1')).toMatchObject({ title: 'kept' })
+    await again.close()
+  }
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toHaveLength(migrations.length)
+    expect(db.prepare('SELECT applied_at FROM aimux_migrations').pluck().all()).toEqual(recordedAt)
+  })
+})
+
+it('refuses a database whose schema is newer than it knows, changing nothing', async () => {
+  const path = join(dir, 'newer.db')
+  const store = await createSqliteStore({ path })
+  await store.close()
+  const newer = migrations.length + 1
+  const db = new Database(path)
+  db.prepare('INSERT INTO aimux_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+    newer,
+    'future',
+    1,
+  )
+  db.close()
+
+  await expect(createSqliteStore({ path })).rejects.toMatchObject({
+    name: 'StoreError',
+    code: 'store',
+    message: expect.stringMatching(
+      new RegExp(
+        `schema version ${newer}, newer than version ${migrations.length}.*Upgrade @aimux/store-sqlite`,
+      ),
+    ),
+  })
+  inspect(path, (db) => {
+    expect(db.prepare('SELECT version FROM aimux_migrations ORDER BY version').pluck().all()).toEqual([
+      ...migrations.map((m) => m.version),
+      newer,
+    ])
+  })
+})
+
+it('puts the database under ./.aimux/ by default', async () => {
+  const cwd = process.cwd()
+  const work = mkdtempSync(join(dir, 'cwd-'))
+  process.chdir(work)
+  try {
+    const store = await createSqliteStore()
+    await store.conversations.createConversation({ id: 'c1' })
+    await store.close()
+  } finally {
+    process.chdir(cwd)
+  }
+  expect(existsSync(join(work, '.aimux', 'aimux.db'))).toBe(true)
+})
+
+it('rejects invalid options, naming the field', async () => {
+  await expect(createSqliteStore({ path: '' })).rejects.toMatchObject({
+    code: 'validation',
+    message: expect.stringMatching(/^Invalid sqliteStore options: path: /),
+  })
+  await expect(createSqliteStore({ busyTimeoutMs: -1 })).rejects.toMatchObject({
+    code: 'validation',
+    message: expect.stringMatching(/busyTimeoutMs/),
+  })
+})
+
+it('reports a file that is not a database as a StoreError', async () => {
+  const path = join(dir, 'not-a-database.db')
+  writeFileSync(path, 'this is not a database, just text long enough to have a header of sorts')
+  await expect(createSqliteStore({ path })).rejects.toMatchObject({
+    code: 'store',
+    message: expect.stringMatching(/not-a-database\.db/),
+  })
+})

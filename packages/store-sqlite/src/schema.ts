@@ -1,0 +1,173 @@
+/**
+ * The schema, as numbered migrations applied in order at startup. A released migration is never
+ * edited: a change to the schema is a new migration at the end of the list.
+ *
+ * Money is INTEGER nano-USD, times are INTEGER milliseconds since the epoch (UTC), JSON is TEXT.
+ */
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT,
+        user_id TEXT,
+        project_id TEXT,
+        title TEXT,
+        model TEXT,
+        metadata TEXT NOT NULL,
+        total_cost_nano_usd INTEGER NOT NULL,
+        message_count INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX conversations_by_time ON conversations (created_at, id);
+      CREATE INDEX conversations_by_tenant ON conversations (tenant_id, created_at, id);
+      CREATE INDEX conversations_by_user ON conversations (user_id, created_at, id);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        usage TEXT,
+        cost_nano_usd INTEGER NOT NULL,
+        latency_ms REAL,
+        provider TEXT,
+        model TEXT,
+        finish_reason TEXT,
+        status TEXT NOT NULL,
+        error TEXT,
+        request_id TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (conversation_id, seq)
+      ) STRICT;
+
+      CREATE TABLE preferences (
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        preferences TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, user_id)
+      ) STRICT;
+
+      CREATE TABLE usage_records (
+        request_id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        tenant_id TEXT,
+        user_id TEXT,
+        project_id TEXT,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        connection_id TEXT,
+        conversation_id TEXT,
+        input_tokens INTEGER NOT NULL,
+        cached_input_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL,
+        cost_nano_usd INTEGER NOT NULL,
+        cost_source TEXT NOT NULL,
+        latency_ms REAL NOT NULL,
+        time_to_first_token_ms REAL,
+        success INTEGER NOT NULL,
+        error_code TEXT,
+        stream INTEGER NOT NULL,
+        steps INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX usage_by_time ON usage_records (created_at);
+      CREATE INDEX usage_by_tenant ON usage_records (tenant_id, created_at);
+      CREATE INDEX usage_by_user ON usage_records (user_id, created_at);
+
+      CREATE TABLE models (
+        provider TEXT NOT NULL,
+        id TEXT NOT NULL,
+        info TEXT NOT NULL,
+        PRIMARY KEY (provider, id)
+      ) STRICT;
+
+      CREATE TABLE prices (
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        effective_from INTEGER NOT NULL,
+        price TEXT NOT NULL,
+        PRIMARY KEY (provider, model, effective_from)
+      ) STRICT;
+
+      CREATE TABLE spend_counters (
+        scope TEXT NOT NULL,
+        scope_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        period_start TEXT NOT NULL,
+        spent_nano_usd INTEGER NOT NULL,
+        reserved_nano_usd INTEGER NOT NULL,
+        PRIMARY KEY (scope, scope_id, period, period_start)
+      ) STRICT;
+
+      CREATE TABLE spend_reservations (
+        id TEXT PRIMARY KEY,
+        amount_nano_usd INTEGER NOT NULL,
+        keys TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE spend_thresholds (
+        scope TEXT NOT NULL,
+        scope_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        period_start TEXT NOT NULL,
+        threshold REAL NOT NULL,
+        PRIMARY KEY (scope, scope_id, period, period_start, threshold)
+      ) STRICT;
+
+      CREATE TABLE connections (
+        id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        name TEXT NOT NULL,
+        ciphertext TEXT NOT NULL,
+        priority REAL NOT NULL,
+        weight REAL NOT NULL,
+        limits TEXT,
+        status TEXT NOT NULL,
+        disabled_reason TEXT,
+        metadata TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX connections_by_provider ON connections (provider);
+
+      CREATE TABLE connection_health (
+        connection_id TEXT PRIMARY KEY REFERENCES connections (id) ON DELETE CASCADE,
+        successes INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        consecutive_failures INTEGER NOT NULL,
+        last_used_at INTEGER,
+        last_error TEXT,
+        last_error_at INTEGER,
+        latency_sum_ms REAL NOT NULL,
+        latency_count INTEGER NOT NULL,
+        cooldown_until INTEGER
+      ) STRICT;
+
+      CREATE TABLE connection_audit (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        connection_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT,
+        request_id TEXT,
+        detail TEXT
+      ) STRICT;
+      CREATE INDEX connection_audit_by_time ON connection_audit (at, id);
+      CREATE INDEX connection_audit_by_connection ON connection_audit (connection_id, at, id);
+    `,
+  },
+]

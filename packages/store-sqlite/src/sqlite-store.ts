@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
+import Database from 'better-sqlite3'
+import { z } from 'zod'
+import { createCatalogStore } from './catalog-store.js'
+import { createConnectionStore } from './connection-store.js'
+import { createConversationStore } from './conversation-store.js'
+import { migrate } from './migrate.js'
+import { createSpendStore } from './spend-store.js'
+import { withStoreErrors } from './store-errors.js'
+import { createUsageStore } from './usage-store.js'
+
+export interface SqliteStoreOptions {
+  /**
+   * The database file, created with its directory when missing; default `.aimux/aimux.db` under
+   * the working directory. `':memory:'` opens a private in-memory database.
+   */
+  path?: string
+  /** How long a write waits for another connection's lock before failing, in milliseconds; default 5000. */
+  busyTimeoutMs?: number
+}
+
+const optionsSchema = z.strictObject({
+  path: z.string().min(1).default('.aimux/aimux.db'),
+  busyTimeoutMs: z.number().int().nonnegative().default(5_000),
+})
+
+/** A Store on a SQLite file; close() closes the database (and is safe to call twice). */
+export interface SqliteStore extends Store {
+  close(): Promise<void>
+}
+
+/**
+ * Opens a SQLite database (better-sqlite3) in WAL mode with foreign keys on, applies the
+ * migrations it lacks and returns every storage port on it. Several processes may share one file.
+ */
+export async function createSqliteStore(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  const { path, busyTimeoutMs } = parseOptions(options)
+  let db: Database.Database
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+    db = new Database(path, { timeout: busyTimeoutMs })
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+  } catch (error) {
+    throw new StoreError(`Cannot open the SQLite database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+  try {
+    migrate(db, path)
+  } catch (error) {
+    db.close()
+    if (AimuxError.is(error)) throw error
+    throw new StoreError(`Cannot migrate the SQLite database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+  return {
+    name: 'sqlite',
+    conversations: withStoreErrors(createConversationStore(db)),
+    usage: withStoreErrors(createUsageStore(db)),
+    catalog: withStoreErrors(createCatalogStore(db)),
+    spend: withStoreErrors(createSpendStore(db)),
+    connections: withStoreErrors(createConnectionStore(db)),
+    async close() {
+      if (db.open) db.close()
+    },
+  }
+}
+
+function parseOptions(options: SqliteStoreOptions): z.output<typeof optionsSchema> {
+  const parsed = optionsSchema.safeParse(options)
+  if (parsed.success) return parsed.data
+  const issues = parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(root)',
+    message: issue.message,
+  }))
+  const error = new ValidationError(
+    `Invalid sqliteStore options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    { cause: parsed.error },
+  )
+  error.issues = issues
+  throw error
+}

@@ -1,0 +1,20 @@
+import { AimuxError, StoreError } from '@aimux/ai-core'
+
+/**
+ * Wraps every method of a port so that a failure of the database itself (a locked file, a full
+ * disk) rejects with a StoreError carrying the original as its cause; aimux errors pass as they are.
+ */
+export function withStoreErrors<T extends object>(port: T): T {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(port)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args)
+      } catch (error) {
+        if (AimuxError.is(error)) throw error
+        throw new StoreError(`sqlite store: ${name} failed: ${(error as Error).message}`, { cause: error })
+      }
+    }
+  }
+  return wrapped as T
+}
