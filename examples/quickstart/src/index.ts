@@ -1,29 +1,31 @@
 // aimux quickstart: a short conversation, one streamed answer, the cost of every call and a
-// usage summary. With OPENAI_API_KEY set it talks to OpenAI; without, to a local fake server
-// that speaks OpenAI's wire protocol, so it runs anywhere in a few seconds.
+// usage summary read back from SQLite. With OPENAI_API_KEY set it talks to OpenAI; without, to
+// a local fake server that speaks OpenAI's wire protocol, so it runs anywhere in a few seconds.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createAI, formatUsd } from '@aimux/ai-core'
+import { openai } from '@aimux/ai-openai'
 import { createFakeServer, openaiChatProtocol } from '@aimux/ai-testing'
-import { openaiCompatible } from './openai-compatible.ts'
+import { sqliteStore } from '@aimux/store-sqlite'
 import { scriptedReplies } from './scripted-replies.ts'
 
 const apiKey = process.env.OPENAI_API_KEY
 const server = apiKey ? undefined : await createFakeServer(openaiChatProtocol())
 server?.enqueue(...scriptedReplies)
+// Conversations, usage records and budget counters go to a SQLite file (a new one each run).
+const database = process.env.AIMUX_DEMO_DB ?? join(mkdtempSync(join(tmpdir(), 'aimux-demo-')), 'aimux.db')
 
 const ai = await createAI({
   plugins: [
-    openaiCompatible({
-      id: 'openai',
+    openai({
       apiKey: apiKey ?? 'sk-demo-not-a-real-key',
-      baseURL: server && `${server.url}/v1`,
+      ...(server ? { baseURL: `${server.url}/v1` } : {}),
     }),
+    sqliteStore({ path: database }),
   ],
+  // Calls are priced from the OpenAI adapter's own price table.
   defaultModel: 'openai:gpt-4o-mini',
-  // Prices in USD per million tokens; the OpenAI adapter package ships its own table.
-  prices: [
-    { provider: 'openai', model: 'gpt-4o-mini', price: { input: 0.15, cachedInput: 0.075, output: 0.6 } },
-    { provider: 'openai', model: 'gpt-4.1-mini', price: { input: 0.4, cachedInput: 0.1, output: 1.6 } },
-  ],
   // When gpt-4o-mini keeps failing (after its retries), gpt-4.1-mini answers instead.
   retry: { maxAttempts: 2, baseDelayMs: 100 },
   fallbacks: { 'openai:gpt-4o-mini': ['openai:gpt-4.1-mini'] },
@@ -87,7 +89,7 @@ await printNotices()
 
 const [total] = await ai.usage.query({ from: started, to: new Date(Date.now() + 1) })
 const record = await chat.record()
-console.log('\nusage summary')
+console.log(`\nusage summary, read back from ${database}`)
 console.log(`  calls          ${total?.requests} (${total?.errors} failed)`)
 console.log(`  tokens         ${total?.inputTokens} in, ${total?.outputTokens} out`)
 console.log(

@@ -23,6 +23,7 @@ describe('the quickstart demo', () => {
     expect(stdout).toContain('$0.0000816 · 96 in / 27 out tokens') // 96 x 400 + 27 x 1,600 nano-USD
     expect(stdout).toContain("! budget: 50% of demo-user's day budget spent ($0.00010515)")
     expect(stdout).toContain("! budget: 90% of demo-user's day budget spent ($0.00014505)")
+    expect(stdout).toMatch(/usage summary, read back from .+aimux-demo-.+aimux\.db/)
     expect(stdout).toMatch(/calls {10}3 \(0 failed\)/)
     expect(stdout).toContain('tokens         279 in, 87 out')
     expect(stdout).toContain('total cost     $0.00014505')
