@@ -145,4 +145,27 @@ describe('resilience over the wire', () => {
     expect(primary.requests).toHaveLength(1)
     await ai.close()
   })
+
+  it('routes a model group: the cheapest capable model first, the rest as its fallbacks', async () => {
+    const { primary, backup, ai, events } = await setup({
+      retry: false,
+      groups: { cheap: { strategy: 'lowest-cost', models: ['backup:gpt-4.1-mini', 'openai:gpt-4o-mini'] } },
+    })
+    primary.enqueue({ error: { status: 503 } })
+    backup.enqueue({ text: 'from the second cheapest' })
+    const res = await ai.chat({ model: '@cheap', messages })
+    // gpt-4o-mini ($0.15 / $0.60) is cheaper than gpt-4.1-mini ($0.40 / $1.60): tried first, then the other.
+    expect([res.provider, res.model, res.text]).toEqual([
+      'backup',
+      'gpt-4.1-mini',
+      'from the second cheapest',
+    ])
+    expect(primary.requests).toHaveLength(1)
+    await ai.flush()
+    expect(events.find((e) => e.name === 'provider:switched')?.payload).toMatchObject({
+      from: 'openai:gpt-4o-mini',
+      to: 'backup:gpt-4.1-mini',
+    })
+    await ai.close()
+  })
 })
