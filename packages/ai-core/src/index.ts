@@ -2,6 +2,7 @@ export type { AIStream } from './ai-stream.js'
 export type { BudgetInput } from './budget-guard.js'
 export type { CallContext, Credentials } from './call-context.js'
 export type { CircuitBreakerOptions } from './circuit-breaker.js'
+export { compactFields } from './compact-fields.js'
 export { estimateTokens, type TrimStrategy, trimOldestFirst } from './context-window.js'
 export type { Conversation, ConversationOptions, SendOptions } from './conversation.js'
 export {
@@ -28,6 +29,7 @@ export { compose, type Middleware, type ModelCall, type ModelResponse } from './
 export * from './model.js'
 export type { ModelCatalog, SyncResult } from './model-catalog.js'
 export { formatUsd, NANO_USD_PER_USD, nanoToUsd, usdToNano } from './money.js'
+export { decodePageCursor, encodePageCursor, type PagePosition } from './page-cursor.js'
 export { definePlugin, type Plugin, type PluginHost } from './plugin.js'
 export type { CallPolicy, RetryPolicy, TimeoutPolicy } from './policy.js'
 export * from './price-catalog.js'
@@ -41,6 +43,9 @@ export type { ChatResult, StepResult, StreamPart, ToolResult } from './result.js
 export type { ModelGroupInput } from './router.js'
 export { type Scope, scopeSchema } from './scope.js'
 export type * from './store.js'
+export { DEFAULT_AUDIT_LIMIT, DEFAULT_CONVERSATION_PAGE_SIZE } from './store-defaults.js'
+export { type ClosableStore, storePlugin } from './store-plugin.js'
+export { toStoredContent, toStoredPart } from './stored-content.js'
 export { parseStructuredOutput } from './structured-output.js'
 export * from './tool.js'
 export { addUsage, emptyUsage, normalizeUsage, type Usage } from './usage.js'
@@ -52,3 +57,4 @@ export {
   usageGroupKey,
   utcDay,
 } from './usage-aggregate.js'
+export { withStoreErrors } from './with-store-errors.js'

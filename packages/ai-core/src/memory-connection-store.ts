@@ -1,8 +1,7 @@
 import { compareStrings } from './compare-strings.js'
 import { StoreError } from './errors.js'
 import type { AuditEntry, ConnectionHealth, ConnectionRecord, ConnectionStore } from './store.js'
-
-const DEFAULT_AUDIT_LIMIT = 100
+import { DEFAULT_AUDIT_LIMIT } from './store-defaults.js'
 
 /** Health counters plus what the running latency mean is computed from. */
 interface HealthState {

@@ -1,6 +1,7 @@
 import { compareStrings } from './compare-strings.js'
 import { StoreError } from './errors.js'
 import type { ContentPart } from './message.js'
+import { decodePageCursor, encodePageCursor } from './page-cursor.js'
 import type {
   ConversationRecord,
   ConversationStore,
@@ -8,8 +9,8 @@ import type {
   TenantFilter,
   UserPreferences,
 } from './store.js'
-
-const DEFAULT_PAGE_SIZE = 50
+import { DEFAULT_CONVERSATION_PAGE_SIZE } from './store-defaults.js'
+import { toStoredContent } from './stored-content.js'
 
 /** Conversations, their messages and user preferences, in memory. */
 export function createMemoryConversationStore(): ConversationStore {
@@ -61,9 +62,9 @@ export function createMemoryConversationStore(): ConversationStore {
     },
 
     async listConversations(query) {
-      const limit = query.limit ?? DEFAULT_PAGE_SIZE
+      const limit = query.limit ?? DEFAULT_CONVERSATION_PAGE_SIZE
       const direction = query.order === 'oldest' ? 1 : -1
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+      const after = query.cursor === undefined ? undefined : decodePageCursor(query.cursor)
       const matching = [...conversations.values()]
         .filter(
           (c) =>
@@ -75,7 +76,7 @@ export function createMemoryConversationStore(): ConversationStore {
         .sort((a, b) => direction * comparePosition(a, b))
       const items = matching.slice(0, limit).map((c) => structuredClone(c))
       const last = items.at(-1)
-      return matching.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items }
+      return matching.length > limit && last ? { items, nextCursor: encodePageCursor(last) } : { items }
     },
 
     async deleteConversation(id, filter) {
@@ -133,18 +134,6 @@ function comparePosition(a: { createdAt: Date; id: string }, b: { createdAt: Dat
   return a.createdAt.getTime() - b.createdAt.getTime() || compareStrings(a.id, b.id)
 }
 
-function encodeCursor(last: ConversationRecord): string {
-  return Buffer.from(JSON.stringify([last.createdAt.getTime(), last.id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (typeof time === 'number' && typeof id === 'string') return { createdAt: new Date(time), id }
-  } catch {}
-  throw new StoreError(`invalid cursor: ${cursor}`)
-}
-
 function preferencesKey(key: { tenantId?: string; userId: string }): string {
   return JSON.stringify([key.tenantId ?? '', key.userId])
 }
@@ -152,11 +141,5 @@ function preferencesKey(key: { tenantId?: string; userId: string }): string {
 /** A deep copy, with image parts stored the way every store keeps them (see MessageRecord). */
 function copyMessage<T extends { content: ContentPart[] }>(message: T): T {
   const { content, ...rest } = message
-  return { ...structuredClone(rest), content: content.map(storedPart) } as T
-}
-
-function storedPart(part: ContentPart): ContentPart {
-  if (part.type !== 'image' || typeof part.image === 'string') return structuredClone(part)
-  const image = part.image instanceof URL ? part.image.href : Buffer.from(part.image).toString('base64')
-  return { ...part, image }
+  return { ...structuredClone(rest), content: structuredClone(toStoredContent(content)) } as T
 }

@@ -1,5 +1,9 @@
 export { type AnthropicProtocolOptions, anthropicProtocol } from './anthropic-protocol.js'
 export {
+  type BenchmarkStoreWritesOptions,
+  benchmarkStoreWrites,
+} from './benchmark-store-writes.js'
+export {
   createFakeServer,
   type FakeRequest,
   type FakeServer,

@@ -4,12 +4,11 @@ import {
   type ConnectionRecord,
   type ConnectionStatus,
   type ConnectionStore,
+  compactFields,
+  DEFAULT_AUDIT_LIMIT,
   StoreError,
 } from '@aimux/ai-core'
 import type { Pool } from 'pg'
-import { compact } from './compact.js'
-
-const DEFAULT_AUDIT_LIMIT = 100
 
 interface ConnectionRow {
   id: string
@@ -183,7 +182,7 @@ function toConnection(row: ConnectionRow): ConnectionRecord {
     ciphertext: row.ciphertext,
     priority: row.priority,
     weight: row.weight,
-    ...compact({ limits: row.limits, disabledReason: row.disabled_reason, metadata: row.metadata }),
+    ...compactFields({ limits: row.limits, disabledReason: row.disabled_reason, metadata: row.metadata }),
     status: row.status,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
@@ -197,7 +196,7 @@ function toHealth(row: HealthRow): ConnectionHealth {
     successes: Number(row.successes),
     failures: Number(row.failures),
     consecutiveFailures: Number(row.consecutive_failures),
-    ...compact({
+    ...compactFields({
       lastUsedAt: row.last_used_at && new Date(row.last_used_at),
       lastError: row.last_error,
       lastErrorAt: row.last_error_at && new Date(row.last_error_at),
@@ -212,6 +211,6 @@ function toAudit(row: AuditRow): AuditEntry {
     at: new Date(row.at),
     connectionId: row.connection_id,
     action: row.action,
-    ...compact({ actor: row.actor, requestId: row.request_id, detail: row.detail }),
+    ...compactFields({ actor: row.actor, requestId: row.request_id, detail: row.detail }),
   }
 }

@@ -1,20 +1,20 @@
 import {
   type ConversationRecord,
   type ConversationStore,
+  compactFields,
+  DEFAULT_CONVERSATION_PAGE_SIZE,
+  decodePageCursor,
+  encodePageCursor,
   type FinishReason,
   type MessageRecord,
   type MessageStatus,
   type Role,
   StoreError,
+  toStoredContent,
   type Usage,
 } from '@aimux/ai-core'
 import type { Pool } from 'pg'
-import { compact } from './compact.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
 import { hasSqlState, UNIQUE_VIOLATION } from './database-error.js'
-import { contentToJson } from './stored-content.js'
-
-const DEFAULT_PAGE_SIZE = 50
 
 interface ConversationRow {
   id: string
@@ -111,7 +111,7 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
     },
 
     async listConversations(query) {
-      const limit = query.limit ?? DEFAULT_PAGE_SIZE
+      const limit = query.limit ?? DEFAULT_CONVERSATION_PAGE_SIZE
       const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
       const where: string[] = []
       const params: unknown[] = []
@@ -122,7 +122,7 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
         where.push(`${column} = $${params.length}`)
       }
       if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor)
+        const after = decodePageCursor(query.cursor)
         params.push(after.createdAt, after.id)
         where.push(
           `(created_at, id) ${direction === 'ASC' ? '>' : '<'} ($${params.length - 1}, $${params.length})`,
@@ -136,7 +136,7 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
       )
       const items = rows.slice(0, limit).map(toConversation)
       const last = items.at(-1)
-      return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items }
+      return rows.length > limit && last ? { items, nextCursor: encodePageCursor(last) } : { items }
     },
 
     async deleteConversation(id, filter = {}) {
@@ -168,7 +168,7 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
             input.conversationId,
             costNanoUsd,
             input.role,
-            contentToJson(input.content),
+            JSON.stringify(toStoredContent(input.content)),
             input.usage ? JSON.stringify(input.usage) : null,
             input.latencyMs ?? null,
             input.provider ?? null,
@@ -228,7 +228,7 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
 function toConversation(row: ConversationRow): ConversationRecord {
   return {
     id: row.id,
-    ...compact({
+    ...compactFields({
       tenantId: row.tenant_id,
       userId: row.user_id,
       projectId: row.project_id,
@@ -250,7 +250,7 @@ function toMessage(row: MessageRow): MessageRecord {
     seq: row.seq,
     role: row.role,
     content: row.content,
-    ...compact({
+    ...compactFields({
       usage: row.usage,
       latencyMs: row.latency_ms,
       provider: row.provider,

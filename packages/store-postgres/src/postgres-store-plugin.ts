@@ -1,5 +1,5 @@
-import type { Plugin } from '@aimux/ai-core'
-import { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres-store.js'
+import { type Plugin, storePlugin } from '@aimux/ai-core'
+import { createPostgresStore, type PostgresStoreOptions } from './postgres-store.js'
 
 /**
  * The PostgreSQL store as a plugin: `createAI({ plugins: [postgresStore({ connectionString })] })`.
@@ -7,21 +7,5 @@ import { createPostgresStore, type PostgresStore, type PostgresStoreOptions } fr
  * `ai.close()` ends the pool the store opened.
  */
 export function postgresStore(options: PostgresStoreOptions): Plugin {
-  let store: PostgresStore | undefined
-  return {
-    name: 'store-postgres',
-    async setup(host) {
-      const opened = await createPostgresStore(options)
-      try {
-        host.registerStore(opened)
-      } catch (error) {
-        await opened.close()
-        throw error
-      }
-      store = opened
-    },
-    async dispose() {
-      await store?.close()
-    },
-  }
+  return storePlugin('store-postgres', () => createPostgresStore(options))
 }

@@ -1,4 +1,4 @@
-import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
+import { AimuxError, type Store, StoreError, ValidationError, withStoreErrors } from '@aimux/ai-core'
 import { Pool } from 'pg'
 import { z } from 'zod'
 import { createCatalogStore } from './catalog-store.js'
@@ -7,7 +7,6 @@ import { createConversationStore } from './conversation-store.js'
 import { migrate } from './migrate.js'
 import { quoteIdentifier } from './quote-identifier.js'
 import { createSpendStore } from './spend-store.js'
-import { withStoreErrors } from './store-errors.js'
 import { createUsageStore } from './usage-store.js'
 
 export interface PostgresStoreOptions {
@@ -75,11 +74,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const s = quoteIdentifier(schema)
   return {
     name: 'postgres',
-    conversations: withStoreErrors(createConversationStore(pool, s)),
-    usage: withStoreErrors(createUsageStore(pool, s)),
-    catalog: withStoreErrors(createCatalogStore(pool, s)),
-    spend: withStoreErrors(createSpendStore(pool, s)),
-    connections: withStoreErrors(createConnectionStore(pool, s)),
+    conversations: withStoreErrors(createConversationStore(pool, s), 'postgres store'),
+    usage: withStoreErrors(createUsageStore(pool, s), 'postgres store'),
+    catalog: withStoreErrors(createCatalogStore(pool, s), 'postgres store'),
+    spend: withStoreErrors(createSpendStore(pool, s), 'postgres store'),
+    connections: withStoreErrors(createConnectionStore(pool, s), 'postgres store'),
     close,
   }
 }

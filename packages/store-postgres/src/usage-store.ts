@@ -1,13 +1,13 @@
 import {
   aggregateGroup,
   type CostSource,
+  compactFields,
   type UsageAggregate,
   type UsageGroupBy,
   type UsageRecord,
   type UsageStore,
 } from '@aimux/ai-core'
 import type { Pool } from 'pg'
-import { compact } from './compact.js'
 
 interface UsageRow {
   request_id: string
@@ -180,7 +180,7 @@ function toRecord(row: UsageRow): UsageRecord {
   return {
     requestId: row.request_id,
     createdAt: new Date(row.created_at),
-    ...compact({
+    ...compactFields({
       tenantId: row.tenant_id,
       userId: row.user_id,
       projectId: row.project_id,

@@ -4,12 +4,11 @@ import {
   type ConnectionRecord,
   type ConnectionStatus,
   type ConnectionStore,
+  compactFields,
+  DEFAULT_AUDIT_LIMIT,
   StoreError,
 } from '@aimux/ai-core'
 import type { Database } from 'better-sqlite3'
-import { compact } from './compact.js'
-
-const DEFAULT_AUDIT_LIMIT = 100
 
 interface ConnectionRow {
   id: string
@@ -183,7 +182,7 @@ function toConnection(row: ConnectionRow): ConnectionRecord {
     ciphertext: row.ciphertext,
     priority: row.priority,
     weight: row.weight,
-    ...compact({
+    ...compactFields({
       limits: row.limits === null ? null : JSON.parse(row.limits),
       disabledReason: row.disabled_reason,
       metadata: row.metadata === null ? null : JSON.parse(row.metadata),
@@ -200,7 +199,7 @@ function toHealth(row: HealthRow): ConnectionHealth {
     successes: row.successes,
     failures: row.failures,
     consecutiveFailures: row.consecutive_failures,
-    ...compact({
+    ...compactFields({
       lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at),
       lastError: row.last_error,
       lastErrorAt: row.last_error_at === null ? null : new Date(row.last_error_at),
@@ -215,6 +214,6 @@ function toAudit(row: AuditRow): AuditEntry {
     at: new Date(row.at),
     connectionId: row.connection_id,
     action: row.action,
-    ...compact({ actor: row.actor, requestId: row.request_id, detail: row.detail }),
+    ...compactFields({ actor: row.actor, requestId: row.request_id, detail: row.detail }),
   }
 }

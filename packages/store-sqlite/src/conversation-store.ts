@@ -1,20 +1,20 @@
 import {
   type ConversationRecord,
   type ConversationStore,
+  compactFields,
+  DEFAULT_CONVERSATION_PAGE_SIZE,
+  decodePageCursor,
+  encodePageCursor,
   type FinishReason,
   type MessageRecord,
   type MessageStatus,
   type NewMessage,
   type Role,
   StoreError,
+  toStoredContent,
 } from '@aimux/ai-core'
 import type { Database } from 'better-sqlite3'
-import { compact } from './compact.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
 import { createStatementCache } from './statement-cache.js'
-import { contentToJson } from './stored-content.js'
-
-const DEFAULT_PAGE_SIZE = 50
 
 interface ConversationRow {
   id: string
@@ -112,7 +112,7 @@ export function createConversationStore(db: Database): ConversationStore {
       conversationId: input.conversationId,
       seq,
       role: input.role,
-      content: contentToJson(input.content),
+      content: JSON.stringify(toStoredContent(input.content)),
       usage: input.usage ? JSON.stringify(input.usage) : null,
       costNanoUsd,
       latencyMs: input.latencyMs ?? null,
@@ -176,7 +176,7 @@ export function createConversationStore(db: Database): ConversationStore {
     },
 
     async listConversations(query) {
-      const limit = query.limit ?? DEFAULT_PAGE_SIZE
+      const limit = query.limit ?? DEFAULT_CONVERSATION_PAGE_SIZE
       const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
       const where: string[] = []
       const params: Record<string, unknown> = { limit: limit + 1 }
@@ -187,9 +187,9 @@ export function createConversationStore(db: Database): ConversationStore {
         params[column] = value
       }
       if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor)
+        const after = decodePageCursor(query.cursor)
         where.push(`(created_at, id) ${direction === 'ASC' ? '>' : '<'} (@afterCreatedAt, @afterId)`)
-        params.afterCreatedAt = after.createdAt
+        params.afterCreatedAt = after.createdAt.getTime()
         params.afterId = after.id
       }
       const rows = statement(
@@ -198,9 +198,7 @@ export function createConversationStore(db: Database): ConversationStore {
       ).all(params) as ConversationRow[]
       const items = rows.slice(0, limit).map(toConversation)
       const last = items.at(-1)
-      return rows.length > limit && last
-        ? { items, nextCursor: encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) }
-        : { items }
+      return rows.length > limit && last ? { items, nextCursor: encodePageCursor(last) } : { items }
     },
 
     async deleteConversation(id, filter = {}) {
@@ -241,7 +239,7 @@ export function createConversationStore(db: Database): ConversationStore {
 function toConversation(row: ConversationRow): ConversationRecord {
   return {
     id: row.id,
-    ...compact({
+    ...compactFields({
       tenantId: row.tenant_id,
       userId: row.user_id,
       projectId: row.project_id,
@@ -263,7 +261,7 @@ function toMessage(row: MessageRow): MessageRecord {
     seq: row.seq,
     role: row.role,
     content: JSON.parse(row.content),
-    ...compact({
+    ...compactFields({
       usage: row.usage === null ? null : JSON.parse(row.usage),
       latencyMs: row.latency_ms,
       provider: row.provider,

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
+import { AimuxError, type Store, StoreError, ValidationError, withStoreErrors } from '@aimux/ai-core'
 import Database from 'better-sqlite3'
 import { z } from 'zod'
 import { createCatalogStore } from './catalog-store.js'
@@ -8,7 +8,6 @@ import { createConnectionStore } from './connection-store.js'
 import { createConversationStore } from './conversation-store.js'
 import { migrate } from './migrate.js'
 import { createSpendStore } from './spend-store.js'
-import { withStoreErrors } from './store-errors.js'
 import { createUsageStore } from './usage-store.js'
 
 export interface SqliteStoreOptions {
@@ -60,11 +59,11 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
   }
   return {
     name: 'sqlite',
-    conversations: withStoreErrors(createConversationStore(db)),
-    usage: withStoreErrors(createUsageStore(db)),
-    catalog: withStoreErrors(createCatalogStore(db)),
-    spend: withStoreErrors(createSpendStore(db)),
-    connections: withStoreErrors(createConnectionStore(db)),
+    conversations: withStoreErrors(createConversationStore(db), 'sqlite store'),
+    usage: withStoreErrors(createUsageStore(db), 'sqlite store'),
+    catalog: withStoreErrors(createCatalogStore(db), 'sqlite store'),
+    spend: withStoreErrors(createSpendStore(db), 'sqlite store'),
+    connections: withStoreErrors(createConnectionStore(db), 'sqlite store'),
     async close() {
       if (db.open) db.close()
     },

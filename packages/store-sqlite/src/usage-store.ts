@@ -1,6 +1,7 @@
 import {
   aggregateGroup,
   type CostSource,
+  compactFields,
   percentileCont,
   type UsageAggregate,
   type UsageGroupBy,
@@ -8,7 +9,6 @@ import {
   type UsageStore,
 } from '@aimux/ai-core'
 import type { Database } from 'better-sqlite3'
-import { compact } from './compact.js'
 import { createStatementCache } from './statement-cache.js'
 
 interface UsageRow {
@@ -163,7 +163,7 @@ function toRecord(row: UsageRow): UsageRecord {
   return {
     requestId: row.request_id,
     createdAt: new Date(row.created_at),
-    ...compact({
+    ...compactFields({
       tenantId: row.tenant_id,
       userId: row.user_id,
       projectId: row.project_id,

@@ -2,7 +2,7 @@
  * The fields of `fields` that hold a value: a NULL column is an optional field left out, as the
  * in-memory store leaves it out.
  */
-export function compact<T extends Record<string, unknown>>(
+export function compactFields<T extends Record<string, unknown>>(
   fields: T,
 ): { [K in keyof T]?: NonNullable<T[K]> } {
   const present: Record<string, unknown> = {}

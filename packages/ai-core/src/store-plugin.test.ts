@@ -1,0 +1,38 @@
+import { expect, it } from 'vitest'
+import { createAI } from './create-ai.js'
+import { createMemoryStore } from './memory-store.js'
+import { definePlugin } from './plugin.js'
+import { type ClosableStore, storePlugin } from './store-plugin.js'
+
+function closable(): ClosableStore & { closed: number } {
+  const store = {
+    ...createMemoryStore(),
+    name: 'closable',
+    closed: 0,
+    async close() {
+      store.closed++
+    },
+  }
+  return store
+}
+
+it('registers the store it opens and closes it when the instance closes', async () => {
+  const store = closable()
+  const ai = await createAI({ plugins: [storePlugin('store-closable', async () => store)] })
+  expect(ai.store.name).toBe('closable')
+  expect(store.closed).toBe(0)
+  await ai.close()
+  expect(store.closed).toBeGreaterThanOrEqual(1)
+})
+
+it('closes the store it opened when another store is already registered', async () => {
+  const store = closable()
+  const other = definePlugin({
+    name: 'other-store',
+    setup: (host) => host.registerStore(createMemoryStore()),
+  })
+  await expect(
+    createAI({ plugins: [other, storePlugin('store-closable', async () => store)] }),
+  ).rejects.toMatchObject({ code: 'config' })
+  expect(store.closed).toBe(1)
+})
