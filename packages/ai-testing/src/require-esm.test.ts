@@ -13,6 +13,7 @@ async function commonjs(code: string): Promise<string> {
 }
 
 // The packages ship ESM only; CommonJS users load them through require(esm), Node >= 22.12.
+// Each test starts fresh Node processes: generous timeouts, for a loaded machine.
 describe('require() from CommonJS', () => {
   it('loads @aimux/ai-core', async () => {
     const out = await commonjs(`
@@ -20,7 +21,7 @@ describe('require() from CommonJS', () => {
       console.log(typeof core.createAI, typeof core.defineProvider, core.AimuxError.is(new core.RateLimitError('x')))
     `)
     expect(out).toBe('function function true')
-  })
+  }, 60_000)
 
   it('loads @aimux/ai-testing without loading vitest; only the conformance entry needs it', async () => {
     const load = (entry: string) =>
@@ -39,5 +40,5 @@ describe('require() from CommonJS', () => {
     expect(await load('@aimux/ai-testing')).toBe('true false')
     // The same probe sees vitest when the conformance entry point is loaded, so it can tell.
     expect((await load('@aimux/ai-testing/conformance')).endsWith(' true')).toBe(true)
-  })
+  }, 60_000)
 })
