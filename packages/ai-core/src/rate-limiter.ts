@@ -3,6 +3,7 @@ import { RateLimitError } from './errors.js'
 import type { EventBus } from './event-bus.js'
 import type { Middleware, ModelCall } from './middleware.js'
 import type { ProviderStreamPart } from './provider.js'
+import { createRateWindow, type RateWindow } from './rate-window.js'
 import { sleep } from './sleep.js'
 
 const count = z.number().int().positive().optional()
@@ -41,20 +42,22 @@ type Rule = z.output<typeof ruleSchema>
 const MINUTE = 60_000
 const DAY = 86_400_000
 const windows = [
-  { limit: 'requestsPerMinute', span: MINUTE, tokens: false },
-  { limit: 'requestsPerDay', span: DAY, tokens: false },
-  { limit: 'tokensPerMinute', span: MINUTE, tokens: true },
-  { limit: 'tokensPerDay', span: DAY, tokens: true },
+  { limit: 'requestsPerMinute', window: 'minute', kind: 'requests' },
+  { limit: 'requestsPerDay', window: 'day', kind: 'requests' },
+  { limit: 'tokensPerMinute', window: 'minute', kind: 'tokens' },
+  { limit: 'tokensPerDay', window: 'day', kind: 'tokens' },
 ] as const
 
-/** What one counter (say, user u1) has used: a log of calls and their tokens over the last day. */
-interface Log {
-  entries: { at: number; tokens: number }[]
+/** What one counter (say, user u1) has used over the last minute and the last day. */
+interface Usage {
+  minute: RateWindow
+  day: RateWindow
 }
 
 /**
  * Rate limits per user, tenant, provider or model: requests and tokens per minute and per day,
- * from named tiers with overrides, counted in memory over sliding windows. A call over a limit
+ * from named tiers with overrides, counted in memory over sliding windows (in buckets of a second
+ * for a minute and of a minute for a day). A call over a limit
  * waits for room up to `maxWaitMs`, or fails at once with a RateLimitError whose `retryAfterMs`
  * says when to try again. Tokens are counted when a call ends. Emits 'rate-limit' for each wait
  * and each refusal.
@@ -64,7 +67,7 @@ export function rateLimitMiddleware(
   events: EventBus,
   now: () => number = Date.now,
 ): Middleware {
-  const logs = new Map<string, Log>()
+  const usage = new Map<string, Usage>()
 
   const limitsFor = (scope: Rule['scope'], id: string): Limits | undefined => {
     const rule =
@@ -92,12 +95,12 @@ export function rateLimitMiddleware(
       const limits = id === undefined ? undefined : limitsFor(scope, id)
       if (!limits || id === undefined) return []
       const key = `${scope}:${id}`
-      let log = logs.get(key)
-      if (!log) {
-        log = { entries: [] }
-        logs.set(key, log)
+      let used = usage.get(key)
+      if (!used) {
+        used = { minute: createRateWindow(MINUTE, 1_000), day: createRateWindow(DAY, MINUTE) }
+        usage.set(key, used)
       }
-      return [{ scope, id, limits, log }]
+      return [{ scope, id, limits, used }]
     })
   }
 
@@ -105,23 +108,13 @@ export function rateLimitMiddleware(
   const waitFor = (counters: ReturnType<typeof countersFor>, at: number) => {
     let wait = 0
     let blocking: { scope: string; id: string; limit: string; max: number } | undefined
-    for (const { scope, id, limits, log } of counters) {
-      log.entries = log.entries.filter((e) => e.at > at - DAY)
-      for (const { limit, span, tokens } of windows) {
+    for (const { scope, id, limits, used } of counters) {
+      for (const { limit, window, kind } of windows) {
         const max = limits[limit]
         if (max === undefined) continue
-        const recent = log.entries.filter((e) => e.at > at - span)
-        let used = tokens ? recent.reduce((sum, e) => sum + e.tokens, 0) : recent.length
-        if (used < max) continue
-        // Room opens when enough of the oldest entries leave the window.
-        let until = at
-        for (const entry of recent) {
-          used -= tokens ? entry.tokens : 1
-          until = entry.at + span
-          if (used < max) break
-        }
-        if (until - at > wait) {
-          wait = until - at
+        const until = used[window].waitUntilBelow(at, kind, max)
+        if (until > wait) {
+          wait = until
           blocking = { scope, id, limit, max }
         }
       }
@@ -148,14 +141,20 @@ export function rateLimitMiddleware(
       events.emit('rate-limit', { ...info, action: 'wait' })
       await sleep(wait, call.ctx.signal)
     }
-    const entry = { at: now(), tokens: 0 }
-    for (const counter of counters) counter.log.entries.push(entry)
+    const count = (requests: number, tokens: number) => {
+      const at = now()
+      for (const { used } of counters) {
+        used.minute.add(at, requests, tokens)
+        used.day.add(at, requests, tokens)
+      }
+    }
+    count(1, 0)
     const response = await next()
     if (response.mode === 'generate') {
-      entry.tokens = response.result.usage.totalTokens
+      count(0, response.result.usage.totalTokens)
       return response
     }
-    return { mode: 'stream', stream: countTokens(response.stream, (tokens) => (entry.tokens = tokens)) }
+    return { mode: 'stream', stream: countTokens(response.stream, (tokens) => count(0, tokens)) }
   }
 }
 

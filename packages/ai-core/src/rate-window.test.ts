@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { createRateWindow } from './rate-window.js'
+
+describe('rate window', () => {
+  it('counts requests and tokens over the span and says when room opens', () => {
+    const window = createRateWindow(60_000, 1_000)
+    window.add(10_500, 1, 0) // bucket 10: [10 000, 11 000), leaves at 71 000
+    window.add(20_200, 1, 0)
+    window.add(20_900, 0, 300) // tokens counted when a call ends
+    expect(window.waitUntilBelow(30_000, 'requests', 3)).toBe(0)
+    expect(window.waitUntilBelow(30_000, 'requests', 2)).toBe(71_000 - 30_000)
+    expect(window.waitUntilBelow(30_000, 'requests', 1)).toBe(81_000 - 30_000)
+    expect(window.waitUntilBelow(30_000, 'tokens', 300)).toBe(81_000 - 30_000)
+    // After the first bucket leaves, its request no longer counts.
+    expect(window.waitUntilBelow(71_000, 'requests', 2)).toBe(0)
+    expect(window.waitUntilBelow(81_000, 'tokens', 1)).toBe(0)
+  })
+
+  it('keeps at most one bucket per bucket length, however many calls', () => {
+    const window = createRateWindow(60_000, 1_000)
+    for (let i = 0; i < 100_000; i++) window.add(i, 1, 10) // 100 000 calls in 100 s
+    // The last 60 s remain: 60 buckets of 1 000 calls; the oldest leaves 1 s from now.
+    expect(window.waitUntilBelow(100_000, 'requests', 60_001)).toBe(0)
+    expect(window.waitUntilBelow(100_000, 'requests', 60_000)).toBe(41_000 + 60_000 - 100_000)
+  })
+})
