@@ -1,0 +1,22 @@
+// bench/ is not a workspace package, so it gets its own node_modules of links to the built
+// workspace packages and to the openai SDK the adapter uses.
+import { mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+const modules = join(import.meta.dirname, 'node_modules')
+const links: Record<string, string> = {
+  '@aimux/ai-core': join(root, 'packages/ai-core'),
+  '@aimux/ai-openai': join(root, 'packages/ai-openai'),
+  '@aimux/ai-testing': join(root, 'packages/ai-testing'),
+  '@aimux/store-sqlite': join(root, 'packages/store-sqlite'),
+  '@aimux/store-postgres': join(root, 'packages/store-postgres'),
+  openai: realpathSync(join(root, 'packages/ai-openai/node_modules/openai')),
+  pg: realpathSync(join(root, 'packages/store-postgres/node_modules/pg')),
+}
+for (const [name, target] of Object.entries(links)) {
+  const at = join(modules, name)
+  mkdirSync(dirname(at), { recursive: true })
+  rmSync(at, { force: true, recursive: true })
+  symlinkSync(target, at, 'dir')
+}

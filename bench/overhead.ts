@@ -1,0 +1,72 @@
+// Scenario 1: aimux chat vs the raw openai SDK call, sequential and at concurrency, interleaved
+// in rounds so that every subject sees the same machine state.
+import {
+  combine,
+  goal,
+  percentile,
+  type Row,
+  round,
+  type Servers,
+  type Timing,
+  timeCalls,
+} from './measure.ts'
+import { aimux, aimuxChat, configs, rawChat, rawClient } from './subjects.ts'
+
+export async function overhead(servers: Servers, calls: number, concurrency: number): Promise<Row[]> {
+  const raw = rawClient(servers.ok)
+  const instances = await Promise.all(configs.map((config) => aimux(config, servers.ok)))
+  const subjects = [
+    { name: 'raw openai SDK', call: rawChat(raw), settle: undefined },
+    ...instances.map((ai, i) => ({
+      name: `aimux, ${configs[i]}`,
+      call: aimuxChat(ai),
+      settle: () => ai.flush(),
+    })),
+  ]
+  const rounds = 4
+  const perRound = Math.ceil(calls / rounds)
+  const rows: Row[] = []
+  for (const [mode, width] of [
+    ['sequential', 1],
+    [`concurrency ${concurrency}`, concurrency],
+  ] as const) {
+    for (const subject of subjects) {
+      await servers.top(300)
+      await timeCalls(subject.call, 300, width, subject.settle)
+    }
+    const timings: Timing[][] = subjects.map(() => [])
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < subjects.length; k++) {
+        const i = (k + r) % subjects.length
+        const subject = subjects[i]!
+        await servers.top(perRound)
+        timings[i]!.push(await timeCalls(subject.call, perRound, width, subject.settle))
+      }
+    }
+    const totals = timings.map(combine)
+    const base = totals[0]!
+    totals.forEach((t, i) => {
+      const ratio = t.wallMs / base.wallMs
+      const addedCpu = t.cpuUs - base.cpuUs
+      const limit = i === 1 ? 1.05 : 1.15
+      const numbers = {
+        calls: t.calls,
+        'calls/s': Math.round((t.calls / t.wallMs) * 1000),
+        'wall ratio': round(ratio),
+        'CPU us/call': Math.round(t.cpuUs),
+        'added CPU us': i === 0 ? 0 : Math.round(addedCpu),
+        'p50 ms': round(percentile(t.latenciesMs, 50)),
+        'p99 ms': round(percentile(t.latenciesMs, 99)),
+      }
+      const standing =
+        i === 0
+          ? {}
+          : i === 3
+            ? goal('added CPU <= 50 us (no ratio goal)', addedCpu <= 50)
+            : goal(`ratio <= ${limit}, added CPU <= 50 us`, ratio <= limit && addedCpu <= 50)
+      rows.push({ scenario: `overhead, ${mode}`, subject: subjects[i]!.name, numbers, ...standing })
+    })
+  }
+  await Promise.all(instances.map((ai) => ai.close()))
+  return rows
+}

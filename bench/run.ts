@@ -1,0 +1,134 @@
+// Runs every scenario in one process against the same fake servers, prints a table, and writes
+// bench/results/latest.json and docs/benchmarks.md. `node bench/run.ts --quick` for a short run.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { budgetContention } from './budget-contention.ts'
+import { failover } from './failover.ts'
+import { machine, type Row, startServers } from './measure.ts'
+import { memory } from './memory.ts'
+import { overhead } from './overhead.ts'
+import { storeThroughput } from './store-throughput.ts'
+import { streaming } from './streaming.ts'
+
+const quick = process.argv.includes('--quick')
+const scale = quick ? 0.1 : 1
+const counts = {
+  overheadCalls: Math.round(2_000 * scale),
+  concurrency: 200,
+  streamCalls: Math.round(1_000 * scale),
+  storeRecords: Math.round(100_000 * scale),
+  conversationSends: Math.round(1_000 * scale),
+  failoverCalls: Math.round(500 * scale),
+  memoryCalls: Math.round(20_000 * scale),
+  contentionPairs: Math.round(500 * scale),
+}
+const scaledDown = [
+  'memory: 20,000 calls per configuration instead of the 100,000 the issue names, to stay under 5 minutes on 2 cores',
+  'PostgreSQL store writes: 4 writers, each in a schema of its own, 25,000 batched records each; rates summed',
+]
+
+const started = performance.now()
+const servers = await startServers()
+const rows: Row[] = []
+const scenarios: [string, () => Promise<Row[]>][] = [
+  ['overhead', () => overhead(servers, counts.overheadCalls, counts.concurrency)],
+  ['streaming', () => streaming(servers, counts.streamCalls)],
+  ['store writes', () => storeThroughput(servers, counts.storeRecords, counts.conversationSends)],
+  ['failover', () => failover(servers, counts.failoverCalls)],
+  ['memory', () => memory(servers, counts.memoryCalls)],
+  ['budget contention', () => budgetContention(8, counts.contentionPairs)],
+]
+for (const [name, scenario] of scenarios) {
+  const t0 = performance.now()
+  process.stderr.write(`${name}... `)
+  rows.push(...(await scenario()))
+  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
+}
+servers.close()
+const seconds = (performance.now() - started) / 1000
+const host = machine()
+
+/** One table per scenario, as rows of cells; the columns are the union of the rows' numbers. */
+function tables(): { scenario: string; header: string[]; cells: string[][] }[] {
+  const names = [...new Set(rows.map((r) => r.scenario))]
+  return names.map((scenario) => {
+    const group = rows.filter((r) => r.scenario === scenario)
+    const columns = [...new Set(group.flatMap((r) => Object.keys(r.numbers)))]
+    const header = ['subject', ...columns, 'goal', 'met']
+    const cells = group.map((r) => [
+      r.subject,
+      ...columns.map((c) => String(r.numbers[c] ?? '')),
+      r.goal ?? '',
+      r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+    ])
+    return { scenario, header, cells }
+  })
+}
+
+function text(): string {
+  return tables()
+    .map(({ scenario, header, cells }) => {
+      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)))
+      const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')
+      return [`== ${scenario}`, line(header), ...cells.map(line)].join('\n')
+    })
+    .join('\n\n')
+}
+
+function markdown(): string {
+  const body = tables()
+    .map(({ scenario, header, cells }) =>
+      [
+        `## ${scenario}`,
+        '',
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...cells.map((row) => `| ${row.join(' | ')} |`),
+      ].join('\n'),
+    )
+    .join('\n\n')
+  return `# Benchmarks
+
+What aimux costs on top of the raw \`openai\` SDK, and how its stores scale. Every scenario runs in
+one run (\`pnpm bench\`) against the same fake OpenAI-wire servers from \`@aimux/ai-testing\`,
+on 127.0.0.1 in a child process of their own, with a fixed small reply and no artificial latency.
+Raw and aimux calls are interleaved in rounds after a warm-up, so that they see the same machine
+state. The goals come from the benchmark issue; they are goals, not tests.
+
+- Machine: ${host.cpu}, ${host.cores} cores
+- Node: ${host.node}
+- Date: ${host.date}
+- Run time: ${seconds.toFixed(0)} s${quick ? ' (quick run, a tenth of the calls)' : ''}
+
+Scaled down or left out:
+
+${scaledDown.map((line) => `- ${line}`).join('\n')}
+
+How to read it: "wall ratio" is the subject's wall time over the raw SDK's for the same calls;
+"added CPU us" is this process's CPU time per call (user + system, \`process.cpuUsage\`) minus the raw
+SDK's. The fake servers' CPU is not counted. Latencies are per call, in milliseconds. Conversation
+sends open a fresh conversation every 10 sends (a send carries the conversation's history). Memory
+runs each configuration in a fresh process, 20 calls at a time, and samples RSS after a garbage
+collection at every tenth of the run. Budget contention: 8 processes, each with its own PostgreSQL
+store on one schema, reserve and settle against the same spend counter.
+
+Where the time goes, from CPU profiles of the sequential runs: with budgets and rate limits on, the
+budget's reserve and settle are two synchronous SQLite transactions in the request path, and the
+rate limiter counts each call into per-second and per-minute buckets (a check costs the same
+whatever the day's traffic). With no store, the added time is spread over request validation, the
+middleware chain and the in-memory usage store, which copies (\`structuredClone\`) and keeps every
+usage record.
+
+${body}
+
+Raw numbers: \`bench/results/latest.json\`.
+`
+}
+
+const output = text()
+console.log(`\n${output}\n\nscaled down: ${scaledDown.join('; ')}\n${seconds.toFixed(0)} s in all`)
+const root = join(import.meta.dirname, '..')
+mkdirSync(join(root, 'bench/results'), { recursive: true })
+const json = { machine: host, quick, counts, scaledDown, seconds: Math.round(seconds), rows }
+writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(json, null, 2)}\n`)
+writeFileSync(join(root, 'docs/benchmarks.md'), markdown())
