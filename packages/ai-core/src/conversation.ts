@@ -10,7 +10,7 @@ import {
   type UserMessage,
 } from './message.js'
 import { parseModelRef } from './model.js'
-import { type ChatRequest, chatRequestSchema } from './request.js'
+import type { ChatRequest } from './request.js'
 import type { ChatResult, StepResult, StreamPart } from './result.js'
 import { drain, prepareCall, type Runtime, runChat } from './run-chat.js'
 import type { ConversationRecord, MessageRecord, NewMessage, Store } from './store.js'
@@ -184,7 +184,7 @@ export async function openConversation(
       return drain(turn(content, options as SendOptions, 'generate')) as Promise<ChatResult<never>>
     },
     stream(content, options = {}) {
-      validate(chatRequestSchema, { ...options, messages: [{ role: 'user', content }] }, 'chat request')
+      validate(rt.requestSchema, { ...options, messages: [{ role: 'user', content }] }, 'chat request')
       return createAIStream(
         turn(content, options as SendOptions, 'stream') as AsyncGenerator<StreamPart, ChatResult>,
       )

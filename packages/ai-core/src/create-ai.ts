@@ -4,6 +4,7 @@ import { type AIStream, createAIStream } from './ai-stream.js'
 import { attemptTimeoutMiddleware } from './attempt-timeout.js'
 import { createBackgroundWork } from './background-work.js'
 import { type BudgetInput, budgetSchema, createBudgetGuard } from './budget-guard.js'
+import type { Credentials } from './call-context.js'
 import { newContext } from './call-context.js'
 import { circuitBreakerMiddleware, circuitBreakerSchema } from './circuit-breaker.js'
 import { type TrimStrategy, trimOldestFirst } from './context-window.js'
@@ -21,7 +22,8 @@ import { retryPolicySchema, timeoutPolicySchema } from './policy.js'
 import { createPriceCatalog, type PriceEntryInput, priceEntrySchema } from './price-catalog.js'
 import { type RateLimitsInput, rateLimitMiddleware, rateLimitsSchema } from './rate-limiter.js'
 import { createRegistry } from './registry.js'
-import type { ChatRequest } from './request.js'
+import { type ChatRequest, chatRequestSchema } from './request.js'
+import type { RequestHook } from './request-hook.js'
 import { responseCacheMiddleware, responseCacheSchema } from './response-cache.js'
 import type { ChatResult } from './result.js'
 import { retryMiddleware } from './retry.js'
@@ -113,8 +115,11 @@ export interface AI {
   }
   providers: {
     list(): string[]
-    /** Resolves when the provider accepts its credentials; throws a typed error when not. */
-    validate(id: string): Promise<void>
+    /**
+     * Resolves when the provider accepts its credentials (its own, or `credentials` when given);
+     * throws a typed error when not.
+     */
+    validate(id: string, credentials?: Credentials): Promise<void>
   }
   /** Sets a user's preferred model, used by their conversations that have no model of their own. */
   setUserModel(scope: { tenantId?: string; userId: string }, model: string | undefined): Promise<void>
@@ -135,6 +140,10 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
   const registry = createRegistry()
   const prices = createPriceCatalog()
   const middleware: Middleware[] = []
+  const requestFields: Record<string, z.ZodType> = {}
+  const requestHooks: RequestHook[] = []
+  const decorations = new Map<string, { value: unknown; plugin: string }>()
+  const readyHooks: { plugin: string; hook: (ai: AI) => void | Promise<void> }[] = []
   let store: Store | undefined
   let storePlugin: string | undefined
   const report = (source: string, error: unknown) => {
@@ -178,6 +187,21 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
         registerTool: (tool) => registry.addTool(tool, plugin.name),
         addPrices: (entries) => prices.add(entries, 'builtin'),
         on: (event, listener) => events.on(event, listener),
+        emit: (event, payload) => events.emit(event, payload),
+        extendRequest(fields) {
+          for (const [name, schema] of Object.entries(fields)) {
+            if (name in chatRequestSchema.shape || name in requestFields)
+              throw new ConfigError(`The chat request already has a field '${name}'.`)
+            requestFields[name] = schema
+          }
+        },
+        onRequest: (hook) => requestHooks.push(hook),
+        decorate(name, value) {
+          const taken = decorations.get(name)
+          if (taken) throw new ConfigError(`'ai.${name}' is already added by plugin '${taken.plugin}'.`)
+          decorations.set(name, { value, plugin: plugin.name })
+        },
+        onReady: (hook) => readyHooks.push({ plugin: plugin.name, hook }),
       }
       try {
         await plugin.setup(host)
@@ -231,6 +255,9 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
   if (config.circuitBreaker) builtIn.push(circuitBreakerMiddleware(config.circuitBreaker, events))
   const rt: Runtime = {
     registry,
+    // The extra fields are typed through ChatRequestExtensions; the schema only checks them.
+    requestSchema: chatRequestSchema.extend(requestFields) as unknown as typeof chatRequestSchema,
+    requestHooks,
     middleware: [...builtIn, ...middleware],
     prices,
     events,
@@ -257,7 +284,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     while (!listeners.idle || !sinks.idle)
   }
 
-  return {
+  const ai: AI = {
     chat(request) {
       try {
         ensureOpen()
@@ -296,10 +323,11 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     },
     providers: {
       list: () => registry.providers().map((p) => p.id),
-      async validate(id) {
+      async validate(id, credentials) {
         ensureOpen()
         const provider = registry.provider(id)
         const ctx = newContext(config.generateId())
+        if (credentials) ctx.credentials = credentials
         try {
           if (provider.validateCredentials) await provider.validateCredentials(ctx)
           else if (provider.listModels) await provider.listModels(ctx)
@@ -333,4 +361,21 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       return closing
     },
   }
+  for (const [name, { value, plugin }] of decorations) {
+    if (name in ai) {
+      await ai.close().catch(() => {})
+      throw new ConfigError(`Plugin '${plugin}' cannot add 'ai.${name}': the instance already has it.`)
+    }
+    Object.defineProperty(ai, name, { value, enumerable: true })
+  }
+  for (const { plugin, hook } of readyHooks) {
+    try {
+      await hook(ai)
+    } catch (cause) {
+      await ai.close().catch(() => {})
+      const reason = cause instanceof Error ? cause.message : String(cause)
+      throw new ConfigError(`Plugin '${plugin}' failed to start: ${reason}`, { cause })
+    }
+  }
+  return ai
 }

@@ -1,7 +1,10 @@
-import type { AimuxEventName, AimuxListener } from './events.js'
+import type { z } from 'zod'
+import type { AI } from './create-ai.js'
+import type { AimuxEventName, AimuxEvents, AimuxListener } from './events.js'
 import type { Middleware } from './middleware.js'
 import type { PriceEntryInput } from './price-catalog.js'
 import type { ProviderAdapter } from './provider.js'
+import type { RequestHook } from './request-hook.js'
 import type { Store } from './store.js'
 import type { AnyTool } from './tool.js'
 
@@ -17,6 +20,23 @@ export interface PluginHost {
   addPrices(entries: readonly PriceEntryInput[]): void
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<E extends AimuxEventName>(event: E, listener: AimuxListener<E>): () => void
+  /** Emits an event to the instance's listeners; a plugin declares its own on `AimuxEvents`. */
+  emit<E extends AimuxEventName>(event: E, payload: AimuxEvents[E]): void
+  /**
+   * Adds fields to the chat request, each validated by its zod schema (declare their types on
+   * `ChatRequestExtensions`). A field the request already has, or another plugin added, is a
+   * ConfigError.
+   */
+  extendRequest(fields: Record<string, z.ZodType>): void
+  /** Runs before each request's first model call; may add tools and system context. */
+  onRequest(hook: RequestHook): void
+  /**
+   * Adds a property to the instance, `ai[name]` (declare its type on the `AI` interface). A
+   * name the instance already has is a ConfigError.
+   */
+  decorate(name: string, value: unknown): void
+  /** Runs once every plugin is set up, with the instance; its store is final by then. */
+  onReady(hook: (ai: AI) => void | Promise<void>): void
 }
 
 /** A provider, store or feature package plugs in through this contract. */

@@ -52,6 +52,19 @@ export const chatRequestSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 })
 
+/**
+ * Request fields that plugins add (`host.extendRequest`). A plugin package declares its fields
+ * here by module augmentation, so that `ai.chat({ mcp: ['files'] })` type-checks:
+ *
+ * ```ts
+ * declare module '@aimux/ai-core' {
+ *   interface ChatRequestExtensions { mcp?: string[] }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by plugin packages through augmentation.
+export interface ChatRequestExtensions {}
+
 export type ChatRequest<T = unknown> = Omit<
   z.input<typeof chatRequestSchema>,
   'tools' | 'schema' | 'toolChoice'
@@ -59,4 +72,4 @@ export type ChatRequest<T = unknown> = Omit<
   tools?: (AnyTool | string)[]
   toolChoice?: ToolChoice
   schema?: z.ZodType<T>
-}
+} & ChatRequestExtensions

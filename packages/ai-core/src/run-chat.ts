@@ -29,7 +29,8 @@ import type { PriceCatalog } from './price-catalog.js'
 import type { ProviderAdapter, ProviderRequest, ProviderResult, ProviderStreamPart } from './provider.js'
 import { redactSecrets } from './redact-secrets.js'
 import type { Registry } from './registry.js'
-import { type ChatRequest, chatRequestSchema } from './request.js'
+import type { ChatRequest, chatRequestSchema } from './request.js'
+import type { RequestHook } from './request-hook.js'
 import type { ChatResult, StepResult, StreamPart } from './result.js'
 import type { ModelGroup, Router } from './router.js'
 import { runTools, toolResultPart } from './run-tools.js'
@@ -45,6 +46,10 @@ import { validate } from './validate.js'
 /** What a call needs from its instance. */
 export interface Runtime {
   registry: Registry
+  /** The chat request schema with the fields plugins added. */
+  requestSchema: typeof chatRequestSchema
+  /** Plugins' hooks, run before each request's first model call. */
+  requestHooks: readonly RequestHook[]
   middleware: readonly Middleware[]
   prices: PriceCatalog
   events: EventBus
@@ -84,6 +89,8 @@ export interface PreparedCall {
   messages: Message[]
   tools: Map<string, Tool>
   maxSteps: number
+  /** The request as validated, plugin fields included, for request hooks. */
+  request: ChatRequest
   schema: z.ZodType | undefined
   signal: AbortSignal | undefined
   policy: CallPolicy
@@ -102,28 +109,20 @@ interface Served {
 
 /** Validates and resolves a request; every mistake is reported here, before anything is sent. */
 export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
-  const req = validate(chatRequestSchema, input, 'chat request')
+  const req = validate(rt.requestSchema, input, 'chat request')
   const ref = req.model ?? rt.defaultModel
   if (!ref)
     throw new ConfigError('No model: pass `model: "provider:model"` or set `defaultModel` in createAI().')
   const group = ref.startsWith('@') ? groupOf(rt, ref.slice(1)) : undefined
   const { provider, model } = rt.registry.resolve(group ? memberRef(group.models[0]!) : ref)
   const tools = new Map<string, Tool>()
-  for (const entry of input.tools ?? []) {
-    const tool = typeof entry === 'string' ? rt.registry.tool(entry) : (entry as Tool)
-    if (tools.has(tool.name))
-      throw new ValidationError(`Invalid chat request: tools: '${tool.name}' is listed twice`)
-    tools.set(tool.name, tool)
-  }
+  addTools(
+    tools,
+    (input.tools ?? []).map((t) => (typeof t === 'string' ? rt.registry.tool(t) : (t as Tool))),
+  )
   const choice = input.toolChoice
-  if (choice !== undefined && choice !== 'none' && tools.size === 0) {
-    throw new ValidationError('Invalid chat request: toolChoice: there are no tools to choose from')
-  }
-  if (typeof choice === 'object' && !tools.has(choice.name)) {
-    throw new ValidationError(
-      `Invalid chat request: toolChoice: '${choice.name}' is not among the request's tools`,
-    )
-  }
+  // Request hooks may still add tools; the choice is checked once they have run.
+  if (rt.requestHooks.length === 0) checkToolChoice(choice, tools)
   const base: Omit<ProviderRequest, 'messages'> = { model }
   if (tools.size > 0) base.tools = [...tools.values()].map(toToolSpec)
   if (choice !== undefined) base.toolChoice = choice
@@ -158,6 +157,7 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
     messages: req.system ? [{ role: 'system', content: req.system }, ...req.messages] : req.messages,
     tools,
     maxSteps: req.maxSteps ?? (executable ? rt.maxSteps : 1),
+    request: req as ChatRequest,
     schema: req.schema,
     signal: req.signal,
     policy,
@@ -168,6 +168,55 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
 }
 
 const defaultRetry = retryPolicySchema.parse({})
+
+function addTools(tools: Map<string, Tool>, added: readonly Tool[]) {
+  for (const tool of added) {
+    if (tools.has(tool.name))
+      throw new ValidationError(`Invalid chat request: tools: '${tool.name}' is listed twice`)
+    tools.set(tool.name, tool)
+  }
+}
+
+function checkToolChoice(choice: ChatRequest['toolChoice'], tools: ReadonlyMap<string, Tool>) {
+  if (choice !== undefined && choice !== 'none' && tools.size === 0) {
+    throw new ValidationError('Invalid chat request: toolChoice: there are no tools to choose from')
+  }
+  if (typeof choice === 'object' && !tools.has(choice.name)) {
+    throw new ValidationError(
+      `Invalid chat request: toolChoice: '${choice.name}' is not among the request's tools`,
+    )
+  }
+}
+
+/** Runs the plugins' request hooks: their tools join the request's, their context follows its system prompt. */
+async function applyRequestHooks(
+  rt: Runtime,
+  p: PreparedCall,
+  messages: Message[],
+  signal: AbortSignal,
+  conversationId: string | undefined,
+) {
+  if (rt.requestHooks.length === 0) return
+  const context: Message[] = []
+  for (const hook of rt.requestHooks) {
+    const added = await hook({
+      requestId: p.requestId,
+      scope: p.scope,
+      signal,
+      request: p.request,
+      messages: [...messages],
+      ...(conversationId ? { conversationId } : {}),
+    })
+    addTools(p.tools, (added?.tools ?? []) as Tool[])
+    if (added?.system) context.push({ role: 'system', content: added.system })
+  }
+  checkToolChoice(p.request.toolChoice, p.tools)
+  if (p.tools.size > 0) p.base.tools = [...p.tools.values()].map(toToolSpec)
+  if (p.request.maxSteps === undefined && [...p.tools.values()].some((t) => t.execute))
+    p.maxSteps = Math.max(p.maxSteps, rt.maxSteps)
+  const firstNonSystem = messages.findIndex((m) => m.role !== 'system')
+  messages.splice(firstNonSystem === -1 ? messages.length : firstNonSystem, 0, ...context)
+}
 
 function groupOf(rt: Runtime, name: string): ModelGroup {
   const group = rt.groups[name]
@@ -268,6 +317,7 @@ export async function* runChat(
     return settling.catch(() => {})
   }
   try {
+    await applyRequestHooks(rt, p, messages, controller.signal, hooks.conversationId)
     const routed = await route(rt, p, messages)
     served = { provider: routed.provider.id, model: routed.model }
     const first = { ...p.base, model: routed.model, messages }

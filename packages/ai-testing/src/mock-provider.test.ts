@@ -44,15 +44,9 @@ describe('mockProvider', () => {
   it('is a plugin that registers its adapter', async () => {
     const mock = mockProvider({ id: 'fake-ai' })
     const registered: ProviderAdapter[] = []
-    const host: PluginHost = {
-      registerProvider: (provider) => registered.push(provider),
-      registerStore() {},
-      use() {},
-      registerTool() {},
-      addPrices() {},
-      on: () => () => {},
-    }
-    await mock.setup(host)
+    await mock.setup({
+      registerProvider: (provider: ProviderAdapter) => registered.push(provider),
+    } as unknown as PluginHost)
     expect(mock.name).toBe('mock:fake-ai')
     expect(registered).toEqual([mock.adapter])
     expect(mock.adapter.id).toBe('fake-ai')
