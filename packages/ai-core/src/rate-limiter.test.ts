@@ -2,6 +2,7 @@ import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { type CreateAIOptions, createAI } from './create-ai.js'
 import type { AimuxEvents } from './events.js'
+import { defineProvider, type ProviderResult } from './provider.js'
 
 const ask = (userId: string, extra: object = {}) => ({
   messages: [{ role: 'user' as const, content: 'Hi' }],
@@ -93,6 +94,32 @@ describe('rate limits', () => {
     const { mock, ai } = await setup({ rules: [{ scope: 'user', tier: 'gold' }] })
     await expect(ai.chat(ask('u'))).rejects.toThrow("Rate limits: unknown tier 'gold' for user 'u'.")
     expect(mock.calls).toHaveLength(0)
+    await ai.close()
+  })
+
+  it('counts a provider whose usage leaves out totalTokens by input plus output, never NaN', async () => {
+    const partial = { inputTokens: 40, outputTokens: 10 } as ProviderResult['usage']
+    const result: ProviderResult = { content: [], finishReason: 'stop', usage: partial }
+    const loose = defineProvider({
+      id: 'loose',
+      generate: async () => result,
+      stream: async function* () {
+        yield { type: 'usage', usage: partial }
+        yield { type: 'finish', finishReason: 'stop' }
+      },
+    })
+    const ai = await createAI({
+      plugins: [{ name: 'loose', setup: (host) => host.registerProvider(loose) }],
+      defaultModel: 'loose:m',
+      rateLimits: { rules: [{ scope: 'user', tokensPerMinute: 120 }] },
+      retry: false,
+    })
+    await ai.chat(ask('u1'))
+    for await (const _ of ai.stream(ask('u1'))) {
+    }
+    // 2 x 50 tokens counted: a third call still fits under 120, a fourth does not.
+    await ai.chat(ask('u1'))
+    await expect(ai.chat(ask('u1'))).rejects.toThrow(/120 tokens per minute/)
     await ai.close()
   })
 })

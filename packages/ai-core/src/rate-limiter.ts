@@ -5,6 +5,7 @@ import type { Middleware, ModelCall } from './middleware.js'
 import type { ProviderStreamPart } from './provider.js'
 import { createRateWindow, type RateWindow } from './rate-window.js'
 import { sleep } from './sleep.js'
+import { normalizeUsage } from './usage.js'
 
 const count = z.number().int().positive().optional()
 const limitsSchema = z.strictObject({
@@ -151,7 +152,7 @@ export function rateLimitMiddleware(
     count(1, 0)
     const response = await next()
     if (response.mode === 'generate') {
-      count(0, response.result.usage.totalTokens)
+      count(0, normalizeUsage(response.result.usage).totalTokens)
       return response
     }
     return { mode: 'stream', stream: countTokens(response.stream, (tokens) => count(0, tokens)) }
@@ -164,7 +165,7 @@ function describe(limit: string): string {
 
 async function* countTokens(stream: AsyncIterable<ProviderStreamPart>, count: (tokens: number) => void) {
   for await (const part of stream) {
-    if (part.type === 'usage') count(part.usage.totalTokens)
+    if (part.type === 'usage') count(normalizeUsage(part.usage).totalTokens)
     yield part
   }
 }
