@@ -253,6 +253,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     attemptTimeoutMiddleware(),
   )
   if (config.circuitBreaker) builtIn.push(circuitBreakerMiddleware(config.circuitBreaker, events))
+  const usageSink = createUsageSink(db.usage, sinks)
   const rt: Runtime = {
     registry,
     // The extra fields are typed through ChatRequestExtensions; the schema only checks them.
@@ -270,7 +271,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
         : undefined,
     retry: config.retry === false ? false : retryPolicySchema.parse(config.retry ?? {}),
     timeout: config.timeout,
-    usage: createUsageSink(db.usage, sinks),
+    usage: usageSink,
     inFlight,
     defaultModel: config.defaultModel,
     maxSteps: config.maxSteps,
@@ -280,8 +281,10 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
   const models = createModelCatalog({ registry, store: db, prices, events, newId: config.generateId })
   // Sinks emit events (budget thresholds) and listeners may start sink work: wait for both to settle.
   const flush = async () => {
-    do await Promise.all([listeners.flush(), sinks.flush()])
-    while (!listeners.idle || !sinks.idle)
+    do {
+      usageSink.flush()
+      await Promise.all([listeners.flush(), sinks.flush()])
+    } while (!listeners.idle || !sinks.idle)
   }
 
   const ai: AI = {
@@ -313,10 +316,12 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     },
     usage: {
       async query(query) {
+        usageSink.flush()
         await sinks.flush()
         return db.usage.queryUsage(query)
       },
       async get(requestId) {
+        usageSink.flush()
         await sinks.flush()
         return db.usage.getUsage(requestId)
       },

@@ -23,7 +23,7 @@ export {
   type HttpErrorDetails,
   parseRetryAfter,
 } from './http-error.js'
-export { createMemoryStore } from './memory-store.js'
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js'
 export * from './message.js'
 export { compose, type Middleware, type ModelCall, type ModelResponse } from './middleware.js'
 export * from './model.js'
@@ -37,8 +37,8 @@ export * from './provider.js'
 export type { RateLimitsInput } from './rate-limiter.js'
 export { redactSecrets } from './redact-secrets.js'
 export type { ChatRequest, ChatRequestExtensions } from './request.js'
-export type { RequestAdditions, RequestHook, RequestHookInput } from './request-hook.js'
 export { chatRequestSchema } from './request.js'
+export type { RequestAdditions, RequestHook, RequestHookInput } from './request-hook.js'
 export type { ResponseCacheOptions } from './response-cache.js'
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './result.js'
 export type { ModelGroupInput } from './router.js'
