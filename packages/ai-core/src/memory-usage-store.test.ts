@@ -26,6 +26,11 @@ describe('memory usage store', () => {
     expect((await store.getUsage('r3'))?.requestId).toBe('r3')
     const [total] = await store.queryUsage({ from: new Date(0), to: new Date(Date.UTC(2100, 0)) })
     expect(total).toMatchObject({ requests: 3, costNanoUsd: 30 })
+    for (let i = 6; i <= 20; i++) await store.recordUsage([record(i), record(i)])
+    const kept = await Promise.all(
+      [17, 18, 19, 20].map(async (i) => (await store.getUsage(`r${i}`))?.requestId),
+    )
+    expect(kept).toEqual([undefined, 'r18', 'r19', 'r20'])
   })
 
   it('returns copies that share nothing with what it keeps', async () => {

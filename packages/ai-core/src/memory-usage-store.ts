@@ -10,13 +10,22 @@ const copy = (record: UsageRecord): UsageRecord => ({ ...record, createdAt: new 
  */
 export function createMemoryUsageStore({ maxRecords = 10_000 }: { maxRecords?: number } = {}): UsageStore {
   const records = new Map<string, UsageRecord>()
+  // Ids in the order written. Dropping through this queue, not through the map's own order:
+  // finding a map's first key walks past every entry deleted before it.
+  let order: string[] = []
+  let oldest = 0
 
   return {
     async recordUsage(batch) {
       for (const record of batch) {
         if (records.has(record.requestId)) continue
         records.set(record.requestId, copy(record))
-        if (records.size > maxRecords) records.delete(records.keys().next().value!)
+        order.push(record.requestId)
+        if (records.size > maxRecords) records.delete(order[oldest++]!)
+        if (oldest > maxRecords) {
+          order = order.slice(oldest)
+          oldest = 0
+        }
       }
     },
 
