@@ -90,6 +90,12 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length / 2
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits))
 
 export function machine() {
@@ -109,6 +115,8 @@ export interface Row {
   numbers: Record<string, number | string>
   goal?: string
   met?: boolean
+  /** Samples over the run, for a chart. */
+  series?: number[]
 }
 
 export const goal = (text: string, met: boolean) => ({ goal: text, met })

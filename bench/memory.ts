@@ -4,13 +4,19 @@ import { fork } from 'node:child_process'
 import { goal, type Row, round, type Servers, startServers } from './measure.ts'
 import { aimux, aimuxChat, type Config } from './subjects.ts'
 
-const mb = () => round(process.memoryUsage().rss / 2 ** 20, 1)
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1)
+
+/** RSS and the V8 heap in use, in MB, after each tenth of a run. */
+interface Samples {
+  rss: number[]
+  heap: number[]
+}
 
 async function child(config: Config, calls: number): Promise<void> {
   const servers = await startServers()
   const ai = await aimux(config, servers.ok)
   const call = aimuxChat(ai)
-  const samples: number[] = []
+  const samples: Samples = { rss: [], heap: [] }
   const step = calls / 10
   for (let done = 0; done < calls; done += step) {
     await servers.top(step)
@@ -21,17 +27,19 @@ async function child(config: Config, calls: number): Promise<void> {
     await Promise.all(Array.from({ length: 20 }, worker))
     await ai.flush()
     globalThis.gc?.()
-    samples.push(mb())
+    const { rss, heapUsed } = process.memoryUsage()
+    samples.rss.push(mb(rss))
+    samples.heap.push(mb(heapUsed))
   }
   await ai.close()
   servers.close()
   process.send?.(samples)
 }
 
-function inChild(config: Config, calls: number): Promise<number[]> {
+function inChild(config: Config, calls: number): Promise<Samples> {
   return new Promise((resolve, reject) => {
     const proc = fork(new URL(import.meta.url), [config, String(calls)], { execArgv: ['--expose-gc'] })
-    proc.once('message', (samples) => resolve(samples as number[]))
+    proc.once('message', (samples) => resolve(samples as Samples))
     proc.once('exit', (code) => code && reject(new Error(`memory child exited with ${code}`)))
   })
 }
@@ -39,9 +47,9 @@ function inChild(config: Config, calls: number): Promise<number[]> {
 export async function memory(_servers: Servers, calls: number): Promise<Row[]> {
   const rows: Row[] = []
   for (const config of ['no store', 'SQLite'] as const) {
-    const samples = await inChild(config, calls)
-    const half = samples[4]!
-    const end = samples.at(-1)!
+    const { rss, heap } = await inChild(config, calls)
+    const half = rss[4]!
+    const end = rss.at(-1)!
     // Levels off: the second half grows by less than 10% of the RSS at the half-way point.
     const growth = end - half
     rows.push({
@@ -49,12 +57,15 @@ export async function memory(_servers: Servers, calls: number): Promise<Row[]> {
       subject: `aimux, ${config}`,
       numbers: {
         calls,
-        'RSS after 10% MB': samples[0]!,
+        'RSS after 10% MB': rss[0]!,
         'RSS at 50% MB': half,
         'RSS at end MB': end,
         'growth 2nd half MB': round(growth, 1),
+        'heap used at 50% MB': heap[4]!,
+        'heap used at end MB': heap.at(-1)!,
       },
       ...goal('no growth that does not level off (2nd half < 10%)', growth < half * 0.1),
+      series: rss,
     })
   }
   return rows

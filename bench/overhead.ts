@@ -3,6 +3,7 @@
 import {
   combine,
   goal,
+  median,
   percentile,
   type Row,
   round,
@@ -23,7 +24,7 @@ export async function overhead(servers: Servers, calls: number, concurrency: num
       settle: () => ai.flush(),
     })),
   ]
-  const rounds = 4
+  const rounds = 10
   const perRound = Math.ceil(calls / rounds)
   const rows: Row[] = []
   for (const [mode, width] of [
@@ -44,10 +45,11 @@ export async function overhead(servers: Servers, calls: number, concurrency: num
       }
     }
     const totals = timings.map(combine)
-    const base = totals[0]!
     totals.forEach((t, i) => {
-      const ratio = t.wallMs / base.wallMs
-      const addedCpu = t.cpuUs - base.cpuUs
+      // Each round's subject against the raw SDK's in the same round, then the median round:
+      // a burst of load elsewhere on the machine moves one round, not the result.
+      const ratio = median(timings[i]!.map((round, r) => round.wallMs / timings[0]![r]!.wallMs))
+      const addedCpu = median(timings[i]!.map((round, r) => round.cpuUs - timings[0]![r]!.cpuUs))
       const limit = i === 1 ? 1.05 : 1.15
       const numbers = {
         calls: t.calls,
