@@ -3,49 +3,53 @@
 import type { Row } from './measure.ts'
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;')
-const font = 'font-family="system-ui, sans-serif" font-size="12"'
+const family = 'font-family="system-ui, sans-serif"'
+const font = `${family} font-size="12"`
 
 function frame(width: number, height: number, title: string, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${width / 2}" y="20" text-anchor="middle" ${font} font-size="14" font-weight="bold">${esc(title)}</text>
+<text x="${width / 2}" y="20" text-anchor="middle" ${family} font-size="14" font-weight="bold">${esc(title)}</text>
 ${body}
 </svg>
 `
 }
 
-/** Horizontal bars of the wall ratio of each aimux subject, sequential and at concurrency, with the goals marked. */
+/** Horizontal bars of the time aimux adds to a call, in percent of the raw SDK's, with the goals marked. */
 export function overheadChart(rows: Row[]): string {
   const bars = rows.filter((r) => r.scenario.startsWith('overhead') && !r.subject.startsWith('raw'))
-  const max = Math.max(2, ...bars.map((r) => Number(r.numbers['wall ratio'])))
+  const added = (r: Row) => (Number(r.numbers['wall ratio']) - 1) * 100
+  const max = Math.max(20, ...bars.map(added))
   const left = 330
-  const width = 760
-  const plot = width - left - 40
-  const x = (ratio: number) => left + (ratio / max) * plot
+  const width = 800
+  const plot = width - left - 60
+  const x = (percent: number) => left + (Math.max(0, percent) / max) * plot
   const rowHeight = 26
   const top = 40
   const parts = bars.map((r, i) => {
     const y = top + i * rowHeight
-    const ratio = Number(r.numbers['wall ratio'])
+    const percent = added(r)
     const label = `${r.scenario.replace('overhead, ', '')}: ${r.subject.replace('aimux, ', '')}`
     return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" ${font}>${esc(label)}</text>
-<rect x="${left}" y="${y + 3}" width="${x(ratio) - left}" height="16" fill="${r.met === false ? '#d9534f' : '#5b9bd5'}"/>
-<text x="${x(ratio) + 4}" y="${y + 15}" ${font}>${ratio.toFixed(2)}</text>`
+<rect x="${left}" y="${y + 3}" width="${x(percent) - left}" height="16" fill="${r.met === false ? '#d9534f' : '#5b9bd5'}"/>
+<text x="${x(percent) + 4}" y="${y + 15}" ${font}>${percent >= 0 ? '+' : ''}${percent.toFixed(0)}%</text>`
   })
   const bottom = top + bars.length * rowHeight
-  const marks = [1, 1.05, 1.15].map(
-    (
-      ratio,
-    ) => `<line x1="${x(ratio)}" x2="${x(ratio)}" y1="${top}" y2="${bottom}" stroke="#444" stroke-dasharray="3 3"/>
-<text x="${x(ratio)}" y="${bottom + 14}" text-anchor="middle" ${font}>${ratio}</text>`,
+  const marks = [
+    [5, 'goal, no store'],
+    [15, 'goal, SQLite'],
+  ].map(
+    ([
+      percent,
+      text,
+    ]) => `<line x1="${x(Number(percent))}" x2="${x(Number(percent))}" y1="${top}" y2="${bottom}" stroke="#444" stroke-dasharray="3 3"/>
+<text x="${x(Number(percent))}" y="${bottom + 14}" text-anchor="middle" ${font}>${percent}%</text>`,
   )
-  const note = `<text x="${left}" y="${bottom + 32}" ${font}>wall time over the raw openai SDK's; dashed: 1 and the goals 1.05 (no store) and 1.15 (SQLite); red: goal missed</text>`
-  return frame(
-    width,
-    bottom + 44,
-    'aimux wall time per call, as a ratio to the raw SDK',
-    [...parts, ...marks, note].join('\n'),
-  )
+  const notes = [
+    "wall time aimux adds to a call, in percent of the raw openai SDK's (median of ten interleaved rounds)",
+    'dashed: the goals, 5% with no store and 15% with SQLite (none with budgets and rate limits); red: a goal missed',
+  ].map((line, i) => `<text x="20" y="${bottom + 34 + i * 16}" ${font}>${esc(line)}</text>`)
+  return frame(width, bottom + 60, 'Time aimux adds to a call', [...parts, ...marks, ...notes].join('\n'))
 }
 
 /** RSS after each tenth of the memory runs, one line per configuration. */
@@ -55,7 +59,7 @@ export function memoryChart(rows: Row[]): string {
   const height = 320
   const [left, right, top, bottom] = [60, 20, 40, 50]
   const values = runs.flatMap((r) => r.series!)
-  const ceiling = Math.ceil((Math.max(...values) * 1.1) / 50) * 50
+  const ceiling = Math.ceil((Math.max(...values) * 1.1) / 100) * 100
   const x = (i: number, n: number) => left + ((i + 1) / n) * (width - left - right)
   const y = (mb: number) => height - bottom - (mb / ceiling) * (height - top - bottom)
   const colors = ['#5b9bd5', '#ed7d31', '#70ad47']
