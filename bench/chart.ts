@@ -35,15 +35,11 @@ export function overheadChart(rows: Row[]): string {
 <text x="${x(percent) + 4}" y="${y + 15}" ${font}>${percent >= 0 ? '+' : ''}${percent.toFixed(0)}%</text>`
   })
   const bottom = top + bars.length * rowHeight
-  const marks = [
-    [5, 'goal, no store'],
-    [15, 'goal, SQLite'],
-  ].map(
-    ([
+  const marks = [5, 15].map(
+    (
       percent,
-      text,
-    ]) => `<line x1="${x(Number(percent))}" x2="${x(Number(percent))}" y1="${top}" y2="${bottom}" stroke="#444" stroke-dasharray="3 3"/>
-<text x="${x(Number(percent))}" y="${bottom + 14}" text-anchor="middle" ${font}>${percent}%</text>`,
+    ) => `<line x1="${x(percent)}" x2="${x(percent)}" y1="${top}" y2="${bottom}" stroke="#444" stroke-dasharray="3 3"/>
+<text x="${x(percent)}" y="${bottom + 14}" text-anchor="middle" ${font}>${percent}%</text>`,
   )
   const notes = [
     "wall time aimux adds to a call, in percent of the raw openai SDK's (median of ten interleaved rounds)",
