@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { AbortedError, AimuxError } from './errors.js'
+import { AbortedError, AimuxError, ValidationError } from './errors.js'
 import type { ToolResultPart } from './message.js'
 import type { ToolResult } from './result.js'
 import type { Scope } from './scope.js'
@@ -14,7 +14,8 @@ export interface ToolRun {
 /**
  * Runs the tool calls of one step in parallel. Whatever goes wrong (an unknown tool, arguments
  * that fail the tool's schema, a tool that throws) goes back to the model as an error result,
- * so it can correct itself; only an abort stops the loop.
+ * so it can correct itself; only an abort stops the loop. A ValidationError a tool throws (its
+ * own check of its arguments) goes back with its message alone.
  */
 export async function runTools(
   calls: readonly ToolCall[],
@@ -45,6 +46,8 @@ export async function runTools(
         return finish(value ?? null, false)
       } catch (error) {
         if (context.signal.aborted) throw error
+        // A tool that checks its own arguments says so the way the core's check does.
+        if (ValidationError.is(error)) return finish(error.message, true)
         const message = AimuxError.is(error) || error instanceof Error ? error.message : String(error)
         return finish(`Tool '${call.name}' failed: ${message}`, true)
       }

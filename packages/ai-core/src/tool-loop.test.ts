@@ -2,7 +2,8 @@ import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createAI } from './create-ai.js'
-import { defineTool } from './tool.js'
+import { ValidationError } from './errors.js'
+import { defineTool, type Tool } from './tool.js'
 
 const weather = defineTool({
   name: 'get_weather',
@@ -102,17 +103,25 @@ describe('tool loop', () => {
         throw new Error('kaboom')
       },
     })
+    const picky: Tool = {
+      name: 'picky',
+      parameters: { type: 'object' },
+      execute: () => {
+        throw new ValidationError("Invalid arguments for tool 'picky': n: must be number")
+      },
+    }
     mock.enqueue(
       {
         toolCalls: [
           { id: 'a', name: 'get_weather', args: { town: 'Oslo' } },
           { id: 'b', name: 'explode', args: {} },
           { id: 'c', name: 'no_such_tool', args: {} },
+          { id: 'd', name: 'picky', args: { n: 'x' } },
         ],
       },
       { text: 'Sorry.' },
     )
-    const res = await ai.chat({ messages, tools: [weather, failing] })
+    const res = await ai.chat({ messages, tools: [weather, failing, picky] })
     expect(res.text).toBe('Sorry.')
     expect(res.steps[0]?.toolResults.map((r) => [r.isError, r.result])).toEqual([
       [
@@ -121,6 +130,7 @@ describe('tool loop', () => {
       ],
       [true, "Tool 'explode' failed: kaboom"],
       [true, "Unknown tool 'no_such_tool'."],
+      [true, "Invalid arguments for tool 'picky': n: must be number"],
     ])
     await ai.close()
   })
