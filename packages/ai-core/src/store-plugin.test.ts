@@ -36,3 +36,19 @@ it('closes the store it opened when another store is already registered', async 
   ).rejects.toMatchObject({ code: 'config' })
   expect(store.closed).toBe(1)
 })
+
+it('closes the store after every plugin is disposed, whatever their order', async () => {
+  const store = closable()
+  const seen: number[] = []
+  const writer = definePlugin({
+    name: 'writes-on-dispose',
+    setup() {},
+    dispose() {
+      seen.push(store.closed)
+    },
+  })
+  const ai = await createAI({ plugins: [writer, storePlugin('store-closable', async () => store)] })
+  await ai.close()
+  expect(seen).toEqual([0])
+  expect(store.closed).toBe(1)
+})

@@ -2,8 +2,8 @@ import type { Plugin } from './plugin.js'
 import type { Store } from './store.js'
 
 /**
- * A store that holds a resource (a file, a pool) until close(), which must be safe to call twice:
- * `ai.close()` closes the registered store, and the plugin's dispose closes it too.
+ * A store that holds a resource (a file, a pool) until close(), which should be safe to call
+ * twice. `ai.close()` closes the registered store once every plugin is disposed.
  */
 export interface ClosableStore extends Store {
   close(): Promise<void>
@@ -11,10 +11,10 @@ export interface ClosableStore extends Store {
 
 /**
  * A store package's plugin: setup opens the store with `open` and registers it (closing it again
- * when registering fails), and dispose, run by `ai.close()`, closes it.
+ * when registering fails). The instance closes it, after every plugin is disposed, so a plugin
+ * may still write to the store in its own dispose whatever the order of the plugins.
  */
 export function storePlugin(name: string, open: () => Promise<ClosableStore>): Plugin {
-  let store: ClosableStore | undefined
   return {
     name,
     async setup(host) {
@@ -25,10 +25,6 @@ export function storePlugin(name: string, open: () => Promise<ClosableStore>): P
         await opened.close()
         throw error
       }
-      store = opened
-    },
-    async dispose() {
-      await store?.close()
     },
   }
 }
