@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import { type HttpServerConfig, isStdio, type McpServerConfig } from './server-config.js'
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+
+export type TransportKind = 'stdio' | 'streamable-http' | 'sse'
+
+/** A connected, initialized client. */
+export interface OpenClient {
+  client: Client
+  kind: TransportKind
+  /** The child process of a stdio server. */
+  pid?: number
+}
+
+/**
+ * Starts a stdio server (its stderr piped to `onStderr`, not to the terminal) or connects to an
+ * HTTP server, and runs the MCP handshake within `timeoutMs`. An HTTP server that answers the
+ * Streamable HTTP handshake with 400, 404 or 405 is tried again over the older SSE transport,
+ * unless the configuration names a transport.
+ */
+export async function openClient(
+  config: McpServerConfig,
+  options: { timeoutMs: number; onStderr: (chunk: Buffer) => void },
+): Promise<OpenClient> {
+  if (isStdio(config)) {
+    const { command, args, env, cwd } = config
+    const transport = new StdioClientTransport({ command, args, env, cwd, stderr: 'pipe' })
+    transport.stderr?.on('data', options.onStderr)
+    const client = await handshake(transport, options.timeoutMs)
+    return { client, kind: 'stdio', ...(transport.pid ? { pid: transport.pid } : {}) }
+  }
+  if (config.transport !== 'sse') {
+    const transport = new StreamableHTTPClientTransport(new URL(config.url), http(config))
+    try {
+      return { client: await handshake(transport, options.timeoutMs), kind: 'streamable-http' }
+    } catch (error) {
+      const refused = error instanceof StreamableHTTPError && [400, 404, 405].includes(error.code ?? 0)
+      if (config.transport === 'streamable-http' || !refused) throw error
+    }
+  }
+  const transport = new SSEClientTransport(new URL(config.url), http(config))
+  return { client: await handshake(transport, options.timeoutMs), kind: 'sse' }
+}
+
+function http(config: HttpServerConfig) {
+  return config.headers ? { requestInit: { headers: config.headers } } : {}
+}
+
+async function handshake(transport: Transport, timeout: number): Promise<Client> {
+  const client = new Client({ name: 'aimux', version })
+  try {
+    await client.connect(transport, { timeout })
+  } catch (error) {
+    await client.close().catch(() => {})
+    throw error
+  }
+  return client
+}
