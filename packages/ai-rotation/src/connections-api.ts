@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type AuditEntry,
+  ConfigError,
+  type ConnectionHealth,
+  type ConnectionRecord,
+  type ConnectionStatus,
+  redactSecrets,
+  toAimuxError,
+} from '@aimux/ai-core'
+import { z } from 'zod'
+import {
+  type ConnectionInput,
+  type ConnectionPatch,
+  connectionIdSchema,
+  connectionPatchSchema,
+  connectionSchema,
+} from './connection-config.js'
+import type { ConnectionEntry } from './connection-state.js'
+import { type CredentialCipher, versionOf } from './credential-cipher.js'
+import { MASTER_KEY_ENV } from './master-keys.js'
+import { patchConnection } from './patch-connection.js'
+import { checkProvider, type RotationContext } from './rotation-context.js'
+import { validateInput } from './validate-input.js'
+
+/** A connection as `ai.connections` shows it: everything but its credentials. */
+export interface ConnectionInfo extends Omit<ConnectionRecord, 'ciphertext'> {
+  /** 'config' when given in the plugin options (its secret is never stored), 'store' when added. */
+  source: 'config' | 'store'
+  /** The master key version of a stored connection's ciphertext. */
+  keyVersion?: string
+  /**
+   * False when this instance cannot use it: its credentials do not decrypt here (see `problem`),
+   * or it is configured in another instance's options.
+   */
+  usable: boolean
+  problem?: string
+}
+
+export interface ConnectionHealthReport extends ConnectionHealth {
+  provider: string
+  name: string
+  status: ConnectionStatus
+  disabledReason?: string
+  /** True while `cooldownUntil` is ahead. */
+  coolingDown: boolean
+}
+
+export type ConnectionTestResult =
+  | { ok: true; latencyMs: number }
+  | { ok: false; latencyMs: number; error: { code: string; message: string; status?: number } }
+
+/** Who made a change, for the audit log; default: the plugin's `actor`. */
+export interface ActorOption {
+  actor?: string
+}
+
+/** A new stored connection; without an id, one is generated. */
+export type NewConnection = Omit<ConnectionInput, 'id'> & { id?: string }
+
+/** `ai.connections`: the connections, their health and audit log. Nothing it returns holds a secret. */
+export interface ConnectionsApi {
+  /** Stores a connection, its credentials encrypted with the current master key. */
+  add(connection: NewConnection, options?: ActorOption): Promise<ConnectionInfo>
+  list(filter?: { provider?: string }): Promise<ConnectionInfo[]>
+  get(id: string): Promise<ConnectionInfo | undefined>
+  /** Changes a stored connection's settings or credentials; configured ones change in the options. */
+  update(id: string, patch: ConnectionPatch, options?: ActorOption): Promise<ConnectionInfo>
+  /** Keeps the connection only for when no active one can serve a call. */
+  retire(id: string, options?: ActorOption): Promise<ConnectionInfo>
+  disable(id: string, reason?: string, options?: ActorOption): Promise<ConnectionInfo>
+  /** Makes a retiring or disabled connection active again. */
+  enable(id: string, options?: ActorOption): Promise<ConnectionInfo>
+  /** Deletes a stored connection with its health; false when there was none. */
+  remove(id: string, options?: ActorOption): Promise<boolean>
+  /** Every connection's counters, last error, latency, status and cooldown, read from the store. */
+  health(filter?: { provider?: string }): Promise<ConnectionHealthReport[]>
+  /** Asks the provider whether the connection's credentials work; changes nothing but the audit log. */
+  test(id: string, options?: ActorOption): Promise<ConnectionTestResult>
+  /** Audit entries, newest first. */
+  audit(query?: { connectionId?: string; limit?: number }): Promise<AuditEntry[]>
+  /**
+   * Re-encrypts every stored connection not yet under the current (highest) master key version.
+   * Every ciphertext is decrypted first: if one fails, nothing is written.
+   */
+  rotateMasterKey(options?: ActorOption): Promise<{ version: string; reencrypted: number }>
+  /** Reloads connections, health and cooldowns from the store now, instead of within `refreshMs`. */
+  refresh(): Promise<void>
+}
+
+const newConnectionSchema = connectionSchema.extend({ id: connectionIdSchema.optional() })
+const providerFilterSchema = z.strictObject({ provider: z.string().optional() })
+const auditQuerySchema = z.strictObject({
+  connectionId: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+})
+
+export function createConnectionsApi(context: () => RotationContext | undefined): ConnectionsApi {
+  const ready = (): RotationContext => {
+    const rt = context()
+    if (!rt) throw new ConfigError('ai.connections is not ready: createAI() has not finished.')
+    return rt
+  }
+
+  const infoOf = async (rt: RotationContext, id: string): Promise<ConnectionInfo> => {
+    await rt.state.reload()
+    return toInfo(entryOf(rt, id))
+  }
+
+  const setStatus = async (
+    id: string,
+    status: ConnectionStatus,
+    action: string,
+    reason: string | undefined,
+    options: ActorOption,
+  ) => {
+    const rt = ready()
+    const record = await patchConnection(rt.store, id, {
+      status,
+      ...(reason === undefined ? {} : { disabledReason: reason }),
+    })
+    if (!record) throw unknownConnection(id)
+    await rt.audit({ connectionId: id, action, actor: options.actor, ...(reason ? { detail: reason } : {}) })
+    return infoOf(rt, id)
+  }
+
+  return {
+    async add(input, options = {}) {
+      const rt = ready()
+      const connection = validateInput(newConnectionSchema, input, 'connection')
+      const cipher = cipherOf(rt, 'ai.connections.add()')
+      const id = connection.id ?? randomUUID()
+      checkProvider(rt.ai, { id, provider: connection.provider })
+      if (await rt.store.getConnection(id))
+        throw new ConfigError(`Connection '${id}' already exists; change it with ai.connections.update().`)
+      const status = connection.status ?? 'active'
+      await rt.store.upsertConnection({
+        id,
+        provider: connection.provider,
+        name: connection.name ?? id,
+        ciphertext: cipher.encrypt(connection.credentials, id),
+        priority: connection.priority,
+        weight: connection.weight,
+        status,
+        ...(connection.limits ? { limits: connection.limits } : {}),
+        ...(status === 'disabled' ? { disabledReason: connection.disabledReason ?? 'added disabled' } : {}),
+        ...(connection.metadata ? { metadata: connection.metadata } : {}),
+      })
+      await rt.audit({ connectionId: id, action: 'add', actor: options.actor })
+      return infoOf(rt, id)
+    },
+
+    async list(filter = {}) {
+      const { provider } = validateInput(providerFilterSchema, filter, 'connection filter')
+      const rt = ready()
+      await rt.state.reload()
+      return rt.state
+        .all()
+        .filter((entry) => provider === undefined || entry.provider === provider)
+        .map(toInfo)
+    },
+
+    async get(id) {
+      const rt = ready()
+      await rt.state.reload()
+      const entry = rt.state.get(id)
+      return entry && toInfo(entry)
+    },
+
+    async update(id, input, options = {}) {
+      const rt = ready()
+      const { credentials, limits, ...settings } = validateInput(
+        connectionPatchSchema,
+        input,
+        'connection update',
+      )
+      const record = await rt.store.getConnection(id)
+      if (!record) throw unknownConnection(id)
+      if (record.ciphertext === '')
+        throw new ConfigError(`Connection '${id}' is given in the rotation() options: change it there.`)
+      const patch = {
+        ...settings,
+        ...(limits === undefined ? {} : { limits: limits ?? undefined }),
+        ...(credentials ? { ciphertext: cipherOf(rt, 'Changing credentials').encrypt(credentials, id) } : {}),
+      }
+      await patchConnection(rt.store, id, patch)
+      await rt.audit({
+        connectionId: id,
+        action: 'update',
+        actor: options.actor,
+        detail: Object.keys(input).sort().join(', '),
+      })
+      return infoOf(rt, id)
+    },
+
+    retire: (id, options = {}) => setStatus(id, 'retiring', 'retire', undefined, options),
+    disable: (id, reason = 'disabled by hand', options = {}) =>
+      setStatus(id, 'disabled', 'disable', reason, options),
+    enable: (id, options = {}) => setStatus(id, 'active', 'enable', undefined, options),
+
+    async remove(id, options = {}) {
+      const rt = ready()
+      if (rt.configured.has(id)) {
+        throw new ConfigError(
+          `Connection '${id}' is given in the rotation() options: take it out of them, restart, then remove it.`,
+        )
+      }
+      const removed = await rt.store.deleteConnection(id)
+      if (removed) {
+        await rt.audit({ connectionId: id, action: 'remove', actor: options.actor })
+        rt.limits.forget(id)
+        await rt.state.reload()
+      }
+      return removed
+    },
+
+    async health(filter = {}) {
+      const { provider } = validateInput(providerFilterSchema, filter, 'connection filter')
+      const rt = ready()
+      await rt.state.reload()
+      const now = rt.settings.now()
+      return rt.state
+        .all()
+        .filter((entry) => provider === undefined || entry.provider === provider)
+        .map((entry) => ({
+          ...structuredClone(entry.health),
+          provider: entry.provider,
+          name: entry.name,
+          status: entry.status,
+          ...(entry.disabledReason ? { disabledReason: entry.disabledReason } : {}),
+          coolingDown: (entry.health.cooldownUntil?.getTime() ?? 0) > now,
+        }))
+    },
+
+    async test(id, options = {}) {
+      const rt = ready()
+      await rt.state.reload()
+      const entry = entryOf(rt, id)
+      const credentials = entry.credentials
+      if (!credentials) {
+        throw (
+          entry.problem ??
+          new ConfigError(
+            `Connection '${id}' is given in another instance's options; its credentials are not here.`,
+          )
+        )
+      }
+      const started = performance.now()
+      let result: ConnectionTestResult
+      try {
+        await rt.ai.providers.validate(entry.provider, { ...credentials.reveal(), connectionId: id })
+        result = { ok: true, latencyMs: performance.now() - started }
+      } catch (thrown) {
+        const error = toAimuxError(thrown, { provider: entry.provider })
+        result = {
+          ok: false,
+          latencyMs: performance.now() - started,
+          error: {
+            code: error.code,
+            message: redactSecrets(error.message, credentials.secrets()),
+            ...(error.status === undefined ? {} : { status: error.status }),
+          },
+        }
+      }
+      await rt.audit({
+        connectionId: id,
+        action: 'test',
+        actor: options.actor,
+        detail: result.ok ? 'ok' : result.error.code,
+      })
+      return result
+    },
+
+    async audit(query = {}) {
+      const filter = validateInput(auditQuerySchema, query, 'audit query')
+      const rt = ready()
+      await rt.writes.settled()
+      return rt.store.listAudit(filter)
+    },
+
+    async rotateMasterKey(options = {}) {
+      const rt = ready()
+      const cipher = cipherOf(rt, 'Rotating the master key')
+      const stale = (await rt.store.listConnections()).filter(
+        (record) => record.ciphertext !== '' && versionOf(record.ciphertext) !== cipher.version,
+      )
+      // Decrypt all before writing any: a connection under a key that is not configured stops it here.
+      const opened = stale.map((record) => ({
+        record,
+        credentials: cipher.decrypt(record.ciphertext, record.id),
+      }))
+      let reencrypted = 0
+      for (const { record, credentials } of opened) {
+        const current = await rt.store.getConnection(record.id)
+        // Changed or removed meanwhile, by another instance: whatever it wrote stays.
+        if (current?.ciphertext !== record.ciphertext) continue
+        await patchConnection(rt.store, record.id, { ciphertext: cipher.encrypt(credentials, record.id) })
+        await rt.audit({
+          connectionId: record.id,
+          action: 'rotate-master-key',
+          actor: options.actor,
+          detail: `${versionOf(record.ciphertext)} -> ${cipher.version}`,
+        })
+        reencrypted++
+      }
+      await rt.state.reload()
+      return { version: cipher.version, reencrypted }
+    },
+
+    async refresh() {
+      await ready().state.reload()
+    },
+  }
+}
+
+function toInfo(entry: ConnectionEntry): ConnectionInfo {
+  const { credentials, problem, health: _health, ...fields } = entry
+  return {
+    ...structuredClone(fields),
+    usable: credentials !== undefined,
+    ...(problem ? { problem: problem.message } : {}),
+  }
+}
+
+function entryOf(rt: RotationContext, id: string): ConnectionEntry {
+  const entry = rt.state.get(id)
+  if (!entry) throw unknownConnection(id)
+  return entry
+}
+
+function unknownConnection(id: string): ConfigError {
+  return new ConfigError(`Unknown connection '${id}'.`)
+}
+
+function cipherOf(rt: RotationContext, what: string): CredentialCipher {
+  if (rt.cipher) return rt.cipher
+  throw new ConfigError(
+    `${what} needs a master key to encrypt credentials: set ${MASTER_KEY_ENV} or pass masterKey to rotation().`,
+  )
+}

@@ -1,0 +1,256 @@
+import {
+  type AimuxError,
+  AuthenticationError,
+  ConfigError,
+  type Middleware,
+  type ModelCall,
+  type ModelResponse,
+  normalizeUsage,
+  type ProviderStreamPart,
+  QuotaExceededError,
+  RateLimitError,
+  type Scope,
+  toAimuxError,
+} from '@aimux/ai-core'
+import type { ConnectionEntry } from './connection-state.js'
+import { patchConnection } from './patch-connection.js'
+import { pickConnection } from './pick-connection.js'
+import type { RotationContext } from './rotation-context.js'
+import { scrubSecrets } from './scrub-secrets.js'
+
+/** One connection's turn at a call: what its failure handling needs. */
+interface Turn {
+  rt: RotationContext
+  call: ModelCall
+  entry: ConnectionEntry
+  /** Starts a store write the call waits for before it returns. */
+  write(label: string, run: () => Promise<unknown>): void
+}
+
+/**
+ * The credential choice, innermost in the middleware chain: picks a connection for the call's
+ * provider and hands its credentials to the adapter. A 429 (or an exhausted quota) cools that
+ * connection down and a 401 or 403 disables it, and the same call moves on to the next connection
+ * at once. Other failures are counted and passed on to the retry and fallback middleware. A
+ * provider without connections here is called with the adapter's own key.
+ *
+ * The call waits for its store writes (outcome, cooldown, disable, audit) before it returns, so
+ * another instance sees them as soon as it reloads, and `ai.close()` never cuts one off.
+ */
+export function rotationMiddleware(context: () => RotationContext | undefined): Middleware {
+  // Rate limits in a row without a Retry-After, per connection: they lengthen the backoff.
+  const strikes = new Map<string, number>()
+
+  return async (call, next) => {
+    const rt = context()
+    if (!rt) return next()
+    await rt.state.fresh()
+    if (rt.state.forProvider(call.provider.id).length === 0) return next()
+
+    const { now } = rt.settings
+    const tried = new Set<string>()
+    const writes: Promise<void>[] = []
+    const write = (label: string, run: () => Promise<unknown>) =>
+      void writes.push(rt.writes.start(label, run))
+    try {
+      for (;;) {
+        const at = now()
+        const entries = rt.state.forProvider(call.provider.id)
+        const entry = pickConnection(
+          entries.filter(
+            (e) => e.credentials && e.status !== 'disabled' && !tried.has(e.id) && freeAt(rt, e, at) <= at,
+          ),
+          rt.settings.random,
+        )
+        if (!entry) throw unavailable(rt, call, entries, at)
+        const credentials = entry.credentials!
+        const turn: Turn = { rt, call, entry, write }
+        tried.add(entry.id)
+        rt.limits.count(entry.id, at, 1, 0)
+        selected(turn, tried.size > 1)
+
+        const started = performance.now()
+        let response: ModelResponse
+        try {
+          response = await next({
+            ...call,
+            ctx: { ...call.ctx, credentials: { ...credentials.reveal(), connectionId: entry.id } },
+          })
+        } catch (thrown) {
+          // Scrubbed in place: the provider's answer, kept in the error's cause, may echo the key.
+          const error = scrubSecrets(
+            toAimuxError(thrown, { ...call.ctx, provider: call.provider.id, model: call.request.model }),
+            credentials.secrets(),
+          )
+          const failedAt = now()
+          write('outcome', () =>
+            rt.store.recordOutcome(entry.id, { ok: false, error: error.message, at: new Date(failedAt) }),
+          )
+          if (call.ctx.signal.aborted) throw error
+          if (RateLimitError.is(error) || QuotaExceededError.is(error)) {
+            const strike = (strikes.get(entry.id) ?? 0) + 1
+            strikes.set(entry.id, strike)
+            coolDown(turn, error, strike, failedAt)
+            continue
+          }
+          if (AuthenticationError.is(error)) {
+            disable(turn, error.message)
+            continue
+          }
+          throw error
+        }
+
+        const latencyMs = performance.now() - started
+        const settle = (tokens: number, failure?: unknown) => {
+          const doneAt = now()
+          rt.limits.count(entry.id, doneAt, 0, tokens)
+          if (failure === undefined) strikes.delete(entry.id)
+          const error = failure === undefined ? undefined : toAimuxError(failure, {}).message
+          return rt.writes.start('outcome', () =>
+            rt.store.recordOutcome(entry.id, {
+              ok: failure === undefined,
+              at: new Date(doneAt),
+              ...(error === undefined ? { latencyMs } : { error }),
+            }),
+          )
+        }
+        if (response.mode === 'generate') {
+          writes.push(settle(normalizeUsage(response.result.usage).totalTokens))
+          return response
+        }
+        return { mode: 'stream', stream: observe(response.stream, settle, credentials.secrets()) }
+      }
+    } finally {
+      await Promise.all(writes)
+    }
+  }
+}
+
+function selected({ rt, call, entry, write }: Turn, failover: boolean) {
+  rt.emit('connection:selected', {
+    requestId: call.ctx.requestId,
+    provider: call.provider.id,
+    model: call.request.model,
+    connectionId: entry.id,
+    name: entry.name,
+    attempt: call.ctx.attempt,
+    failover,
+  })
+  if (!rt.settings.auditCalls) return
+  write('audit', () =>
+    rt.audit({
+      connectionId: entry.id,
+      action: 'use',
+      actor: actorOf(call.ctx.scope, rt.settings.actor),
+      requestId: call.ctx.requestId,
+      detail: `${call.provider.id}:${call.request.model}`,
+    }),
+  )
+}
+
+/** Until the provider's Retry-After, else for the backoff (doubling per strike) or the quota cooldown. */
+function coolDown({ rt, call, entry, write }: Turn, error: AimuxError, strike: number, at: number) {
+  const quota = QuotaExceededError.is(error)
+  const { baseMs, maxMs } = rt.settings.cooldown
+  const cooldownMs =
+    error.retryAfterMs ?? (quota ? rt.settings.quotaCooldownMs : Math.min(maxMs, baseMs * 2 ** (strike - 1)))
+  const until = new Date(at + cooldownMs)
+  rt.state.change(entry.id, { cooldownUntil: until })
+  write('cooldown', () => rt.store.setCooldown(entry.id, until))
+  rt.emit('connection:cooldown', {
+    requestId: call.ctx.requestId,
+    provider: call.provider.id,
+    connectionId: entry.id,
+    name: entry.name,
+    until,
+    cooldownMs,
+    reason: quota ? 'quota' : 'rate-limit',
+  })
+}
+
+/** Until someone enables it again, for every instance. */
+function disable({ rt, call, entry, write }: Turn, reason: string) {
+  rt.state.change(entry.id, { status: 'disabled', disabledReason: reason })
+  write('disable', () => patchConnection(rt.store, entry.id, { status: 'disabled', disabledReason: reason }))
+  write('audit', () =>
+    rt.audit({ connectionId: entry.id, action: 'disable', requestId: call.ctx.requestId, detail: reason }),
+  )
+  rt.emit('connection:disabled', {
+    requestId: call.ctx.requestId,
+    provider: call.provider.id,
+    connectionId: entry.id,
+    name: entry.name,
+    reason,
+  })
+}
+
+/** Passes a stream on, then records its outcome and tokens when it ends, breaks or is left. */
+async function* observe(
+  stream: AsyncIterable<ProviderStreamPart>,
+  settle: (tokens: number, failure?: unknown) => Promise<void>,
+  secrets: readonly string[],
+): AsyncGenerator<ProviderStreamPart> {
+  let tokens = 0
+  let failure: unknown
+  try {
+    for await (const part of stream) {
+      if (part.type === 'usage') tokens = normalizeUsage(part.usage).totalTokens
+      yield part
+    }
+  } catch (error) {
+    failure = scrubSecrets(error, secrets)
+    throw error
+  } finally {
+    await settle(tokens, failure)
+  }
+}
+
+/** When a connection may be used again: after its cooldown and once under its limits. */
+function freeAt(rt: RotationContext, entry: ConnectionEntry, at: number): number {
+  return Math.max(entry.health.cooldownUntil?.getTime() ?? 0, rt.limits.freeAt(entry.id, entry.limits, at))
+}
+
+/**
+ * Why no connection can take the call: all cooling down or at their limits (a RateLimitError
+ * saying when the first is free), all disabled (an AuthenticationError with their reasons), or
+ * none readable here (a ConfigError: their credentials do not decrypt).
+ */
+function unavailable(
+  rt: RotationContext,
+  call: ModelCall,
+  entries: ConnectionEntry[],
+  at: number,
+): AimuxError {
+  const provider = call.provider.id
+  const options = { provider, model: call.request.model, requestId: call.ctx.requestId }
+  const usable = entries.filter((e) => e.credentials)
+  if (usable.length === 0) {
+    const problems = entries.map((e) => e.problem?.message).join(' ')
+    return new ConfigError(`${provider}: no connection can be used. ${problems}`, options)
+  }
+  const waiting = usable.filter((e) => e.status !== 'disabled')
+  if (waiting.length === 0) {
+    const reasons = usable.map((e) => `'${e.id}' (${e.disabledReason ?? 'no reason given'})`).join(', ')
+    return new AuthenticationError(
+      `${provider}: every connection is disabled: ${reasons}. Enable one with ai.connections.enable(id) or add another.`,
+      options,
+    )
+  }
+  const [first] = waiting.map((entry) => ({ entry, at: freeAt(rt, entry, at) })).sort((a, b) => a.at - b.at)
+  const retryAfterMs = Math.max(0, first!.at - at)
+  return new RateLimitError(
+    `${provider}: every connection is cooling down or at its limits; the first, '${first!.entry.id}', ` +
+      `is free in ${(retryAfterMs / 1000).toFixed(1)} s (at ${new Date(first!.at).toISOString()}).`,
+    { ...options, retryAfterMs },
+  )
+}
+
+/** Who used a connection, from the call's scope ("tenant:acme/user:u1"), else the plugin's actor. */
+function actorOf(scope: Scope, fallback: string): string {
+  const parts = [
+    scope.tenantId === undefined ? undefined : `tenant:${scope.tenantId}`,
+    scope.projectId === undefined ? undefined : `project:${scope.projectId}`,
+    scope.userId === undefined ? undefined : `user:${scope.userId}`,
+  ].filter((part) => part !== undefined)
+  return parts.length > 0 ? parts.join('/') : fallback
+}
