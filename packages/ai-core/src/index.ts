@@ -35,6 +35,7 @@ export type { CallPolicy, RetryPolicy, TimeoutPolicy } from './policy.js'
 export * from './price-catalog.js'
 export * from './provider.js'
 export type { RateLimitsInput } from './rate-limiter.js'
+export { createRateWindow, type RateWindow } from './rate-window.js'
 export { redactSecrets } from './redact-secrets.js'
 export type { ChatRequest, ChatRequestExtensions } from './request.js'
 export { chatRequestSchema } from './request.js'
@@ -58,4 +59,5 @@ export {
   usageGroupKey,
   utcDay,
 } from './usage-aggregate.js'
+export { formatPath, validate } from './validate.js'
 export { withStoreErrors } from './with-store-errors.js'

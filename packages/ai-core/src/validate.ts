@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { ValidationError } from './errors.js'
+import { type ConfigError, ValidationError } from './errors.js'
 
 /** Formats a zod path as `messages[0].content`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -11,8 +11,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)'
 }
 
-/** Parses `value` with `schema`, or throws a ValidationError that names every wrong field. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+/**
+ * Parses `value` with `schema`, or throws a ValidationError (or `as`, e.g. ConfigError for a
+ * plugin's options) that names every wrong field: `Invalid <what>: messages[0].content: ...`.
+ * Only zod's messages are kept, never the values, so a wrong secret is not repeated.
+ */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  as: typeof ValidationError | typeof ConfigError = ValidationError,
+): z.output<S> {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   const issues = parsed.error.issues.map((issue) => ({
@@ -20,7 +29,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
     message: issue.message,
   }))
   const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-  const error = new ValidationError(`Invalid ${what}: ${list}`, { cause: parsed.error })
-  error.issues = issues
+  const error = new as(`Invalid ${what}: ${list}`, { cause: parsed.error })
+  if (ValidationError.is(error)) error.issues = issues
   throw error
 }

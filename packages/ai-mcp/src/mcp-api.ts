@@ -1,4 +1,4 @@
-import { type AnyTool, ValidationError } from '@aimux/ai-core'
+import { type AnyTool, ValidationError, validate } from '@aimux/ai-core'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import type {
@@ -15,7 +15,6 @@ import { type McpSelection, resolveSelection, selectionSchema } from './mcp-sele
 import { type McpPrompt, promptMessages } from './prompt-messages.js'
 import { type MapToolResult, toAimuxTool } from './to-aimux-tool.js'
 import { nameTools } from './tool-name.js'
-import { validate } from './validate.js'
 
 /** `ai.mcp`: the configured servers, their tools, resources and prompts. */
 export interface McpApi {

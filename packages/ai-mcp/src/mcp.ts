@@ -5,6 +5,7 @@ import {
   type Plugin,
   type RequestAdditions,
   type RequestHookInput,
+  validate,
 } from '@aimux/ai-core'
 import { z } from 'zod'
 import type { McpToolCallEvent } from './call-tool.js'
@@ -15,7 +16,6 @@ import { type McpServerConfig, optionsSchema } from './server-config.js'
 import { runThinkingStep, type ThinkingOptions } from './thinking-step.js'
 import type { MapToolResult } from './to-aimux-tool.js'
 import { toolResultContent } from './tool-result-content.js'
-import { validate } from './validate.js'
 
 declare module '@aimux/ai-core' {
   interface ChatRequestExtensions {

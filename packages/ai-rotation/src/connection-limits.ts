@@ -1,3 +1,4 @@
+import { createRateWindow, type RateWindow } from '@aimux/ai-core'
 import type { ConnectionLimits } from './connection-config.js'
 
 const MINUTE = 60_000
@@ -17,8 +18,8 @@ export interface LimitCounters {
 }
 
 interface Windows {
-  minute: SlidingWindow
-  day: SlidingWindow
+  minute: RateWindow
+  day: RateWindow
 }
 
 export function createLimitCounters(): LimitCounters {
@@ -27,7 +28,7 @@ export function createLimitCounters(): LimitCounters {
     count(connectionId, at, requests, tokens) {
       let windows = counters.get(connectionId)
       if (!windows) {
-        windows = { minute: createSlidingWindow(MINUTE, 1_000), day: createSlidingWindow(DAY, MINUTE) }
+        windows = { minute: createRateWindow(MINUTE, 1_000), day: createRateWindow(DAY, MINUTE) }
         counters.set(connectionId, windows)
       }
       windows.minute.add(at, requests, tokens)
@@ -36,63 +37,18 @@ export function createLimitCounters(): LimitCounters {
     freeAt(connectionId, limits, at) {
       const windows = counters.get(connectionId)
       if (!windows || !limits) return at
-      const checks: [SlidingWindow, 'requests' | 'tokens', number | undefined][] = [
+      const checks: [RateWindow, 'requests' | 'tokens', number | undefined][] = [
         [windows.minute, 'requests', limits.requestsPerMinute],
         [windows.day, 'requests', limits.requestsPerDay],
         [windows.minute, 'tokens', limits.tokensPerMinute],
       ]
       let free = at
       for (const [window, kind, max] of checks)
-        if (max !== undefined) free = Math.max(free, window.belowAt(at, kind, max))
+        if (max !== undefined) free = Math.max(free, at + window.waitUntilBelow(at, kind, max))
       return free
     },
     forget(connectionId) {
       counters.delete(connectionId)
-    },
-  }
-}
-
-interface SlidingWindow {
-  add(at: number, requests: number, tokens: number): void
-  /** When the window's count of `kind` drops below `max`. */
-  belowAt(at: number, kind: 'requests' | 'tokens', max: number): number
-}
-
-function createSlidingWindow(spanMs: number, bucketMs: number): SlidingWindow {
-  const buckets: { index: number; requests: number; tokens: number }[] = []
-  const total = { requests: 0, tokens: 0 }
-  // A bucket leaves the window once its end is more than spanMs ago.
-  const leavesAt = (index: number) => (index + 1) * bucketMs + spanMs
-  const prune = (at: number) => {
-    while (buckets[0] && leavesAt(buckets[0].index) <= at) {
-      const gone = buckets.shift()!
-      total.requests -= gone.requests
-      total.tokens -= gone.tokens
-    }
-  }
-  return {
-    add(at, requests, tokens) {
-      prune(at)
-      const index = Math.floor(at / bucketMs)
-      let last = buckets[buckets.length - 1]
-      if (last?.index !== index) {
-        last = { index, requests: 0, tokens: 0 }
-        buckets.push(last)
-      }
-      last.requests += requests
-      last.tokens += tokens
-      total.requests += requests
-      total.tokens += tokens
-    },
-    belowAt(at, kind, max) {
-      prune(at)
-      let used = total[kind]
-      if (used < max) return at
-      for (const bucket of buckets) {
-        used -= bucket[kind]
-        if (used < max) return leavesAt(bucket.index)
-      }
-      return at + spanMs
     },
   }
 }

@@ -7,6 +7,7 @@ import {
   type ConnectionStatus,
   redactSecrets,
   toAimuxError,
+  validate,
 } from '@aimux/ai-core'
 import { z } from 'zod'
 import {
@@ -21,7 +22,6 @@ import { type CredentialCipher, versionOf } from './credential-cipher.js'
 import { MASTER_KEY_ENV } from './master-keys.js'
 import { patchConnection } from './patch-connection.js'
 import { checkProvider, type RotationContext } from './rotation-context.js'
-import { validateInput } from './validate-input.js'
 
 /** A connection as `ai.connections` shows it: everything but its credentials. */
 export interface ConnectionInfo extends Omit<ConnectionRecord, 'ciphertext'> {
@@ -127,7 +127,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
   return {
     async add(input, options = {}) {
       const rt = ready()
-      const connection = validateInput(newConnectionSchema, input, 'connection')
+      const connection = validate(newConnectionSchema, input, 'connection')
       const cipher = cipherOf(rt, 'ai.connections.add()')
       const id = connection.id ?? randomUUID()
       checkProvider(rt.ai, { id, provider: connection.provider })
@@ -151,7 +151,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     },
 
     async list(filter = {}) {
-      const { provider } = validateInput(providerFilterSchema, filter, 'connection filter')
+      const { provider } = validate(providerFilterSchema, filter, 'connection filter')
       const rt = ready()
       await rt.state.reload()
       return rt.state
@@ -169,11 +169,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
 
     async update(id, input, options = {}) {
       const rt = ready()
-      const { credentials, limits, ...settings } = validateInput(
-        connectionPatchSchema,
-        input,
-        'connection update',
-      )
+      const { credentials, limits, ...settings } = validate(connectionPatchSchema, input, 'connection update')
       const record = await rt.store.getConnection(id)
       if (!record) throw unknownConnection(id)
       if (record.ciphertext === '')
@@ -215,7 +211,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     },
 
     async health(filter = {}) {
-      const { provider } = validateInput(providerFilterSchema, filter, 'connection filter')
+      const { provider } = validate(providerFilterSchema, filter, 'connection filter')
       const rt = ready()
       await rt.state.reload()
       const now = rt.settings.now()
@@ -272,7 +268,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     },
 
     async audit(query = {}) {
-      const filter = validateInput(auditQuerySchema, query, 'audit query')
+      const filter = validate(auditQuerySchema, query, 'audit query')
       const rt = ready()
       await rt.writes.settled()
       return rt.store.listAudit(filter)

@@ -1,4 +1,4 @@
-import { ConfigError, type Plugin } from '@aimux/ai-core'
+import { ConfigError, type Plugin, validate } from '@aimux/ai-core'
 import { z } from 'zod'
 import { type ConnectionInput, connectionListSchema } from './connection-config.js'
 import { createConnectionsApi } from './connections-api.js'
@@ -6,7 +6,6 @@ import { createCredentialCipher } from './credential-cipher.js'
 import { type MasterKeyInput, parseMasterKeys } from './master-keys.js'
 import { type RotationContext, startRotation } from './rotation-context.js'
 import { rotationMiddleware } from './rotation-middleware.js'
-import { validateInput } from './validate-input.js'
 
 export interface RotationOptions {
   /**
@@ -66,11 +65,11 @@ const optionsSchema = z.strictObject({
  * })
  */
 export function rotation(options: RotationOptions = {}): Plugin {
-  const { connections, masterKey, ...settings } = validateInput(
+  const { connections, masterKey, ...settings } = validate(
     optionsSchema,
     options,
     'rotation() options',
-    'config',
+    ConfigError,
   )
   const masterKeys = parseMasterKeys(masterKey)
   const cipher = masterKeys && createCredentialCipher(masterKeys)
