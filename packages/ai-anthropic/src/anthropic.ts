@@ -8,6 +8,7 @@ import {
   type Plugin,
   type ProviderAdapter,
   type ProviderModelInfo,
+  sdkSignal,
 } from '@aimux/ai-core'
 import Anthropic from '@anthropic-ai/sdk'
 import { anthropicError, anthropicStreamError } from './anthropic-error.js'
@@ -71,7 +72,7 @@ export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapte
       try {
         const message = await client.messages.create(
           { ...anthropicRequest(request, defaultMaxTokens), stream: false },
-          { signal: ctx.signal },
+          { signal: sdkSignal(ctx) },
         )
         return {
           content: anthropicContent(message.content),

@@ -1,6 +1,6 @@
 export type { AIStream } from './ai-stream.js'
 export type { BudgetInput } from './budget-guard.js'
-export type { CallContext, Credentials } from './call-context.js'
+export { type CallContext, type Credentials, sdkSignal } from './call-context.js'
 export type { CircuitBreakerOptions } from './circuit-breaker.js'
 export { compactFields } from './compact-fields.js'
 export { estimateTokens, type TrimStrategy, trimOldestFirst } from './context-window.js'

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { BackgroundWork } from './background-work.js'
 import type { BudgetGuard, Reservation } from './budget-guard.js'
-import type { CallContext } from './call-context.js'
+import { type CallContext, markCannotAbort } from './call-context.js'
 import { estimateTokens } from './context-window.js'
 import { addCost, type Cost, computeCost, reportedCost, zeroCost } from './cost.js'
 import {
@@ -280,6 +280,9 @@ export async function* runChat(
   const leave = rt.inFlight.enter()
   const started = performance.now()
   const controller = new AbortController()
+  // Only a caller's signal, a total timeout or a stream left early abort a call; without them
+  // adapters may leave the signal out of their SDK call (see sdkSignal).
+  if (mode === 'generate' && !p.signal && p.totalTimeoutMs === undefined) markCannotAbort(controller.signal)
   const abort = () => controller.abort(p.signal?.reason)
   if (p.signal?.aborted) abort()
   p.signal?.addEventListener('abort', abort, { once: true })

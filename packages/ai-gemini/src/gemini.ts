@@ -8,6 +8,7 @@ import {
   type Plugin,
   type ProviderAdapter,
   type ProviderModelInfo,
+  sdkSignal,
 } from '@aimux/ai-core'
 import { type GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai'
 import { geminiError, geminiStreamError } from './gemini-error.js'
@@ -66,7 +67,7 @@ export function geminiAdapter(options: GeminiOptions = {}): ProviderAdapter {
   }
 
   // Automatic continuation would quietly send more requests; each call is one request.
-  const perCall = (ctx: CallContext) => ({ abortSignal: ctx.signal, automaticContinuation: false })
+  const perCall = (ctx: CallContext) => ({ abortSignal: sdkSignal(ctx), automaticContinuation: false })
 
   return defineProvider({
     id: 'gemini',

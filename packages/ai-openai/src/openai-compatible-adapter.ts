@@ -6,6 +6,7 @@ import {
   type FinishReason,
   type PriceEntryInput,
   type ProviderAdapter,
+  sdkSignal,
   type Usage,
 } from '@aimux/ai-core'
 import type {
@@ -87,7 +88,7 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
       const body = chatRequestBody(request, config) as unknown as ChatCompletionCreateParamsNonStreaming
       let completion: ChatCompletion
       try {
-        completion = await client.chat.completions.create(body, { signal: ctx.signal })
+        completion = await client.chat.completions.create(body, { signal: sdkSignal(ctx) })
       } catch (error) {
         throw mapOpenAIError(error, { provider, model: request.model, signal: ctx.signal, apiKey })
       }

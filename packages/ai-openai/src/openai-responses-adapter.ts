@@ -7,6 +7,7 @@ import {
   type PriceEntryInput,
   type ProviderAdapter,
   ProviderError,
+  sdkSignal,
   type Usage,
 } from '@aimux/ai-core'
 import type {
@@ -69,7 +70,7 @@ export function createOpenAIResponsesAdapter(config: OpenAIResponsesConfig): Pro
       const body = responsesRequestBody(request, provider) as unknown as ResponseCreateParamsNonStreaming
       let response: Response
       try {
-        response = await client.responses.create(body, { signal: ctx.signal })
+        response = await client.responses.create(body, { signal: sdkSignal(ctx) })
       } catch (error) {
         throw mapOpenAIError(error, { provider, model: request.model, signal: ctx.signal, apiKey })
       }
