@@ -42,7 +42,7 @@ export function overheadChart(rows: Row[]): string {
 <text x="${x(percent)}" y="${bottom + 14}" text-anchor="middle" ${font}>${percent}%</text>`,
   )
   const notes = [
-    "wall time aimux adds to a call, in percent of the raw openai SDK's (median of ten interleaved rounds)",
+    "wall time aimux adds to a call, in percent of the raw openai SDK's (median of twenty interleaved rounds)",
     'dashed: the goals, 5% with no store and 15% with SQLite (none with budgets and rate limits); red: a goal missed',
   ].map((line, i) => `<text x="20" y="${bottom + 34 + i * 16}" ${font}>${esc(line)}</text>`)
   return frame(width, bottom + 60, 'Time aimux adds to a call', [...parts, ...marks, ...notes].join('\n'))

@@ -24,7 +24,7 @@ export async function overhead(servers: Servers, calls: number, concurrency: num
       settle: () => ai.flush(),
     })),
   ]
-  const rounds = 10
+  const rounds = 20
   const perRound = Math.ceil(calls / rounds)
   const rows: Row[] = []
   for (const [mode, width] of [

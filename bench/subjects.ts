@@ -26,15 +26,14 @@ export function sqlitePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'aimux-bench-')), 'bench.db')
 }
 
+/** The third configuration's budget (hard, with thresholds) and rate limit (never reached). */
+export const guards: CreateAIOptions = {
+  budgets: [{ scope: 'user', limitUsd: 1_000_000, period: 'month', thresholds: [0.8, 1] }],
+  rateLimits: { rules: [{ scope: 'user', requestsPerMinute: 1e9, tokensPerMinute: 1e12 }] },
+}
+
 export async function aimux(config: Config, baseURL: string, extra: CreateAIOptions = {}): Promise<AI> {
   const plugins = [openai({ apiKey: 'sk-bench', baseURL })]
   if (config !== 'no store') plugins.push(sqliteStore({ path: sqlitePath() }))
-  const guards: CreateAIOptions =
-    config === 'SQLite + budgets + rate limits'
-      ? {
-          budgets: [{ scope: 'user', limitUsd: 1_000_000, period: 'month', thresholds: [0.8, 1] }],
-          rateLimits: { rules: [{ scope: 'user', requestsPerMinute: 1e9, tokensPerMinute: 1e12 }] },
-        }
-      : {}
-  return createAI({ plugins, ...guards, ...extra })
+  return createAI({ plugins, ...(config === 'SQLite + budgets + rate limits' ? guards : {}), ...extra })
 }
