@@ -41,3 +41,19 @@ describe('argument checks', () => {
     ).not.toThrow()
   })
 })
+
+describe('argument checks across listings', () => {
+  it('still check a schema with an $id when it comes again (a new listing, a restart)', () => {
+    const withId = () => ({
+      $id: 'https://example.com/echo',
+      type: 'object',
+      properties: { a: { type: 'number' }, inner: { $id: 'https://example.com/inner', type: 'string' } },
+      required: ['a'],
+    })
+    for (let listing = 1; listing <= 3; listing++) {
+      expect(() => checkArguments('echo', withId(), { inner: 1 })).toThrow(
+        "Invalid arguments for tool 'echo': a: is required; inner: must be string",
+      )
+    }
+  })
+})

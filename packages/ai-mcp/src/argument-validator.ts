@@ -3,17 +3,26 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 
 const options = { strict: false, allErrors: true, validateFormats: false } as const
+/** Used only to check schemas against their meta-schema, which each compiles once. */
 const draft7 = new Ajv(options)
 const draft2020 = new Ajv2020(options)
+/** For the Ajv of one schema, already checked. */
+const ownOptions = { ...options, validateSchema: false }
 /** Compiled per schema object; null when the schema does not compile (the server then checks alone). */
 const compiled = new WeakMap<JsonSchema, ValidateFunction | null>()
 
-/** Draft-07 and older schemas (as most servers still declare) with Ajv's draft-07 validator; else 2020-12, MCP's default. */
+/**
+ * Draft-07 and older schemas (as most servers still declare) with Ajv's draft-07 validator; else
+ * 2020-12, MCP's default. Each schema is compiled by an Ajv of its own, dropped with it: one Ajv
+ * keeps every schema it compiled (each listing brings new ones) and refuses a second schema with
+ * the same `$id` (as after a restart).
+ */
 function compile(schema: JsonSchema): ValidateFunction | null {
   const { $schema, ...rest } = schema
   const older = typeof $schema === 'string' && /draft-0[4-7]/.test($schema)
   try {
-    return (older ? draft7 : draft2020).compile(rest)
+    if (!(older ? draft7 : draft2020).validateSchema(rest)) return null
+    return (older ? new Ajv(ownOptions) : new Ajv2020(ownOptions)).compile(rest)
   } catch {
     return null
   }

@@ -1,6 +1,15 @@
-import { type AimuxEvents, createAI, type ToolMessage } from '@aimux/ai-core'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  AbortedError,
+  type AimuxEvents,
+  ClosedError,
+  createAI,
+  TimeoutError,
+  type ToolMessage,
+} from '@aimux/ai-core'
 import { type MockProvider, mockProvider } from '@aimux/ai-testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type HttpServerConfig, type McpOptions, mcp } from './index.js'
 import { startTestHttpServer, type TestHttpServer } from './test-servers.js'
 
@@ -28,6 +37,26 @@ async function setup(config: HttpServerConfig, options: Omit<McpOptions, 'server
     toolCalls.push(event)
   })
   return { ai, model, toolCalls }
+}
+
+/** An SSE endpoint that accepts the stream and never sends its `endpoint` event (a buffering proxy, a wedged server). */
+async function silentSseServer() {
+  const streams = new Set<ServerResponse>()
+  const http = createServer((req, res) => {
+    if (req.method !== 'GET') return void res.writeHead(405).end()
+    streams.add(res)
+    res.on('close', () => streams.delete(res))
+    res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': hello\n\n')
+  })
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  cleanup.push(
+    () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve())
+        http.closeAllConnections()
+      }),
+  )
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/sse`, streams }
 }
 
 function toolResults(model: MockProvider, call: number) {
@@ -168,6 +197,14 @@ describe('Streamable HTTP servers', () => {
     expect(ai.mcp.servers()[0]).toMatchObject({ connected: true, restarts: 1 })
   })
 
+  it('lets a caller that aborts stop waiting, while the start it began goes on for the others', async () => {
+    const http = await server()
+    const { ai } = await setup({ url: http.url })
+    await expect(ai.mcp.tools(['remote'], { signal: AbortSignal.abort() })).rejects.toThrow(AbortedError)
+    expect(await ai.mcp.tools(['remote'])).toHaveLength(4)
+    expect(ai.mcp.servers()[0]).toMatchObject({ connected: true, restarts: 0 })
+  })
+
   it('lists the tools again when the server says its list changed', async () => {
     const http = await server()
     const { ai } = await setup({ url: http.url })
@@ -208,6 +245,25 @@ describe('the older HTTP+SSE transport', () => {
     expect(toolResults(model, 1)[0]).toMatchObject({ result: '42' })
     expect(ai.mcp.servers()[0]).toMatchObject({ transport: 'sse', connected: true })
   })
+
+  it('gives up on a server that never sends its endpoint within connectTimeoutMs, and closes the stream', async () => {
+    const silent = await silentSseServer()
+    const { ai } = await setup({ url: silent.url }, { connectTimeoutMs: 300 })
+    const listing = ai.mcp.tools()
+    await expect(listing).rejects.toThrow(TimeoutError)
+    await expect(listing).rejects.toThrow("MCP server 'remote' did not finish starting within 300 ms.")
+    await vi.waitFor(() => expect(silent.streams.size).toBe(0))
+  }, 5000)
+
+  it('lets ai.close() stop a start that is still waiting for the endpoint', async () => {
+    const silent = await silentSseServer()
+    const { ai } = await setup({ url: silent.url })
+    const listing = ai.mcp.tools()
+    await vi.waitFor(() => expect(silent.streams.size).toBe(1))
+    await ai.close()
+    await expect(listing).rejects.toThrow(ClosedError)
+    await vi.waitFor(() => expect(silent.streams.size).toBe(0))
+  }, 5000)
 
   it('is not tried when the configuration asks for Streamable HTTP only', async () => {
     const http = await server({ transport: 'sse' })

@@ -21,7 +21,7 @@ export interface McpApi {
   /** Every configured server: its transport, whether it is connected, its pid, its restarts. */
   servers(): McpServerStatus[]
   /** The selected servers' tools as aimux tools, named `<server>_<tool>`; default every server's. */
-  tools(selection?: McpSelection): Promise<AnyTool[]>
+  tools(selection?: McpSelection, options?: RequestSettings): Promise<AnyTool[]>
   /** Calls a tool directly: arguments checked, with the timeout and an event; `isError` is returned, not thrown. */
   callTool(
     server: string,
@@ -67,8 +67,8 @@ export function createMcpApi(deps: McpApiDeps): McpApi {
     return found
   }
 
-  async function findTool(server: McpConnection, name: string): Promise<McpTool> {
-    const tools = await server.tools()
+  async function findTool(server: McpConnection, name: string, settings?: RequestSettings): Promise<McpTool> {
+    const tools = await server.tools(settings)
     const tool = tools.find((candidate) => candidate.name === name)
     if (tool) return tool
     const known = tools.map((t) => t.name).join(', ') || 'none'
@@ -99,13 +99,13 @@ export function createMcpApi(deps: McpApiDeps): McpApi {
   return {
     servers: () => [...connections.values()].map((c) => c.status()),
 
-    async tools(chosen = names) {
+    async tools(chosen = names, options = {}) {
       const resolved = resolveSelection(validate(selection, chosen, 'MCP selection'))
       const listed = await Promise.all(
         [...resolved].map(async ([server, allowed]) => {
           const from = connection(server)
-          const tools = await from.tools()
-          for (const name of allowed ?? []) await findTool(from, name)
+          const tools = await from.tools(options)
+          for (const name of allowed ?? []) await findTool(from, name, options)
           return tools
             .filter((tool) => !allowed || allowed.has(tool.name))
             .map((tool) => ({ server, tool: tool.name, from, definition: tool }))
@@ -118,7 +118,7 @@ export function createMcpApi(deps: McpApiDeps): McpApi {
 
     async callTool(server, name, args = {}, options = {}) {
       const from = connection(server)
-      return callMcpTool(from, await findTool(from, name), args, options, deps.onCall)
+      return callMcpTool(from, await findTool(from, name, options), args, options, deps.onCall)
     },
 
     listResources: (server, options) =>

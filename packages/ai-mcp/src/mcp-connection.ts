@@ -6,6 +6,7 @@ import { listPages } from './list-pages.js'
 import { isConnectionFailure, isSessionLost, mcpFailure } from './mcp-errors.js'
 import { type OpenClient, openClient, type TransportKind } from './open-client.js'
 import { isStdio, type McpServerConfig, secretsOf } from './server-config.js'
+import { untilAborted } from './until-aborted.js'
 
 /** One server as `ai.mcp.servers()` reports it. */
 export interface McpServerStatus {
@@ -49,8 +50,11 @@ export interface McpConnection {
   status(): McpServerStatus
   /** The connected SDK client, starting (or restarting) the server when needed. */
   client(): Promise<Client>
-  /** The server's tools, listed once per connection and again after it says the list changed. */
-  tools(): Promise<McpTool[]>
+  /**
+   * The server's tools, listed once per connection and again after it says the list changed. The
+   * caller's signal stops its own wait; a start or a listing others share goes on.
+   */
+  tools(settings?: RequestSettings): Promise<McpTool[]>
   /** Runs one request with the timeout and the error mapping; a lost connection is dropped for the next use. */
   request<T>(
     action: string,
@@ -59,7 +63,7 @@ export interface McpConnection {
   ): Promise<T>
   /** Masks the secrets of the server's configuration in a text. */
   redact(text: string): string
-  /** Closes the client and waits until a stdio server's process is gone. */
+  /** Stops a start in progress, closes the client and waits until a stdio server's process is gone. */
   close(): Promise<void>
 }
 
@@ -77,6 +81,8 @@ export function createMcpConnection(options: ConnectionOptions): McpConnection {
   let starting: Promise<Live> | undefined
   let starts = 0
   let closed = false
+  /** Aborted by close(), to stop a start in progress. */
+  const closing = new AbortController()
   let stderr = ''
 
   const failure = (error: unknown, action: string, settings: RequestSettings = {}) =>
@@ -102,6 +108,7 @@ export function createMcpConnection(options: ConnectionOptions): McpConnection {
     try {
       opened = await openClient(config, {
         timeoutMs: options.connectTimeoutMs,
+        signal: closing.signal,
         onStderr: (chunk) => {
           stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL)
         },
@@ -124,13 +131,18 @@ export function createMcpConnection(options: ConnectionOptions): McpConnection {
     return current
   }
 
-  function connect(): Promise<Live> {
-    if (closed) return Promise.reject(new ClosedError(`MCP server '${name}' is closed.`))
-    if (live) return Promise.resolve(live)
+  /** The live connection, starting the server when needed; the caller's signal stops only its own wait. */
+  async function connect(settings: RequestSettings = {}): Promise<Live> {
+    if (closed) throw new ClosedError(`MCP server '${name}' is closed.`)
+    if (live) return live
     starting ??= start().finally(() => {
       starting = undefined
     })
-    return starting
+    try {
+      return await untilAborted(starting, settings.signal)
+    } catch (error) {
+      throw failure(error, 'starting', settings)
+    }
   }
 
   async function request<T>(
@@ -141,7 +153,7 @@ export function createMcpConnection(options: ConnectionOptions): McpConnection {
     const requestOptions: RequestOptions = { timeout: settings.timeoutMs ?? options.timeoutMs }
     if (settings.signal) requestOptions.signal = settings.signal
     for (let attempt = 1; ; attempt++) {
-      const current = await connect()
+      const current = await connect(settings)
       try {
         return await run(current.client, requestOptions)
       } catch (error) {
@@ -170,8 +182,8 @@ export function createMcpConnection(options: ConnectionOptions): McpConnection {
     async client() {
       return (await connect()).client
     },
-    async tools() {
-      const current = await connect()
+    async tools(settings = {}) {
+      const current = await connect(settings)
       current.tools ??= request('listing tools', (client, requestOptions) =>
         listPages(async (params) => {
           const page = await client.listTools(params, requestOptions)
@@ -179,15 +191,20 @@ export function createMcpConnection(options: ConnectionOptions): McpConnection {
         }),
       )
       const listing = current.tools
-      return listing.catch((error: unknown) => {
+      listing.catch(() => {
         if (current.tools === listing) delete current.tools
-        throw error
       })
+      try {
+        return await untilAborted(listing, settings.signal)
+      } catch (error) {
+        throw failure(error, 'listing tools', settings)
+      }
     },
     request,
     redact: (text) => redactSecrets(text, secrets),
     async close() {
       closed = true
+      closing.abort(new ClosedError(`MCP server '${name}' was closed while it started.`))
       await starting?.catch(() => {})
       const current = live
       if (!current) return

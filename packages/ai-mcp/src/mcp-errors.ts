@@ -56,7 +56,10 @@ export function mcpFailure(error: unknown, where: FailureContext): AimuxError {
   if (where.signal?.aborted) {
     return new AbortedError(`${prefix}: ${where.action} was aborted.`, { cause: where.signal.reason })
   }
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  const timedOut =
+    (error instanceof McpError && error.code === ErrorCode.RequestTimeout) ||
+    (error instanceof DOMException && error.name === 'TimeoutError') // AbortSignal.timeout()
+  if (timedOut) {
     return new TimeoutError(`${prefix} did not finish ${where.action} within ${where.timeoutMs} ms.`, {
       retryable: false,
     })

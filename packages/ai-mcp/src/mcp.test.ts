@@ -1,10 +1,38 @@
-import { ConfigError, createAI } from '@aimux/ai-core'
+import { AbortedError, ConfigError, createAI, TimeoutError, ToolError } from '@aimux/ai-core'
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { MAX_PAGES } from './list-pages.js'
 import { type McpOptions, mcp } from './mcp.js'
 import { everythingServer } from './test-servers.js'
 
 const invalid = (options: unknown) => () => mcp(options as McpOptions)
+const hi = [{ role: 'user' as const, content: 'Hi' }]
+
+/** A stdio server that never answers, and exits when its stdin closes. */
+const silentServer = { command: process.execPath, args: ['-e', 'process.stdin.resume()'] }
+
+/**
+ * A stdio server whose every list has a next page: with `repeat`, always the cursor 'same'; else a
+ * new cursor each time.
+ */
+const pagerServer = (mode: 'repeat' | 'endless') => ({
+  command: process.execPath,
+  args: [
+    '-e',
+    `let n = 0
+    require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+      const { id, method, params } = JSON.parse(line)
+      if (id === undefined) return
+      const nextCursor = process.argv[1] === 'repeat' ? 'same' : 'page-' + ++n
+      const result =
+        method === 'initialize'
+          ? { protocolVersion: params.protocolVersion, capabilities: { tools: {}, resources: {}, prompts: {} }, serverInfo: { name: 'pager', version: '1' } }
+          : { [method.split('/')[0]]: [], nextCursor }
+      process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id, result }) + '\\n')
+    })`,
+    mode,
+  ],
+})
 
 describe('mcp() options', () => {
   it('are checked when the plugin is made, with ConfigErrors naming the field', () => {
@@ -68,4 +96,44 @@ describe('server failures at request time', () => {
     )
     await ai.close()
   })
+
+  it('stops waiting for a server that is slow to start when the request is aborted or runs out of time', async () => {
+    const model = mockProvider()
+    const ai = await createAI({
+      plugins: [model, mcp({ servers: { slow: silentServer } })],
+      defaultModel: 'mock:m',
+    })
+    const started = Date.now()
+    const aborted = ai.chat({ messages: hi, mcp: ['slow'], signal: AbortSignal.timeout(100) })
+    await expect(aborted).rejects.toThrow(AbortedError)
+    await expect(aborted).rejects.toThrow("MCP server 'slow': starting was aborted.")
+    await expect(ai.chat({ messages: hi, mcp: ['slow'], timeout: { totalMs: 100 } })).rejects.toThrow(
+      TimeoutError,
+    )
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(model.calls).toHaveLength(0)
+    await ai.close() // stops the start still in progress
+    expect(Date.now() - started).toBeLessThan(3000)
+  }, 10_000)
+
+  it('fails a listing whose cursors repeat or never end, naming the server, instead of looping', async () => {
+    const ai = await createAI({
+      plugins: [
+        mockProvider(),
+        mcp({ servers: { repeat: pagerServer('repeat'), endless: pagerServer('endless') } }),
+      ],
+      defaultModel: 'mock:m',
+    })
+    const repeated = "failed while listing tools: the list gave the cursor 'same' twice"
+    await expect(ai.mcp.tools(['repeat'])).rejects.toThrow(ToolError)
+    await expect(ai.mcp.tools(['repeat'])).rejects.toThrow(`MCP server 'repeat' ${repeated}`)
+    await expect(ai.chat({ messages: hi, mcp: ['repeat'] })).rejects.toThrow(repeated)
+    await expect(ai.mcp.listPrompts('repeat')).rejects.toThrow(
+      "MCP server 'repeat' failed while listing prompts: the list gave the cursor 'same' twice",
+    )
+    await expect(ai.mcp.listResources('endless')).rejects.toThrow(
+      `MCP server 'endless' failed while listing resources: the list went on past ${MAX_PAGES} pages`,
+    )
+    await ai.close()
+  }, 10_000)
 })

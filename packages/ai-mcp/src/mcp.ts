@@ -74,10 +74,7 @@ export function mcp(input: McpOptions): Plugin {
   const { thinking, defaultSelection } = options
   const names = Object.keys(options.servers)
   const selection = selectionSchema(names)
-  const defaultsSchema = z.looseObject({
-    mcp: selection.optional(),
-    mcpThinking: z.boolean().optional(),
-  })
+  const defaultsSchema = z.object({ mcp: selection.optional(), mcpThinking: z.boolean().optional() })
   let connections: McpConnection[] = []
 
   return definePlugin({
@@ -112,23 +109,32 @@ export function mcp(input: McpOptions): Plugin {
         ai = instance
       })
 
-      /** A conversation's defaults, from `metadata.mcp` and `metadata.mcpThinking`. */
+      /**
+       * A conversation's defaults, from `metadata.mcp` and `metadata.mcpThinking`: only those the
+       * request leaves open are read and checked, so a turn that chooses for itself is not failed by
+       * stale metadata (a server since removed).
+       */
       async function conversationDefaults(input: RequestHookInput): Promise<ConversationDefaults> {
-        if (!input.conversationId || !ai) return {}
+        const { request, conversationId } = input
+        if (!conversationId || !ai) return {}
+        if (request.mcp !== undefined && request.mcpThinking !== undefined) return {}
         const tenant = input.scope.tenantId === undefined ? undefined : { tenantId: input.scope.tenantId }
-        const record = await ai.store.conversations.getConversation(input.conversationId, tenant)
-        return validate(
-          defaultsSchema,
-          record?.metadata ?? {},
-          'conversation metadata',
-        ) as ConversationDefaults
+        const metadata =
+          (await ai.store.conversations.getConversation(conversationId, tenant))?.metadata ?? {}
+        const open = {
+          mcp: request.mcp === undefined ? metadata.mcp : undefined,
+          mcpThinking: request.mcpThinking === undefined ? metadata.mcpThinking : undefined,
+        }
+        return validate(defaultsSchema, open, 'conversation metadata') as ConversationDefaults
       }
 
       async function think(input: RequestHookInput): Promise<string | undefined> {
         if (!thinking) throw new ConfigError('mcpThinking needs `thinking` in the mcp() options.')
         if (!ai) return undefined
         const server = thinking.server
-        const [tool, ...others] = await api.tools(thinking.tool ? { [server]: [thinking.tool] } : [server])
+        const [tool, ...others] = await api.tools(thinking.tool ? { [server]: [thinking.tool] } : [server], {
+          signal: input.signal,
+        })
         if (!tool || others.length > 0) {
           throw new ConfigError(
             `The MCP thinking server '${server}' has ${tool ? 'several tools' : 'no tools'}: name one as thinking.tool.`,
@@ -139,12 +145,9 @@ export function mcp(input: McpOptions): Plugin {
 
       host.onRequest(async (input): Promise<RequestAdditions | undefined> => {
         const { request } = input
-        const saved =
-          request.mcp === undefined || request.mcpThinking === undefined
-            ? await conversationDefaults(input)
-            : {}
+        const saved = await conversationDefaults(input)
         const chosen = request.mcp ?? saved.mcp ?? defaultSelection
-        const tools = chosen ? await api.tools(chosen) : []
+        const tools = chosen ? await api.tools(chosen, { signal: input.signal }) : []
         const system = (request.mcpThinking ?? saved.mcpThinking) ? await think(input) : undefined
         if (tools.length === 0 && !system) return undefined
         return { tools, ...(system ? { system } : {}) }

@@ -106,9 +106,17 @@ export function isStdio(config: McpServerConfig): config is StdioServerConfig {
   return 'command' in config
 }
 
-/** The values of a server's env, or its headers and any credentials in its URL: masked in every message. */
+/**
+ * The values of a server's env, or its headers (and a header's token without its `Bearer `,
+ * `Basic ` or `Token ` scheme, for a message that quotes the token alone) and any credentials in
+ * its URL: masked in every message.
+ */
 export function secretsOf(config: McpServerConfig): string[] {
   if (isStdio(config)) return Object.values(config.env ?? {})
   const url = new URL(config.url)
-  return [...Object.values(config.headers ?? {}), url.password, ...url.searchParams.values()].filter(Boolean)
+  const headers = Object.values(config.headers ?? {}).flatMap((value) => {
+    const token = /^(?:bearer|basic|token)\s+(.+)$/i.exec(value.trim())?.[1]
+    return token ? [value, token] : [value]
+  })
+  return [...headers, url.password, ...url.searchParams.values()].filter(Boolean)
 }

@@ -378,6 +378,16 @@ describe('choosing servers', () => {
     expect(toolResults(model, 1)[0]).toMatchObject({ result: 'Buy oat milk and two lemons.' })
   })
 
+  it('reads from the metadata only what a turn leaves open: stale metadata does not fail a turn that chooses', async () => {
+    const { ai, model } = await setup()
+    const chat = await ai.conversation({ metadata: { mcp: ['removed-since'] } })
+    model.enqueue({ text: 'ok' })
+    expect((await chat.send('Hi', { mcp: [] })).text).toBe('ok')
+    await expect(chat.send('Hi')).rejects.toThrow(
+      "Invalid conversation metadata: mcp[0]: unknown MCP server 'removed-since'",
+    )
+  })
+
   it('refuses bad conversation metadata with an error naming the field', async () => {
     const { ai } = await setup()
     const chat = await ai.conversation({ metadata: { mcp: ['nope'] } })
