@@ -14,7 +14,8 @@ export interface LimitCounters {
   count(connectionId: string, at: number, requests: number, tokens: number): void
   /** When the connection is under every one of its limits again: `at` when it already is. */
   freeAt(connectionId: string, limits: ConnectionLimits | undefined, at: number): number
-  forget(connectionId: string): void
+  /** Drops the counters of every connection but these. */
+  retain(connectionIds: ReadonlySet<string>): void
 }
 
 interface Windows {
@@ -47,8 +48,8 @@ export function createLimitCounters(): LimitCounters {
         if (max !== undefined) free = Math.max(free, at + window.waitUntilBelow(at, kind, max))
       return free
     },
-    forget(connectionId) {
-      counters.delete(connectionId)
+    retain(connectionIds) {
+      for (const id of counters.keys()) if (!connectionIds.has(id)) counters.delete(id)
     },
   }
 }

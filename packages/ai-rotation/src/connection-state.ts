@@ -6,6 +6,7 @@ import {
   type ConnectionStore,
   toAimuxError,
 } from '@aimux/ai-core'
+import { isConfigured } from './config-fingerprint.js'
 import { type CredentialCipher, versionOf } from './credential-cipher.js'
 import { MASTER_KEY_ENV } from './master-keys.js'
 import { SecretCredentials } from './secret-credentials.js'
@@ -17,6 +18,12 @@ export interface ConnectionEntry extends Omit<ConnectionRecord, 'ciphertext'> {
   source: 'config' | 'store'
   /** The master key version of a stored connection's ciphertext. */
   keyVersion?: string
+  /**
+   * What its credentials came from: the stored ciphertext, or for a connection given in this
+   * instance's options, the fingerprint of its key (else the stored one). A 401 disables the
+   * connection only while the store still holds this.
+   */
+  sealedAs: string
   /** Present when this instance can use the connection. */
   credentials?: SecretCredentials
   /** Why a stored connection cannot be used: its credentials failed to decrypt. */
@@ -54,12 +61,14 @@ export interface ConnectionState {
 export interface ConnectionStateOptions {
   store: ConnectionStore
   cipher: CredentialCipher | undefined
-  /** The credentials of the connections given in the plugin options, by id. */
-  configured: ReadonlyMap<string, SecretCredentials>
+  /** The connections given in the plugin options, by id: their credentials and fingerprint. */
+  configured: ReadonlyMap<string, { credentials: SecretCredentials; sealedAs: string }>
   refreshMs: number
   writes: StoreWrites
   /** Called once each time a stored ciphertext is decrypted (for the audit log). */
   onDecrypt(connectionId: string): Promise<void>
+  /** Called after each load with the ids loaded: whatever is kept per connection for others can go. */
+  retain(ids: ReadonlySet<string>): void
   report(error: unknown): void
 }
 
@@ -70,20 +79,23 @@ export function createConnectionState(options: ConnectionStateOptions): Connecti
   let loading: Promise<void> | undefined
   // Changes made while a reload reads the store, applied again over what it read.
   const changedDuringLoad = new Map<string, EntryChange>()
-  const opened = new Map<string, { ciphertext: string; credentials: SecretCredentials }>()
+  const opened = new Map<string, { sealed: string; credentials: SecretCredentials }>()
+  // The ciphertexts whose failure to decrypt was reported already.
   const reported = new Set<string>()
 
-  async function open(id: string, ciphertext: string): Promise<SecretCredentials> {
+  async function open(id: string, provider: string, ciphertext: string): Promise<SecretCredentials> {
+    // The provider is authenticated with the ciphertext: a changed one is decrypted (and refused) again.
+    const sealed = `${provider}:${ciphertext}`
     const known = opened.get(id)
-    if (known?.ciphertext === ciphertext) return known.credentials
+    if (known?.sealed === sealed) return known.credentials
     if (!cipher) {
       throw new ConfigError(
         `Connection '${id}' is stored encrypted, but no master key is configured: set ${MASTER_KEY_ENV} ` +
           'or pass masterKey to rotation().',
       )
     }
-    const credentials = new SecretCredentials(cipher.decrypt(ciphertext, id))
-    opened.set(id, { ciphertext, credentials })
+    const credentials = new SecretCredentials(cipher.decrypt(ciphertext, { id, provider }))
+    opened.set(id, { sealed, credentials })
     await options.onDecrypt(id)
     return credentials
   }
@@ -97,17 +109,18 @@ export function createConnectionState(options: ConnectionStateOptions): Connecti
     for (const [index, { ciphertext, ...record }] of records.entries()) {
       const entry: ConnectionEntry = {
         ...record,
-        source: ciphertext === '' ? 'config' : 'store',
+        source: isConfigured(ciphertext) ? 'config' : 'store',
+        sealedAs: ciphertext,
         health: health[index]!,
       }
       if (entry.source === 'config') {
-        const credentials = configured.get(record.id)
-        if (credentials) entry.credentials = credentials
+        const own = configured.get(record.id)
+        if (own) Object.assign(entry, own)
       } else {
         const version = versionOf(ciphertext)
         if (version) entry.keyVersion = version
         try {
-          entry.credentials = await open(record.id, ciphertext)
+          entry.credentials = await open(record.id, record.provider, ciphertext)
         } catch (error) {
           if (strict) throw error
           entry.problem = toAimuxError(error, {})
@@ -122,6 +135,9 @@ export function createConnectionState(options: ConnectionStateOptions): Connecti
       if (entry) apply(entry, change)
     }
     for (const id of opened.keys()) if (!next.has(id)) opened.delete(id)
+    const ciphertexts = new Set(records.map((record) => record.ciphertext))
+    for (const ciphertext of reported) if (!ciphertexts.has(ciphertext)) reported.delete(ciphertext)
+    options.retain(new Set(next.keys()))
     entries = next
     loadedAt = performance.now()
   }

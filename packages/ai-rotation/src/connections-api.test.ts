@@ -1,4 +1,4 @@
-import { type AI, ConfigError, ValidationError } from '@aimux/ai-core'
+import { type AI, ConfigError, RateLimitError, ValidationError } from '@aimux/ai-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   ask,
@@ -233,5 +233,28 @@ describe('ai.connections', () => {
     await ai.connections.remove('old')
     expect(new Set(await burst())).toEqual(new Set(['new']))
     expect(chatCalls(old)).toBe(oldCalls)
+  })
+
+  it('forgets the strikes and counters of a removed connection: one added again under its id starts afresh', async () => {
+    servers = await startKeyedServers(['a'])
+    const { a } = servers as { a: Keyed }
+    let now = 1_000_000
+    ai = await rotatingAI({ masterKey: fakeMasterKey(), now: () => now })
+    const cooldowns: number[] = []
+    ai.on('connection:cooldown', (e) => void cooldowns.push(e.cooldownMs))
+    const connection = stored(a, { limits: { requestsPerMinute: 2 } })
+    await ai.connections.add(connection)
+    a.server.enqueue({ error: { status: 429 } }, { error: { status: 429 } }, { text: 'fresh' })
+    await expect(ai.chat(ask)).rejects.toThrow(RateLimitError)
+
+    await ai.connections.remove('a')
+    await ai.connections.add(connection)
+    now += 2_000
+    await expect(ai.chat(ask)).rejects.toThrow(RateLimitError)
+    now += 2_000
+    expect((await ai.chat(ask)).text).toBe('fresh')
+    // The first strike again (1 s, not 2 s); its request from before is not counted either, else
+    // the third call would find it at its limit of two a minute.
+    expect(cooldowns).toEqual([1_000, 1_000])
   })
 })

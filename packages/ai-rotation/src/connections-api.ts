@@ -10,7 +10,9 @@ import {
   validate,
 } from '@aimux/ai-core'
 import { z } from 'zod'
+import { isConfigured } from './config-fingerprint.js'
 import {
+  type ConnectionCredentials,
   type ConnectionInput,
   type ConnectionPatch,
   connectionIdSchema,
@@ -71,8 +73,11 @@ export interface ConnectionsApi {
   disable(id: string, reason?: string, options?: ActorOption): Promise<ConnectionInfo>
   /** Makes a retiring or disabled connection active again. */
   enable(id: string, options?: ActorOption): Promise<ConnectionInfo>
-  /** Deletes a stored connection with its health; false when there was none. */
-  remove(id: string, options?: ActorOption): Promise<boolean>
+  /**
+   * Deletes a stored connection with its health; false when there was none. A connection given in
+   * code is refused unless `force` (once no instance's options list it any more).
+   */
+  remove(id: string, options?: ActorOption & { force?: boolean }): Promise<boolean>
   /** Every connection's counters, last error, latency, status and cooldown, read from the store. */
   health(filter?: { provider?: string }): Promise<ConnectionHealthReport[]>
   /** Asks the provider whether the connection's credentials work; changes nothing but the audit log. */
@@ -138,7 +143,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
         id,
         provider: connection.provider,
         name: connection.name ?? id,
-        ciphertext: cipher.encrypt(connection.credentials, id),
+        ciphertext: cipher.encrypt(connection.credentials, { id, provider: connection.provider }),
         priority: connection.priority,
         weight: connection.weight,
         status,
@@ -172,12 +177,14 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
       const { credentials, limits, ...settings } = validate(connectionPatchSchema, input, 'connection update')
       const record = await rt.store.getConnection(id)
       if (!record) throw unknownConnection(id)
-      if (record.ciphertext === '')
+      if (isConfigured(record.ciphertext))
         throw new ConfigError(`Connection '${id}' is given in the rotation() options: change it there.`)
       const patch = {
         ...settings,
         ...(limits === undefined ? {} : { limits: limits ?? undefined }),
-        ...(credentials ? { ciphertext: cipherOf(rt, 'Changing credentials').encrypt(credentials, id) } : {}),
+        ...(credentials
+          ? { ciphertext: cipherOf(rt, 'Changing credentials').encrypt(credentials, record) }
+          : {}),
       }
       await patchConnection(rt.store, id, patch)
       await rt.audit({
@@ -196,15 +203,16 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
 
     async remove(id, options = {}) {
       const rt = ready()
-      if (rt.configured.has(id)) {
+      const record = await rt.store.getConnection(id)
+      if (record && isConfigured(record.ciphertext) && (rt.configured.has(id) || !options.force)) {
         throw new ConfigError(
-          `Connection '${id}' is given in the rotation() options: take it out of them, restart, then remove it.`,
+          `Connection '${id}' is given in the rotation() options of ${rt.configured.has(id) ? 'this' : 'another'} ` +
+            'instance: take it out of them and restart every instance, then remove it with { force: true }.',
         )
       }
       const removed = await rt.store.deleteConnection(id)
       if (removed) {
         await rt.audit({ connectionId: id, action: 'remove', actor: options.actor })
-        rt.limits.forget(id)
         await rt.state.reload()
       }
       return removed
@@ -278,19 +286,24 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
       const rt = ready()
       const cipher = cipherOf(rt, 'Rotating the master key')
       const stale = (await rt.store.listConnections()).filter(
-        (record) => record.ciphertext !== '' && versionOf(record.ciphertext) !== cipher.version,
+        (record) => !isConfigured(record.ciphertext) && versionOf(record.ciphertext) !== cipher.version,
       )
-      // Decrypt all before writing any: a connection under a key that is not configured stops it here.
-      const opened = stale.map((record) => ({
-        record,
-        credentials: cipher.decrypt(record.ciphertext, record.id),
-      }))
+      // Decrypt all before writing any: a connection under a key that is not configured stops it
+      // here. Each decryption is audited, those before a failure too.
+      const opened: { record: (typeof stale)[number]; credentials: ConnectionCredentials }[] = []
+      try {
+        for (const record of stale)
+          opened.push({ record, credentials: cipher.decrypt(record.ciphertext, record) })
+      } finally {
+        for (const { record } of opened)
+          await rt.audit({ connectionId: record.id, action: 'decrypt', actor: options.actor })
+      }
       let reencrypted = 0
       for (const { record, credentials } of opened) {
         const current = await rt.store.getConnection(record.id)
         // Changed or removed meanwhile, by another instance: whatever it wrote stays.
         if (current?.ciphertext !== record.ciphertext) continue
-        await patchConnection(rt.store, record.id, { ciphertext: cipher.encrypt(credentials, record.id) })
+        await patchConnection(rt.store, record.id, { ciphertext: cipher.encrypt(credentials, record) })
         await rt.audit({
           connectionId: record.id,
           action: 'rotate-master-key',
@@ -310,7 +323,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
 }
 
 function toInfo(entry: ConnectionEntry): ConnectionInfo {
-  const { credentials, problem, health: _health, ...fields } = entry
+  const { credentials, problem, health: _health, sealedAs: _sealedAs, ...fields } = entry
   return {
     ...structuredClone(fields),
     usable: credentials !== undefined,

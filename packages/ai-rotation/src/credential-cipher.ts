@@ -5,18 +5,25 @@ import { type ConnectionCredentials, credentialsSchema } from './connection-conf
 /**
  * Encrypts connection credentials with AES-256-GCM under a versioned master key. A ciphertext is
  * `<version>:<iv>:<tag>:<ciphertext>`, each part base64url (a 12-byte IV, a 16-byte tag), and is
- * bound to its connection id (authenticated data), so it cannot be moved to another connection.
+ * bound to its connection's provider and id (authenticated data `aimux-connection:<provider>:<id>`),
+ * so it cannot be moved to another connection or provider.
  */
 export interface CredentialCipher {
   /** The version new ciphertexts are written with: the highest configured. */
   readonly version: string
   readonly versions: readonly string[]
-  encrypt(credentials: ConnectionCredentials, connectionId: string): string
+  encrypt(credentials: ConnectionCredentials, connection: SealedFor): string
   /**
    * The credentials, or a ConfigError naming the connection: an unknown key version, a malformed
    * ciphertext, or one that does not authenticate (a wrong master key or altered data).
    */
-  decrypt(ciphertext: string, connectionId: string): ConnectionCredentials
+  decrypt(ciphertext: string, connection: SealedFor): ConnectionCredentials
+}
+
+/** The connection a ciphertext belongs to; provider ids hold no colon, so the two never blur. */
+export interface SealedFor {
+  id: string
+  provider: string
 }
 
 const algorithm = 'aes-256-gcm'
@@ -31,24 +38,24 @@ export function createCredentialCipher(masterKeys: ReadonlyMap<string, Buffer>):
   const versions = [...keys.keys()].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
   const version = versions[versions.length - 1]
   if (!version) throw new ConfigError('No master key: a credential cipher needs at least one.')
-  const aad = (connectionId: string) => Buffer.from(`aimux-connection:${connectionId}`, 'utf8')
+  const aad = ({ id, provider }: SealedFor) => Buffer.from(`aimux-connection:${provider}:${id}`, 'utf8')
 
   return {
     version,
     versions,
-    encrypt(credentials, connectionId) {
+    encrypt(credentials, connection) {
       const iv = randomBytes(12)
       const cipher = createCipheriv(algorithm, keys.get(version)!, iv)
-      cipher.setAAD(aad(connectionId))
+      cipher.setAAD(aad(connection))
       const body = Buffer.concat([cipher.update(JSON.stringify(credentials), 'utf8'), cipher.final()])
       return [version, iv, cipher.getAuthTag(), body]
         .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
         .join(':')
     },
-    decrypt(ciphertext, connectionId) {
+    decrypt(ciphertext, connection) {
       const parts = ciphertext.split(':')
       const [used, iv, tag, body] = parts
-      const what = `connection '${connectionId}'`
+      const what = `connection '${connection.id}'`
       if (
         parts.length !== 4 ||
         !used ||
@@ -73,7 +80,7 @@ export function createCredentialCipher(masterKeys: ReadonlyMap<string, Buffer>):
         const decipher = createDecipheriv(algorithm, key, Buffer.from(iv, 'base64url'), {
           authTagLength: 16,
         })
-        decipher.setAAD(aad(connectionId))
+        decipher.setAAD(aad(connection))
         decipher.setAuthTag(Buffer.from(tag, 'base64url'))
         plaintext = Buffer.concat([
           decipher.update(Buffer.from(body, 'base64url')),

@@ -28,8 +28,11 @@ export function parseMasterKeys(
   if (entries.length === 0) throw new ConfigError(`${source} holds no master key.`)
   const keys = new Map<string, Buffer>()
   for (const [version, text] of entries) {
-    if (!versionPattern.test(version))
-      throw new ConfigError(`${source}: a master key version must be written v1, v2, ...; got '${version}'.`)
+    if (!versionPattern.test(version)) {
+      // Echoed only when it cannot be key material: a key written in the version's place is not.
+      const got = /^[\w-]{1,10}$/.test(version) ? `; got '${version}'` : ''
+      throw new ConfigError(`${source}: a master key version must be written v1, v2, ...${got}.`)
+    }
     if (keys.has(version)) throw new ConfigError(`${source}: master key ${version} is given twice.`)
     keys.set(version, decodeKey(text.trim(), version, source))
   }

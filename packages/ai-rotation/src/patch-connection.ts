@@ -4,15 +4,18 @@ export type ConnectionRecordPatch = Partial<Omit<ConnectionRecord, 'id' | 'creat
 
 /**
  * Changes some fields of a stored connection (read, then upsert); a status other than 'disabled'
- * clears the disabled reason. Resolves to undefined when there is no such connection.
+ * clears the disabled reason. Resolves to undefined when there is no such connection, or, given
+ * `sealedAs`, when its stored ciphertext (or fingerprint) is no longer that: its credentials were
+ * replaced.
  */
 export async function patchConnection(
   store: ConnectionStore,
   id: string,
   patch: ConnectionRecordPatch,
+  sealedAs?: string,
 ): Promise<ConnectionRecord | undefined> {
   const record = await store.getConnection(id)
-  if (!record) return undefined
+  if (!record || (sealedAs !== undefined && record.ciphertext !== sealedAs)) return undefined
   const { createdAt: _created, updatedAt: _updated, ...fields } = record
   const next = { ...fields, ...patch }
   if (next.status !== 'disabled') delete next.disabledReason

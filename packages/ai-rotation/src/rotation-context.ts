@@ -1,4 +1,5 @@
 import { type AI, type AuditEntry, ConfigError, type ConnectionStore, type PluginHost } from '@aimux/ai-core'
+import { configFingerprint, isConfigured } from './config-fingerprint.js'
 import type { ConnectionConfig } from './connection-config.js'
 import { createLimitCounters, type LimitCounters } from './connection-limits.js'
 import { type ConnectionState, createConnectionState } from './connection-state.js'
@@ -26,6 +27,8 @@ export interface RotationContext {
   configured: ReadonlyMap<string, ConnectionConfig>
   state: ConnectionState
   limits: LimitCounters
+  /** Rate limits in a row without a Retry-After, per connection: they lengthen the backoff. */
+  strikes: Map<string, number>
   writes: StoreWrites
   settings: RotationSettings
   emit: PluginHost['emit']
@@ -54,13 +57,24 @@ export async function startRotation(input: {
   )
   const audit: RotationContext['audit'] = ({ actor, ...entry }) =>
     store.appendAudit({ ...entry, at: new Date(settings.now()), actor: actor ?? settings.actor })
+  const limits = createLimitCounters()
+  const strikes = new Map<string, number>()
   const state = createConnectionState({
     store,
     cipher,
-    configured: new Map(input.connections.map((c) => [c.id, new SecretCredentials(c.credentials)])),
+    configured: new Map(
+      input.connections.map((c) => [
+        c.id,
+        { credentials: new SecretCredentials(c.credentials), sealedAs: configFingerprint(c) },
+      ]),
+    ),
     refreshMs: settings.refreshMs,
     writes,
     onDecrypt: (connectionId) => audit({ connectionId, action: 'decrypt' }),
+    retain: (ids) => {
+      limits.retain(ids)
+      for (const id of strikes.keys()) if (!ids.has(id)) strikes.delete(id)
+    },
     report: (error) => emit('background:error', { source: 'rotation: loading connections', error }),
   })
   await state.reload(true)
@@ -70,7 +84,8 @@ export async function startRotation(input: {
     cipher,
     configured: new Map(input.connections.map((c) => [c.id, c])),
     state,
-    limits: createLimitCounters(),
+    limits,
+    strikes,
     writes,
     settings,
     emit,
@@ -89,13 +104,14 @@ export function checkProvider(ai: AI, connection: { id: string; provider: string
 }
 
 /**
- * A configured connection is stored with an empty ciphertext: its secret stays in this process.
+ * A configured connection is stored with its fingerprint in place of a ciphertext: its secret
+ * stays in this process.
  * Its settings come from the options; its status too when they give one, else it keeps the stored
  * one (a key disabled on a 401 stays disabled across restarts until it is enabled).
  */
 async function writeConfigured(store: ConnectionStore, connection: ConnectionConfig) {
   const stored = await store.getConnection(connection.id)
-  if (stored && stored.ciphertext !== '') {
+  if (stored && !isConfigured(stored.ciphertext)) {
     throw new ConfigError(
       `Connection '${connection.id}' is given in the rotation() options and is also stored with ` +
         `encrypted credentials: rename one, or remove the stored one with ai.connections.remove('${connection.id}').`,
@@ -112,7 +128,7 @@ async function writeConfigured(store: ConnectionStore, connection: ConnectionCon
     id: connection.id,
     provider: connection.provider,
     name: connection.name ?? connection.id,
-    ciphertext: '',
+    ciphertext: configFingerprint(connection),
     priority: connection.priority,
     weight: connection.weight,
     status,

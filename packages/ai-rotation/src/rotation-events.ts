@@ -25,7 +25,7 @@ export interface ConnectionCooldownEvent {
   reason: 'rate-limit' | 'quota'
 }
 
-/** A connection's credentials were refused (401 or 403): it is skipped until enabled again. */
+/** A connection's credentials were refused (401): it is skipped until enabled again. */
 export interface ConnectionDisabledEvent {
   requestId: string
   provider: string

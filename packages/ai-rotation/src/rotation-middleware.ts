@@ -30,17 +30,16 @@ interface Turn {
 /**
  * The credential choice, innermost in the middleware chain: picks a connection for the call's
  * provider and hands its credentials to the adapter. A 429 (or an exhausted quota) cools that
- * connection down and a 401 or 403 disables it, and the same call moves on to the next connection
- * at once. Other failures are counted and passed on to the retry and fallback middleware. A
- * provider without connections here is called with the adapter's own key.
+ * connection down and a refused key (401) disables it, and the same call moves on to the next
+ * connection at once; so does a 403 (a permission the key lacks, often for one model only),
+ * without disabling the key, and when no key is left the caller gets the provider's 403. Other
+ * failures are counted and passed on to the retry and fallback middleware. A provider without
+ * connections here is called with the adapter's own key.
  *
  * The call waits for its store writes (outcome, cooldown, disable, audit) before it returns, so
  * another instance sees them as soon as it reloads, and `ai.close()` never cuts one off.
  */
 export function rotationMiddleware(context: () => RotationContext | undefined): Middleware {
-  // Rate limits in a row without a Retry-After, per connection: they lengthen the backoff.
-  const strikes = new Map<string, number>()
-
   return async (call, next) => {
     const rt = context()
     if (!rt) return next()
@@ -49,6 +48,9 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
 
     const { now } = rt.settings
     const tried = new Set<string>()
+    // A key refused without being disabled (a 403, or a 401 for credentials replaced since):
+    // the provider's own answer is what the caller gets when no connection is left to try.
+    let refused: AimuxError | undefined
     const writes: Promise<void>[] = []
     const write = (label: string, run: () => Promise<unknown>) =>
       void writes.push(rt.writes.start(label, run))
@@ -62,7 +64,7 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
           ),
           rt.settings.random,
         )
-        if (!entry) throw unavailable(rt, call, entries, at)
+        if (!entry) throw refused ?? unavailable(rt, call, entries, at)
         const credentials = entry.credentials!
         const turn: Turn = { rt, call, entry, write }
         tried.add(entry.id)
@@ -88,34 +90,34 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
           )
           if (call.ctx.signal.aborted) throw error
           if (RateLimitError.is(error) || QuotaExceededError.is(error)) {
-            const strike = (strikes.get(entry.id) ?? 0) + 1
-            strikes.set(entry.id, strike)
-            coolDown(turn, error, strike, failedAt)
+            coolDown(turn, error, failedAt)
             continue
           }
           if (AuthenticationError.is(error)) {
-            disable(turn, error.message)
+            // A 403 is a permission the key lacks (often for one model): the key itself works.
+            if (error.status === 403 || !disable(turn, error.message)) refused = error
             continue
           }
           throw error
         }
 
         const latencyMs = performance.now() - started
-        const settle = (tokens: number, failure?: unknown) => {
+        const settle: Settle = (tokens, outcome) => {
           const doneAt = now()
           rt.limits.count(entry.id, doneAt, 0, tokens)
-          if (failure === undefined) strikes.delete(entry.id)
-          const error = failure === undefined ? undefined : toAimuxError(failure, {}).message
+          if (outcome === 'left') return Promise.resolve()
+          if (outcome === 'ok') rt.strikes.delete(entry.id)
+          const error = outcome === 'ok' ? undefined : toAimuxError(outcome.failure, {}).message
           return rt.writes.start('outcome', () =>
             rt.store.recordOutcome(entry.id, {
-              ok: failure === undefined,
+              ok: error === undefined,
               at: new Date(doneAt),
               ...(error === undefined ? { latencyMs } : { error }),
             }),
           )
         }
         if (response.mode === 'generate') {
-          writes.push(settle(normalizeUsage(response.result.usage).totalTokens))
+          writes.push(settle(normalizeUsage(response.result.usage).totalTokens, 'ok'))
           return response
         }
         return { mode: 'stream', stream: observe(response.stream, settle, credentials.secrets()) }
@@ -148,13 +150,24 @@ function selected({ rt, call, entry, write }: Turn, failover: boolean) {
   )
 }
 
-/** Until the provider's Retry-After, else for the backoff (doubling per strike) or the quota cooldown. */
-function coolDown({ rt, call, entry, write }: Turn, error: AimuxError, strike: number, at: number) {
+/**
+ * Until the provider's Retry-After, else for the backoff (doubling per strike) or the quota
+ * cooldown; never shorter than a cooldown this instance knows of already. A strike is counted for
+ * a 429 without Retry-After only while the connection was not cooling yet, so calls in flight
+ * together, refused together, count once.
+ */
+function coolDown({ rt, call, entry, write }: Turn, error: AimuxError, at: number) {
   const quota = QuotaExceededError.is(error)
-  const { baseMs, maxMs } = rt.settings.cooldown
-  const cooldownMs =
-    error.retryAfterMs ?? (quota ? rt.settings.quotaCooldownMs : Math.min(maxMs, baseMs * 2 ** (strike - 1)))
-  const until = new Date(at + cooldownMs)
+  const known = (rt.state.get(entry.id) ?? entry).health.cooldownUntil?.getTime() ?? 0
+  let cooldownMs = error.retryAfterMs ?? rt.settings.quotaCooldownMs
+  if (!quota && error.retryAfterMs === undefined) {
+    let strike = rt.strikes.get(entry.id) ?? 0
+    if (known <= at) rt.strikes.set(entry.id, ++strike)
+    const { baseMs, maxMs } = rt.settings.cooldown
+    cooldownMs = Math.min(maxMs, baseMs * 2 ** Math.max(0, strike - 1))
+  }
+  const until = new Date(Math.max(known, at + cooldownMs))
+  cooldownMs = until.getTime() - at
   rt.state.change(entry.id, { cooldownUntil: until })
   write('cooldown', () => rt.store.setCooldown(entry.id, until))
   rt.emit('connection:cooldown', {
@@ -168,13 +181,24 @@ function coolDown({ rt, call, entry, write }: Turn, error: AimuxError, strike: n
   })
 }
 
-/** Until someone enables it again, for every instance. */
-function disable({ rt, call, entry, write }: Turn, reason: string) {
+/**
+ * Until someone enables it again, for every instance; unless its credentials were replaced since
+ * the call took them: here (then false: nothing changes), or by another instance, as the store
+ * shows (then only this instance's view changes, until its next reload).
+ */
+function disable({ rt, call, entry, write }: Turn, reason: string): boolean {
+  if (rt.state.get(entry.id)?.sealedAs !== entry.sealedAs) return false
   rt.state.change(entry.id, { status: 'disabled', disabledReason: reason })
-  write('disable', () => patchConnection(rt.store, entry.id, { status: 'disabled', disabledReason: reason }))
-  write('audit', () =>
-    rt.audit({ connectionId: entry.id, action: 'disable', requestId: call.ctx.requestId, detail: reason }),
-  )
+  write('disable', async () => {
+    const patch = { status: 'disabled', disabledReason: reason } as const
+    if (!(await patchConnection(rt.store, entry.id, patch, entry.sealedAs))) return
+    await rt.audit({
+      connectionId: entry.id,
+      action: 'disable',
+      requestId: call.ctx.requestId,
+      detail: reason,
+    })
+  })
   rt.emit('connection:disabled', {
     requestId: call.ctx.requestId,
     provider: call.provider.id,
@@ -182,26 +206,34 @@ function disable({ rt, call, entry, write }: Turn, reason: string) {
     name: entry.name,
     reason,
   })
+  return true
 }
+
+/**
+ * Records a call's outcome and counts its tokens: 'ok', a failure, or 'left' for a stream the
+ * caller stopped reading before its end (its tokens are counted, no outcome is recorded).
+ */
+type Settle = (tokens: number, outcome: 'ok' | 'left' | { failure: unknown }) => Promise<void>
 
 /** Passes a stream on, then records its outcome and tokens when it ends, breaks or is left. */
 async function* observe(
   stream: AsyncIterable<ProviderStreamPart>,
-  settle: (tokens: number, failure?: unknown) => Promise<void>,
+  settle: Settle,
   secrets: readonly string[],
 ): AsyncGenerator<ProviderStreamPart> {
   let tokens = 0
-  let failure: unknown
+  let outcome: Parameters<Settle>[1] = 'left'
   try {
     for await (const part of stream) {
       if (part.type === 'usage') tokens = normalizeUsage(part.usage).totalTokens
       yield part
     }
+    outcome = 'ok'
   } catch (error) {
-    failure = scrubSecrets(error, secrets)
+    outcome = { failure: scrubSecrets(error, secrets) }
     throw error
   } finally {
-    await settle(tokens, failure)
+    await settle(tokens, outcome)
   }
 }
 

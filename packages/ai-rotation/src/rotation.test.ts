@@ -1,4 +1,11 @@
-import { type AI, AuthenticationError, ConfigError, createAI, RateLimitError } from '@aimux/ai-core'
+import {
+  type AI,
+  AuthenticationError,
+  ConfigError,
+  createAI,
+  defineProvider,
+  RateLimitError,
+} from '@aimux/ai-core'
 import { openai } from '@aimux/ai-openai'
 import { createFakeServer, openaiChatProtocol } from '@aimux/ai-testing'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -84,6 +91,20 @@ describe('failover inside one call', () => {
     expect((await ai.usage.get(result.requestId))?.connectionId).toBe('b')
     expect([chatCalls(a), chatCalls(b)]).toEqual([1, 1])
   })
+
+  it('records a stream left before its end as neither a success nor a failure', async () => {
+    servers = await startKeyedServers(['a'])
+    const { a } = servers as { a: Keyed }
+    ai = await rotatingAI({ connections: [connectionTo(a)] })
+    a.server.enqueue({ chunks: ['one ', 'two ', 'three'] }, { chunks: ['all ', 'of it'] })
+
+    for await (const part of ai.stream(ask)) if (part.type === 'text-delta') break
+    const health = async () => (await ai!.connections.health())[0]!
+    expect(await health()).toMatchObject({ successes: 0, failures: 0 })
+
+    for await (const _ of ai.stream(ask));
+    expect(await health()).toMatchObject({ successes: 1, failures: 0 })
+  })
 })
 
 describe('cooldown', () => {
@@ -131,10 +152,44 @@ describe('cooldown', () => {
     await ai.flush()
     expect(events.cooldown.map((e) => e.cooldownMs)).toEqual([5_000, 10_000])
   })
+
+  it('never shortens a cooldown, and counts 429s of calls in flight together once', async () => {
+    servers = await startKeyedServers(['a', 'b'])
+    const { a, b } = servers as { a: Keyed; b: Keyed }
+    const now = 1_000_000
+    ai = await rotatingAI({
+      connections: [connectionTo(a, { priority: 1 }), connectionTo(b)],
+      now: () => now,
+    })
+    const events = recordEvents(ai)
+    const cooldownOfA = async () =>
+      (await ai!.connections.health()).find((h) => h.connectionId === 'a')!.cooldownUntil!.getTime() - now
+
+    // Two calls on a at once: a Retry-After of 30 s, then a 429 without one (a 1 s backoff).
+    a.server.enqueue({ error: { status: 429, retryAfterMs: 30_000 } }, { error: { status: 429 } })
+    b.server.enqueue(...Array.from({ length: 8 }, () => ({ text: 'b' })))
+    await Promise.all([ai.chat(ask), ai.chat(ask)])
+    expect(await cooldownOfA()).toBe(30_000)
+    expect(events.cooldown.map((e) => e.cooldownMs)).toEqual([30_000, 30_000])
+
+    // Six at once, none with a Retry-After: one strike (1 s), not 1, 2, 4 ... 32 s.
+    await ai.close()
+    ai = await rotatingAI({
+      connections: [connectionTo(a, { priority: 1 }), connectionTo(b)],
+      now: () => now,
+    })
+    const burst = recordEvents(ai)
+    a.server.enqueue(...Array.from({ length: 6 }, () => ({ error: { status: 429 } })))
+    b.server.enqueue(...Array.from({ length: 6 }, () => ({ text: 'b' })))
+    await Promise.all(Array.from({ length: 6 }, () => ai!.chat(ask)))
+    expect(chatCalls(a)).toBe(8)
+    expect(new Set(burst.cooldown.map((e) => e.cooldownMs))).toEqual(new Set([1_000]))
+    expect(await cooldownOfA()).toBe(1_000)
+  })
 })
 
 describe('disable', () => {
-  it('disables a connection refused with 401 or 403, with the reason and an event, and moves on', async () => {
+  it('disables a connection refused with 401, with the reason and an event; a 403 only moves on', async () => {
     servers = await startKeyedServers(['a', 'b', 'c'])
     const { a, b, c } = servers as { a: Keyed; b: Keyed; c: Keyed }
     ai = await rotatingAI({
@@ -142,29 +197,85 @@ describe('disable', () => {
     })
     const events = recordEvents(ai)
     a.server.enqueue({ error: { status: 401, message: `Incorrect API key provided: ${a.key}.` } })
-    b.server.enqueue({ error: { status: 403, message: 'This key may not use this project.' } })
-    c.server.enqueue({ text: 'c answers' }, { text: 'c again' })
+    b.server.enqueue(
+      { error: { status: 403, message: 'Project does not have access to model gpt-4.5-preview' } },
+      { text: 'b again' },
+    )
+    c.server.enqueue({ text: 'c answers' })
 
-    expect((await ai.chat(ask)).text).toBe('c answers')
-    expect((await ai.chat(ask)).text).toBe('c again')
-    expect([chatCalls(a), chatCalls(b), chatCalls(c)]).toEqual([1, 1, 2])
+    expect((await ai.chat({ ...ask, model: 'openai:gpt-4.5-preview' })).text).toBe('c answers')
+    expect((await ai.chat(ask)).text).toBe('b again')
+    expect([chatCalls(a), chatCalls(b), chatCalls(c)]).toEqual([1, 2, 1])
 
     const listed = await ai.connections.list()
     expect(listed.find((x) => x.id === 'a')).toMatchObject({
       status: 'disabled',
       disabledReason: 'openai: 401 Incorrect API key provided: [redacted].',
     })
-    expect(listed.find((x) => x.id === 'b')).toMatchObject({
-      status: 'disabled',
-      disabledReason: 'openai: 403 This key may not use this project.',
-    })
+    expect(listed.find((x) => x.id === 'b')).toMatchObject({ status: 'active' })
     await ai.flush()
     expect(events.disabled.map((e) => [e.connectionId, e.reason])).toEqual([
       ['a', 'openai: 401 Incorrect API key provided: [redacted].'],
-      ['b', 'openai: 403 This key may not use this project.'],
     ])
     const audit = await ai.connections.audit({ connectionId: 'a' })
     expect(audit.find((e) => e.action === 'disable')).toMatchObject({ actor: 'aimux' })
+  })
+
+  it("gives the caller the provider's 403 when every key answers 403, and disables none", async () => {
+    servers = await startKeyedServers(['a', 'b'])
+    const { a, b } = servers as { a: Keyed; b: Keyed }
+    ai = await rotatingAI({ connections: [connectionTo(a), connectionTo(b)] })
+    const refusal = { status: 403, message: 'Project does not have access to model gpt-4.5-preview' }
+    a.server.enqueue({ error: refusal }, { text: 'ok' })
+    b.server.enqueue({ error: refusal }, { text: 'ok' })
+
+    const error = await ai.chat({ ...ask, model: 'openai:gpt-4.5-preview' }).catch((e: unknown) => e)
+    expect(AuthenticationError.is(error)).toBe(true)
+    expect(error).toMatchObject({
+      status: 403,
+      message: 'openai: 403 Project does not have access to model gpt-4.5-preview',
+    })
+    expect((await ai.connections.list()).map((x) => x.status)).toEqual(['active', 'active'])
+    expect((await ai.chat(ask)).text).toBe('ok')
+  })
+
+  it('does not disable a connection whose credentials were replaced while a call used the old ones', async () => {
+    // A provider that holds the old key's call until the credentials are replaced, then refuses it.
+    let entered!: () => void
+    const inFlight = new Promise<void>((resolve) => (entered = resolve))
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const gated = defineProvider({
+      id: 'gated',
+      async generate(_request, ctx) {
+        if (ctx.credentials?.apiKey === 'old-key-0001') {
+          entered()
+          await released
+          throw new AuthenticationError('gated: 401 key revoked', { status: 401, provider: 'gated' })
+        }
+        const usage = { inputTokens: 1, outputTokens: 1, totalTokens: 2 }
+        return { content: [{ type: 'text', text: 'new key works' }], finishReason: 'stop', usage } as never
+      },
+    })
+    ai = await createAI({
+      plugins: [
+        { name: 'gated', setup: (host) => host.registerProvider(gated) },
+        rotation({ masterKey: fakeMasterKey() }),
+      ],
+      defaultModel: 'gated:m',
+      retry: false,
+    })
+    await ai.connections.add({ id: 's', provider: 'gated', credentials: { apiKey: 'old-key-0001' } })
+    const call = ai.chat(ask).catch((e: unknown) => e)
+    await inFlight
+    await ai.connections.update('s', { credentials: { apiKey: 'new-key-0002' } })
+    release()
+
+    // The caller gets the provider's own 401; the connection, now with the new key, stays active.
+    expect(await call).toMatchObject({ status: 401, message: 'gated: 401 key revoked' })
+    expect((await ai.connections.get('s'))?.status).toBe('active')
+    expect((await ai.chat(ask)).text).toBe('new key works')
+    expect((await ai.connections.audit({ connectionId: 's' })).map((e) => e.action)).not.toContain('disable')
   })
 
   it('fails with an AuthenticationError listing the reasons when every connection is disabled', async () => {

@@ -53,7 +53,7 @@ const optionsSchema = z.strictObject({
 /**
  * The credential rotation plugin: several connections (API keys) per provider, one picked per
  * call by status, priority and weight, skipping those cooling down after a 429 or over their
- * limits; a 401 or 403 disables a connection; the call moves on to the next at once. Health,
+ * limits; a 401 disables a connection (a 403 does not); the call moves on to the next at once. Health,
  * cooldowns and status live in the store, shared by every instance on it. Adds `ai.connections`.
  *
  * @example

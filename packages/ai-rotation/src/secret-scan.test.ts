@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import {
   ask,
   closeServers,
   connectionTo,
+  fakeKey,
   fakeMasterKey,
   type Keyed,
   rotatingAI,
@@ -50,8 +52,16 @@ function shown(value: unknown): string {
   return `${inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true, getters: true })}\n${json}\n${extra}`
 }
 
+/**
+ * A key shaped like no provider's, so the core's masking of key shapes (sk-..., Bearer ...) cannot
+ * hide a failure of the plugin's own masking.
+ */
+const plainKey = (id: string) => `${id}${randomBytes(16).toString('hex')}`
+
 it('shows no key in any log, event, error, usage record, audit entry or connection listing', async () => {
-  const servers = await startKeyedServers(['a', 'b', 'c', 'd'])
+  const servers = await startKeyedServers(['a', 'b', 'c', 'd'], (id) =>
+    id === 'a' ? fakeKey(id) : plainKey(id),
+  )
   const { a, b, c, d } = servers as Record<string, Keyed>
   const masterKey = fakeMasterKey()
   const headerSecret = 'hdr-secret-7d1c1e0b9f2a4c55'
@@ -84,7 +94,8 @@ it('shows no key in any log, event, error, usage record, audit entry or connecti
     for (const name of eventNames) ai.on(name, capture)
     await ai.connections.add({ ...connectionTo(d!, { priority: -1 }) })
 
-    // a: rate-limited; b: refused, its key echoed back; c answers, then fails; d is tested.
+    // a: rate-limited; b: refused, its key echoed back; c answers, then fails, echoing its key and
+    // header; d is tested.
     a!.server.enqueue({
       error: { status: 429, message: `Rate limit reached for ${a!.key}`, retryAfterMs: 60_000 },
     })
@@ -92,8 +103,8 @@ it('shows no key in any log, event, error, usage record, audit entry or connecti
     c!.server.enqueue(
       { text: 'fine' },
       { chunks: ['streamed ', 'fine'] },
-      { error: { status: 500, message: `upstream failed for ${c!.key}` } },
-      { error: { status: 401, message: `Incorrect API key provided: ${c!.key}.` } },
+      { error: { status: 500, message: `upstream failed for ${c!.key} (x-api-secret: ${headerSecret})` } },
+      { error: { status: 401, message: `Incorrect API key provided: ${c!.key}, ${headerSecret}.` } },
     )
     d!.server.enqueue({ error: { status: 401, message: `Incorrect API key provided: ${d!.key}.` } })
     const requestIds: string[] = []

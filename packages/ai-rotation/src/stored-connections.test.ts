@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type AI, ConfigError } from '@aimux/ai-core'
+import { type AI, AuthenticationError, ConfigError } from '@aimux/ai-core'
 import { createPostgresStore, postgresStore } from '@aimux/store-postgres'
 import { createSqliteStore, sqliteStore } from '@aimux/store-sqlite'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -103,10 +103,18 @@ describe('stored connections in SQLite', () => {
     const store = await createSqliteStore({ path })
     const rows = await store.connections.listConnections()
     await store.close()
-    expect(rows.map((row) => [row.id, row.ciphertext, row.status])).toEqual([
-      ['a', '', 'disabled'],
-      ['b', '', 'active'],
+    expect(rows.map((row) => [row.id, row.status])).toEqual([
+      ['a', 'disabled'],
+      ['b', 'active'],
     ])
+    // In place of a ciphertext, a fingerprint of the key, not the key.
+    for (const [row, keyed] of [
+      [rows[0]!, a],
+      [rows[1]!, b],
+    ] as const) {
+      expect(row.ciphertext).toMatch(/^config:[\w-]{43}$/)
+      expect(row.ciphertext).not.toContain(keyed.key.slice(-12))
+    }
 
     const second = await start()
     expect((await second.chat(ask)).text).toBe('b again')
@@ -134,7 +142,10 @@ describe('stored connections in SQLite', () => {
       ['b', 'v1'],
       ['c', 'v2'],
     ])
-    expect(await during.connections.rotateMasterKey()).toEqual({ version: 'v2', reencrypted: 2 })
+    expect(await during.connections.rotateMasterKey({ actor: 'ops' })).toEqual({
+      version: 'v2',
+      reencrypted: 2,
+    })
     expect(await during.connections.rotateMasterKey()).toEqual({ version: 'v2', reencrypted: 0 })
     expect(await versions()).toEqual([
       ['a', 'v2'],
@@ -143,6 +154,11 @@ describe('stored connections in SQLite', () => {
     ])
     const audit = await during.connections.audit({ connectionId: 'a' })
     expect(audit.find((e) => e.action === 'rotate-master-key')).toMatchObject({ detail: 'v1 -> v2' })
+    // Its credentials were decrypted to be re-encrypted: audited as every decryption is.
+    expect(audit.slice(1, 3).map((e) => [e.action, e.actor])).toEqual([
+      ['rotate-master-key', 'ops'],
+      ['decrypt', 'ops'],
+    ])
     await during.close()
 
     const after = await onSqlite(path, { v2 })
@@ -154,6 +170,43 @@ describe('stored connections in SQLite', () => {
     await expect(onSqlite(path, { v1 })).rejects.toThrow(
       "Cannot decrypt the credentials of connection 'a': they are encrypted with master key v2, which is not configured (configured: v1).",
     )
+  })
+})
+
+describe('connections given in code, on several instances', () => {
+  it("leaves another instance's connection alone: a 401 for an older key or a remove() do not touch it", async () => {
+    servers = await startKeyedServers(['a'])
+    const { a } = servers as { a: Keyed }
+    const path = join(directory, 'configured-elsewhere.db')
+    const start = async (options: Parameters<typeof rotatingAI>[0]) => {
+      const ai = await rotatingAI(options, { plugins: [sqliteStore({ path })] })
+      open.push(ai)
+      return ai
+    }
+    // An instance still running with the old key, then one started with the new key.
+    const stale = await start({
+      connections: [
+        { ...connectionTo(a), credentials: { apiKey: 'old-key-0001', baseURL: `${a.server.url}/v1` } },
+      ],
+    })
+    const current = await start({ refreshMs: 0, connections: [connectionTo(a)] })
+    const other = await start({})
+
+    a.server.enqueue({ error: { status: 401, message: 'Incorrect API key provided: old-key-0001.' } })
+    const refused = await stale.chat(ask).catch((e: unknown) => e)
+    expect(AuthenticationError.is(refused)).toBe(true)
+    expect((refused as Error).message).toContain("'a' (openai: 401 Incorrect API key provided: [redacted].)")
+    expect((await current.connections.get('a'))?.status).toBe('active')
+
+    const message =
+      "Connection 'a' is given in the rotation() options of another instance: take it out of them and " +
+      'restart every instance, then remove it with { force: true }.'
+    await expect(other.connections.remove('a')).rejects.toThrow(message)
+    await expect(current.connections.remove('a', { force: true })).rejects.toThrow('of this instance')
+    a.server.enqueue({ text: 'still here' })
+    expect((await current.chat(ask)).text).toBe('still here')
+    // Once no instance lists it any more.
+    expect(await other.connections.remove('a', { force: true })).toBe(true)
   })
 })
 

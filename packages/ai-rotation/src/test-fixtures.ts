@@ -52,11 +52,14 @@ export interface Keyed {
   server: FakeServer
 }
 
-/** One fake OpenAI server per connection id, each with its own key. */
-export async function startKeyedServers(ids: readonly string[]): Promise<Record<string, Keyed>> {
+/** One fake OpenAI server per connection id, each with its own key (default: `fakeKey(id)`). */
+export async function startKeyedServers(
+  ids: readonly string[],
+  keyOf: (id: string) => string = fakeKey,
+): Promise<Record<string, Keyed>> {
   const entries = await Promise.all(
     ids.map(async (id) => {
-      const key = fakeKey(id)
+      const key = keyOf(id)
       return [id, { id, key, server: await createFakeServer(keyCheckingProtocol(() => [key])) }] as const
     }),
   )
