@@ -97,7 +97,8 @@ export type CreateAIOptions = Omit<
   prices?: PriceEntryInput[]
 }
 
-export interface AI {
+/** What every instance has, whatever its plugins; `AI` adds what plugins declare. */
+export interface CoreAI {
   /** One request, with tools run up to maxSteps; resolves to the aggregated result. */
   chat<T = unknown>(request: ChatRequest<T>): Promise<ChatResult<T>>
   /** The same, as parts arrive. Invalid requests throw here, before anything is sent. */
@@ -132,6 +133,12 @@ export interface AI {
    */
   close(): Promise<void>
 }
+
+/**
+ * An aimux instance. Plugins that add a property with `host.decorate()` declare it here by module
+ * augmentation (`declare module '@aimux/ai-core' { interface AI { mcp: McpApi } }`).
+ */
+export interface AI extends CoreAI {}
 
 /** Builds an instance from plugins. Rejects with a ConfigError naming the plugin that failed. */
 export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
@@ -287,7 +294,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     } while (!listeners.idle || !sinks.idle)
   }
 
-  const ai: AI = {
+  const ai: CoreAI = {
     chat(request) {
       try {
         ensureOpen()
@@ -373,14 +380,16 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     }
     Object.defineProperty(ai, name, { value, enumerable: true })
   }
+  // Every property plugins declared on AI is on the instance now.
+  const instance = ai as AI
   for (const { plugin, hook } of readyHooks) {
     try {
-      await hook(ai)
+      await hook(instance)
     } catch (cause) {
       await ai.close().catch(() => {})
       const reason = cause instanceof Error ? cause.message : String(cause)
       throw new ConfigError(`Plugin '${plugin}' failed to start: ${reason}`, { cause })
     }
   }
-  return ai
+  return instance
 }

@@ -14,7 +14,7 @@ export {
   reportedCost,
   zeroCost,
 } from './cost.js'
-export { type AI, type CreateAIOptions, createAI } from './create-ai.js'
+export { type AI, type CoreAI, type CreateAIOptions, createAI } from './create-ai.js'
 export * from './errors.js'
 export type { AimuxEventName, AimuxEvents, AimuxListener, CircuitState } from './events.js'
 export {
