@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { LineWorker } from '@aimux/ai-testing'
 import { postgresStore } from '@aimux/store-postgres'
 import { afterAll, expect, it } from 'vitest'
 import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../../store-postgres/src/test-database.js'
@@ -11,7 +12,7 @@ import {
   rotatingAI,
   startKeyedServers,
 } from './test-fixtures.js'
-import { startWorker, type Worker } from './test-processes/worker.js'
+import { startWorker } from './test-processes/worker.js'
 
 const schema = freshSchemaName()
 afterAll(() => dropSchemas([schema]))
@@ -22,7 +23,7 @@ it('shares cooldowns and disables between two processes on PostgreSQL', async ()
   const servers = await startKeyedServers(['a', 'b', 'c'])
   const { a, b, c } = servers as { a: Keyed; b: Keyed; c: Keyed }
   const masterKey = fakeMasterKey()
-  const workers: Worker[] = []
+  const workers: LineWorker[] = []
   try {
     const admin = await rotatingAI(
       { masterKey },
@@ -39,7 +40,7 @@ it('shares cooldowns and disables between two processes on PostgreSQL', async ()
           AIMUX_MASTER_KEY: masterKey,
         }),
       )
-    const [first, second] = workers as [Worker, Worker]
+    const [first, second] = workers as [LineWorker, LineWorker]
     // Both have loaded the connections, all healthy, before anything happens.
     expect(await first.nextLine()).toBe('ready')
     expect(await second.nextLine()).toBe('ready')

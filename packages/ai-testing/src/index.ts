@@ -17,6 +17,7 @@ export {
   type WireRoute,
 } from './fake-server.js'
 export { type GeminiProtocolOptions, geminiProtocol } from './gemini-protocol.js'
+export { type LineWorker, type LineWorkerOptions, startLineWorker } from './line-worker.js'
 export { type MockCall, type MockProvider, type MockProviderOptions, mockProvider } from './mock-provider.js'
 export { type OllamaProtocolOptions, ollamaProtocol } from './ollama-protocol.js'
 export { type OpenAIChatProtocolOptions, openaiChatProtocol } from './openai-chat-protocol.js'

@@ -21,7 +21,10 @@ it(`keeps ${WORKERS} processes × ${RESERVATIONS} reservations within one budget
     startWorker('./reserve-worker.ts', [path, `w${i}`, tenantId, `${RESERVATIONS}`, `${AMOUNT}`, `${LIMIT}`]),
   )
   for (const worker of workers) expect(await worker.nextLine()).toBe('ready')
-  for (const worker of workers) worker.send('go')
+  for (const worker of workers) {
+    worker.send('go')
+    worker.end()
+  }
   const summaries = await Promise.all(workers.map(async (worker) => JSON.parse(await worker.nextLine())))
   for (const worker of workers) expect(await worker.exited).toEqual({ code: 0, signal: null })
 
