@@ -1,6 +1,7 @@
 // Scenario 1b: aimux's own CPU per call, with a provider that answers at once in-process (no
 // HTTP, no SDK), so the machine's network stack and its noise are out of the measurement.
-import { type CreateAIOptions, createAI, defineProvider, emptyUsage, type Plugin } from '@aimux/ai-core'
+import { type CreateAIOptions, createAI, defineProvider, type Plugin } from '@aimux/ai-core'
+import { emptyUsage } from '@aimux/ai-core/provider-kit'
 import { sqliteStore } from '@aimux/store-sqlite'
 import { goal, median, type Row, round, type Timing, timeCalls } from './measure.ts'
 import { type Config, configs, guards, messages, sqlitePath } from './subjects.ts'

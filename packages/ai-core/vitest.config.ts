@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   resolve: {
     alias: {
+      '@aimux/ai-core/provider-kit': fileURLToPath(new URL('./src/provider-kit.ts', import.meta.url)),
+      '@aimux/ai-core/store-kit': fileURLToPath(new URL('./src/store-kit.ts', import.meta.url)),
       '@aimux/ai-core': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       '@aimux/ai-testing': fileURLToPath(new URL('../ai-testing/src/index.ts', import.meta.url)),
     },

@@ -7,6 +7,8 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: {
+      '@aimux/ai-core/provider-kit': src('../ai-core/src/provider-kit.ts'),
+      '@aimux/ai-core/store-kit': src('../ai-core/src/store-kit.ts'),
       '@aimux/ai-core': src('../ai-core/src/index.ts'),
       '@aimux/ai-testing/conformance': src('../ai-testing/src/conformance.ts'),
       '@aimux/ai-testing': src('../ai-testing/src/index.ts'),

@@ -4,16 +4,14 @@ import {
   type CallContext,
   ConnectionError,
   defineProvider,
-  errorFromStatus,
   type FinishReason,
   type Message,
-  normalizeUsage,
   type Plugin,
   type ProviderAdapter,
-  parseRetryAfter,
   StreamInterruptedError,
   type Usage,
 } from '@aimux/ai-core'
+import { errorFromStatus, normalizeUsage, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 import OpenAI from 'openai'
 
 /**

@@ -2,11 +2,10 @@ import {
   AbortedError,
   AimuxError,
   ConnectionError,
-  errorFromStatus,
-  parseRetryAfter,
   StreamInterruptedError,
   TimeoutError,
 } from '@aimux/ai-core'
+import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk'
 
 /** The status each error type stands for, for errors that arrive as stream events, without one. */

@@ -1,4 +1,5 @@
-import { type AssistantPart, type FinishReason, normalizeUsage, type Usage } from '@aimux/ai-core'
+import type { AssistantPart, FinishReason, Usage } from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type Anthropic from '@anthropic-ai/sdk'
 
 /** The usage fields both message_start and message_delta may carry; null or absent means "not said". */

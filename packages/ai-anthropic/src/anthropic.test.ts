@@ -3,7 +3,6 @@ import {
   ConfigError,
   ConnectionError,
   ContextLengthError,
-  computeCost,
   createAI,
   ProviderError,
   type ProviderRequest,
@@ -11,6 +10,7 @@ import {
   RateLimitError,
   StreamInterruptedError,
 } from '@aimux/ai-core'
+import { computeCost } from '@aimux/ai-core/provider-kit'
 import { anthropicProtocol, createFakeServer, type FakeServer, testContext } from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { anthropicAdapter } from './anthropic.js'

@@ -8,8 +8,8 @@ import {
   type Plugin,
   type ProviderAdapter,
   type ProviderModelInfo,
-  sdkSignal,
 } from '@aimux/ai-core'
+import { sdkSignal } from '@aimux/ai-core/provider-kit'
 import Anthropic from '@anthropic-ai/sdk'
 import { anthropicError, anthropicStreamError } from './anthropic-error.js'
 import { anthropicPrices } from './anthropic-prices.js'

@@ -3,10 +3,9 @@ import {
   AimuxError,
   AuthenticationError,
   ConnectionError,
-  errorFromStatus,
-  redactSecrets,
   StreamInterruptedError,
 } from '@aimux/ai-core'
+import { errorFromStatus, redactSecrets } from '@aimux/ai-core/provider-kit'
 import { ApiError } from '@google/genai'
 
 interface GoogleErrorDetail {

@@ -1,11 +1,5 @@
-import {
-  type AssistantPart,
-  type CallContext,
-  type FinishReason,
-  normalizeUsage,
-  type ToolCall,
-  type Usage,
-} from '@aimux/ai-core'
+import type { AssistantPart, CallContext, FinishReason, ToolCall, Usage } from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type { GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai'
 import { generatedCallId } from './gemini-tool-call-id.js'
 

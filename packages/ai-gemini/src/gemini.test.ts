@@ -3,7 +3,6 @@ import {
   ConfigError,
   ConnectionError,
   ContextLengthError,
-  computeCost,
   createAI,
   createPriceCatalog,
   ProviderError,
@@ -12,6 +11,7 @@ import {
   RateLimitError,
   UnknownModelError,
 } from '@aimux/ai-core'
+import { computeCost } from '@aimux/ai-core/provider-kit'
 import { createFakeServer, type FakeServer, geminiProtocol, testContext } from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { geminiAdapter } from './gemini.js'

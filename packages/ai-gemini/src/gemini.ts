@@ -8,8 +8,8 @@ import {
   type Plugin,
   type ProviderAdapter,
   type ProviderModelInfo,
-  sdkSignal,
 } from '@aimux/ai-core'
+import { sdkSignal } from '@aimux/ai-core/provider-kit'
 import { type GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai'
 import { geminiError, geminiStreamError } from './gemini-error.js'
 import { geminiPrices } from './gemini-prices.js'

@@ -1,4 +1,5 @@
-import { type AnyTool, ValidationError, validate } from '@aimux/ai-core'
+import { type AnyTool, ValidationError } from '@aimux/ai-core'
+import { validate } from '@aimux/ai-core/provider-kit'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import type {

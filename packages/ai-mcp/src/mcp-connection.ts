@@ -1,4 +1,5 @@
-import { ClosedError, redactSecrets } from '@aimux/ai-core'
+import { ClosedError } from '@aimux/ai-core'
+import { redactSecrets } from '@aimux/ai-core/provider-kit'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import { type Tool as McpTool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'

@@ -3,10 +3,10 @@ import {
   AimuxError,
   ConfigError,
   ConnectionError,
-  redactSecrets,
   TimeoutError,
   ToolError,
 } from '@aimux/ai-core'
+import { redactSecrets } from '@aimux/ai-core/provider-kit'
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js'
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'

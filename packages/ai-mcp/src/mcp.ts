@@ -5,8 +5,8 @@ import {
   type Plugin,
   type RequestAdditions,
   type RequestHookInput,
-  validate,
 } from '@aimux/ai-core'
+import { validate } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
 import type { McpToolCallEvent } from './call-tool.js'
 import { createMcpApi, type McpApi } from './mcp-api.js'

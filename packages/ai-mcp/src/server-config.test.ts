@@ -1,4 +1,4 @@
-import { redactSecrets } from '@aimux/ai-core'
+import { redactSecrets } from '@aimux/ai-core/provider-kit'
 import { describe, expect, it } from 'vitest'
 import { secretsOf } from './server-config.js'
 

@@ -1,11 +1,5 @@
-import {
-  AbortedError,
-  AimuxError,
-  ConnectionError,
-  errorFromStatus,
-  parseRetryAfter,
-  StreamInterruptedError,
-} from '@aimux/ai-core'
+import { AbortedError, AimuxError, ConnectionError, StreamInterruptedError } from '@aimux/ai-core'
+import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 
 export interface ErrorContext {
   signal: AbortSignal

@@ -1,10 +1,5 @@
-import {
-  type CallContext,
-  type FinishReason,
-  normalizeUsage,
-  type ToolCall,
-  type Usage,
-} from '@aimux/ai-core'
+import type { CallContext, FinishReason, ToolCall, Usage } from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type { ChatResponse, ToolCall as OllamaToolCall } from 'ollama'
 
 /** prompt_eval_count and eval_count; Ollama reports neither cached nor reasoning tokens apart. */

@@ -1,4 +1,5 @@
-import { normalizeUsage, type Usage } from '@aimux/ai-core'
+import type { Usage } from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type { CompletionUsage } from 'openai/resources/completions'
 
 /**

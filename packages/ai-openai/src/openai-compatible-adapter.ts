@@ -6,9 +6,9 @@ import {
   type FinishReason,
   type PriceEntryInput,
   type ProviderAdapter,
-  sdkSignal,
   type Usage,
 } from '@aimux/ai-core'
+import { sdkSignal } from '@aimux/ai-core/provider-kit'
 import type {
   ChatCompletion,
   ChatCompletionChunk,

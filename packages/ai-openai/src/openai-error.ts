@@ -3,13 +3,11 @@ import {
   AimuxError,
   AuthenticationError,
   ConnectionError,
-  errorFromStatus,
   ProviderError,
-  parseRetryAfter,
-  redactSecrets,
   StreamInterruptedError,
   TimeoutError,
 } from '@aimux/ai-core'
+import { errorFromStatus, parseRetryAfter, redactSecrets } from '@aimux/ai-core/provider-kit'
 import OpenAI from 'openai'
 
 /** What the error mapping needs to know about the call that failed. */

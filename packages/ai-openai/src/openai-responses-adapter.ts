@@ -7,9 +7,9 @@ import {
   type PriceEntryInput,
   type ProviderAdapter,
   ProviderError,
-  sdkSignal,
   type Usage,
 } from '@aimux/ai-core'
+import { sdkSignal } from '@aimux/ai-core/provider-kit'
 import type {
   Response,
   ResponseCreateParamsNonStreaming,

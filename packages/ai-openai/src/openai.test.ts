@@ -1,4 +1,5 @@
-import { computeCost, createAI, createPriceCatalog, normalizeUsage } from '@aimux/ai-core'
+import { createAI, createPriceCatalog } from '@aimux/ai-core'
+import { computeCost, normalizeUsage } from '@aimux/ai-core/provider-kit'
 import { createFakeServer, openaiChatProtocol, openaiResponsesProtocol } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { openai } from './openai.js'

@@ -1,4 +1,4 @@
-import { createRateWindow, type RateWindow } from '@aimux/ai-core'
+import { createRateWindow, type RateWindow } from '@aimux/ai-core/provider-kit'
 import type { ConnectionLimits } from './connection-config.js'
 
 const MINUTE = 60_000

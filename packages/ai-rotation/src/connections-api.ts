@@ -5,10 +5,9 @@ import {
   type ConnectionHealth,
   type ConnectionRecord,
   type ConnectionStatus,
-  redactSecrets,
   toAimuxError,
-  validate,
 } from '@aimux/ai-core'
+import { redactSecrets, validate } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
 import { isConfigured } from './config-fingerprint.js'
 import {

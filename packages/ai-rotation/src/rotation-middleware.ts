@@ -5,13 +5,13 @@ import {
   type Middleware,
   type ModelCall,
   type ModelResponse,
-  normalizeUsage,
   type ProviderStreamPart,
   QuotaExceededError,
   RateLimitError,
   type Scope,
   toAimuxError,
 } from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type { ConnectionEntry } from './connection-state.js'
 import { patchConnection } from './patch-connection.js'
 import { pickConnection } from './pick-connection.js'

@@ -1,4 +1,5 @@
-import { ConfigError, type Plugin, validate } from '@aimux/ai-core'
+import { ConfigError, type Plugin } from '@aimux/ai-core'
+import { validate } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
 import { type ConnectionInput, connectionListSchema } from './connection-config.js'
 import { createConnectionsApi } from './connections-api.js'

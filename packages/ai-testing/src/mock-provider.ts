@@ -5,7 +5,6 @@ import {
   type Capabilities,
   ConnectionError,
   defineProvider,
-  errorFromStatus,
   type Plugin,
   type PriceEntryInput,
   type ProviderAdapter,
@@ -14,9 +13,9 @@ import {
   type ProviderRequest,
   type ProviderResult,
   type ProviderStreamPart,
-  parseRetryAfter,
   StreamInterruptedError,
 } from '@aimux/ai-core'
+import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 import {
   createScript,
   isScriptedDrop,

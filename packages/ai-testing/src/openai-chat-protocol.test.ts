@@ -2,15 +2,14 @@ import {
   AbortedError,
   type CallContext,
   ConnectionError,
-  errorFromStatus,
   type FinishReason,
   type ProviderAdapter,
   type ProviderRequest,
-  parseRetryAfter,
   StreamInterruptedError,
   type ToolCall,
   type Usage,
 } from '@aimux/ai-core'
+import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai'
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
 import type { CompletionUsage } from 'openai/resources/completions'

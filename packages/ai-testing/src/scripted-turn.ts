@@ -1,11 +1,11 @@
 import {
   ConfigError,
   type FinishReason,
-  normalizeUsage,
   type ProviderMetadata,
   type ToolCall,
   type Usage,
 } from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 
 /** A tool call the model makes in a scripted reply; `id` defaults to a deterministic `call_<turn>_<n>`. */
 export interface ScriptedToolCall {

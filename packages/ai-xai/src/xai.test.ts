@@ -1,11 +1,11 @@
 import {
   AuthenticationError,
   ConfigError,
-  computeCost,
   createPriceCatalog,
   type ProviderStreamPart,
   RateLimitError,
 } from '@aimux/ai-core'
+import { computeCost } from '@aimux/ai-core/provider-kit'
 import { createFakeServer, type FakeServer, testContext, xaiChatProtocol } from '@aimux/ai-testing'
 import type { CompletionUsage } from 'openai/resources/completions'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'

@@ -1,18 +1,20 @@
 import {
   type ConversationRecord,
   type ConversationStore,
-  compactFields,
-  DEFAULT_CONVERSATION_PAGE_SIZE,
-  decodePageCursor,
-  encodePageCursor,
   type FinishReason,
   type MessageRecord,
   type MessageStatus,
   type Role,
   StoreError,
-  toStoredContent,
   type Usage,
 } from '@aimux/ai-core'
+import {
+  compactFields,
+  DEFAULT_CONVERSATION_PAGE_SIZE,
+  decodePageCursor,
+  encodePageCursor,
+  toStoredContent,
+} from '@aimux/ai-core/store-kit'
 import type { Pool } from 'pg'
 import { hasSqlState, UNIQUE_VIOLATION } from './database-error.js'
 

@@ -1,4 +1,5 @@
-import { type Plugin, storePlugin } from '@aimux/ai-core'
+import type { Plugin } from '@aimux/ai-core'
+import { storePlugin } from '@aimux/ai-core/store-kit'
 import { createPostgresStore, type PostgresStoreOptions } from './postgres-store.js'
 
 /**

@@ -1,4 +1,5 @@
-import { AimuxError, type Store, StoreError, ValidationError, withStoreErrors } from '@aimux/ai-core'
+import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
+import { withStoreErrors } from '@aimux/ai-core/store-kit'
 import { Pool } from 'pg'
 import { z } from 'zod'
 import { createCatalogStore } from './catalog-store.js'

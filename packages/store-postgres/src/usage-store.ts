@@ -1,12 +1,5 @@
-import {
-  aggregateGroup,
-  type CostSource,
-  compactFields,
-  type UsageAggregate,
-  type UsageGroupBy,
-  type UsageRecord,
-  type UsageStore,
-} from '@aimux/ai-core'
+import type { CostSource, UsageAggregate, UsageGroupBy, UsageRecord, UsageStore } from '@aimux/ai-core'
+import { aggregateGroup, compactFields } from '@aimux/ai-core/store-kit'
 import type { Pool } from 'pg'
 
 interface UsageRow {

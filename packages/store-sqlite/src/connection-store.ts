@@ -4,10 +4,9 @@ import {
   type ConnectionRecord,
   type ConnectionStatus,
   type ConnectionStore,
-  compactFields,
-  DEFAULT_AUDIT_LIMIT,
   StoreError,
 } from '@aimux/ai-core'
+import { compactFields, DEFAULT_AUDIT_LIMIT } from '@aimux/ai-core/store-kit'
 import type { Database } from 'better-sqlite3'
 
 interface ConnectionRow {

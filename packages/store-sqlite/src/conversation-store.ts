@@ -1,18 +1,20 @@
 import {
   type ConversationRecord,
   type ConversationStore,
-  compactFields,
-  DEFAULT_CONVERSATION_PAGE_SIZE,
-  decodePageCursor,
-  encodePageCursor,
   type FinishReason,
   type MessageRecord,
   type MessageStatus,
   type NewMessage,
   type Role,
   StoreError,
-  toStoredContent,
 } from '@aimux/ai-core'
+import {
+  compactFields,
+  DEFAULT_CONVERSATION_PAGE_SIZE,
+  decodePageCursor,
+  encodePageCursor,
+  toStoredContent,
+} from '@aimux/ai-core/store-kit'
 import type { Database } from 'better-sqlite3'
 import { createStatementCache } from './statement-cache.js'
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { AimuxError, type Store, StoreError, ValidationError, withStoreErrors } from '@aimux/ai-core'
+import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
+import { withStoreErrors } from '@aimux/ai-core/store-kit'
 import Database from 'better-sqlite3'
 import { z } from 'zod'
 import { createCatalogStore } from './catalog-store.js'

@@ -1,13 +1,5 @@
-import {
-  aggregateGroup,
-  type CostSource,
-  compactFields,
-  percentileCont,
-  type UsageAggregate,
-  type UsageGroupBy,
-  type UsageRecord,
-  type UsageStore,
-} from '@aimux/ai-core'
+import type { CostSource, UsageAggregate, UsageGroupBy, UsageRecord, UsageStore } from '@aimux/ai-core'
+import { aggregateGroup, compactFields, percentileCont } from '@aimux/ai-core/store-kit'
 import type { Database } from 'better-sqlite3'
 import { createStatementCache } from './statement-cache.js'
 

@@ -1,0 +1,74 @@
+import type { z } from 'zod'
+import { AbortedError, AimuxError, ValidationError } from '../errors/errors.js'
+import { formatPath } from '../errors/validate.js'
+import type { ToolResultPart } from '../spec/message.js'
+import type { ToolResult } from '../spec/result.js'
+import type { Scope } from '../spec/scope.js'
+import { isZodSchema, type Tool, type ToolCall } from '../spec/tool.js'
+
+export interface ToolRun {
+  result: ToolResult
+  durationMs: number
+}
+
+/**
+ * Runs the tool calls of one step in parallel. Whatever goes wrong (an unknown tool, arguments
+ * that fail the tool's schema, a tool that throws) goes back to the model as an error result,
+ * so it can correct itself; only an abort stops the loop. A ValidationError a tool throws (its
+ * own check of its arguments) goes back with its message alone.
+ */
+export async function runTools(
+  calls: readonly ToolCall[],
+  tools: ReadonlyMap<string, Tool>,
+  context: { requestId: string; scope: Scope; signal: AbortSignal },
+): Promise<ToolRun[]> {
+  const { signal } = context
+  const runs = Promise.all(
+    calls.map(async (call): Promise<ToolRun> => {
+      const started = performance.now()
+      const finish = (value: unknown, isError: boolean): ToolRun => ({
+        result: { toolCallId: call.id, toolName: call.name, result: value, isError },
+        durationMs: performance.now() - started,
+      })
+      const tool = tools.get(call.name)
+      if (!tool?.execute) return finish(`Unknown tool '${call.name}'.`, true)
+      let args = call.args
+      if (isZodSchema(tool.parameters)) {
+        const parsed = (tool.parameters as z.ZodType).safeParse(call.args)
+        if (!parsed.success) {
+          const list = parsed.error.issues.map((i) => `${formatPath([...i.path])}: ${i.message}`).join('; ')
+          return finish(`Invalid arguments for tool '${call.name}': ${list}`, true)
+        }
+        args = parsed.data
+      }
+      try {
+        const value = await tool.execute(args, { ...context, toolCallId: call.id })
+        return finish(value ?? null, false)
+      } catch (error) {
+        if (context.signal.aborted) throw error
+        // A tool that checks its own arguments says so the way the core's check does.
+        if (ValidationError.is(error)) return finish(error.message, true)
+        const message = AimuxError.is(error) || error instanceof Error ? error.message : String(error)
+        return finish(`Tool '${call.name}' failed: ${message}`, true)
+      }
+    }),
+  )
+  // An abort ends the call at once; tools see the same signal and should stop their own work.
+  return new Promise((resolve, reject) => {
+    const onAbort = () =>
+      reject(new AbortedError('The call was aborted while its tools ran.', { cause: signal.reason }))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    runs.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+export function toolResultPart(result: ToolResult): ToolResultPart {
+  return {
+    type: 'tool-result',
+    toolCallId: result.toolCallId,
+    toolName: result.toolName,
+    result: result.result,
+    ...(result.isError ? { isError: true } : {}),
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { createBackgroundWork } from '../events/background-work.js'
+import type { UsageRecord, UsageStore } from '../store/store.js'
+import { createUsageSink } from './usage-sink.js'
+
+function recordingStore() {
+  const batches: string[][] = []
+  const store: UsageStore = {
+    async recordUsage(batch) {
+      batches.push(batch.map((r) => r.requestId))
+    },
+    getUsage: async () => undefined,
+    queryUsage: async () => [],
+  }
+  return { store, batches }
+}
+
+const record = (requestId: string) => ({ requestId }) as UsageRecord
+const work = () => createBackgroundWork((_, error) => expect.fail(String(error)))
+
+describe('usage sink', () => {
+  it('writes the records of sequential calls within its delay as one batch', async () => {
+    const { store, batches } = recordingStore()
+    const background = work()
+    const sink = createUsageSink(store, background, { maxDelayMs: 50 })
+    for (const id of ['r1', 'r2', 'r3']) {
+      sink.add(record(id))
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(batches).toEqual([])
+    await background.flush()
+    expect(batches).toEqual([['r1', 'r2', 'r3']])
+  })
+
+  it('writes at once on flush, and when a batch is full', async () => {
+    const { store, batches } = recordingStore()
+    const background = work()
+    const sink = createUsageSink(store, background, { maxDelayMs: 60_000, maxBatch: 3 })
+    sink.add(record('r1'))
+    sink.flush()
+    await background.flush()
+    // A full batch does not wait for its delay; it takes every record added before it starts.
+    for (const id of ['r2', 'r3', 'r4', 'r5']) sink.add(record(id))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(batches).toEqual([['r1'], ['r2', 'r3', 'r4', 'r5']])
+    sink.add(record('r6'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(batches).toHaveLength(2)
+    sink.flush()
+    await background.flush()
+    expect(batches).toEqual([['r1'], ['r2', 'r3', 'r4', 'r5'], ['r6']])
+  })
+})

@@ -1,0 +1,235 @@
+import { mockProvider } from '@aimux/ai-testing'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createAI } from '../instance/create-ai.js'
+import { textOfParts as textOf } from '../spec/message.js'
+
+async function setup() {
+  const mock = mockProvider({
+    models: [{ id: 'small', contextWindow: 400, maxOutputTokens: 100 }, { id: 'large' }],
+  })
+  const ai = await createAI({
+    plugins: [mock],
+    defaultModel: 'mock:large',
+    prices: [
+      { provider: 'mock', model: 'large', price: { input: 1, output: 1 } },
+      { provider: 'mock', model: 'small', price: { input: 1, output: 1 } },
+    ],
+  })
+  return { mock, ai }
+}
+
+describe('conversations', () => {
+  it('persists each turn and keeps the running cost and message count', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({ userId: 'u1', title: 'Support', system: 'Be brief.' })
+    mock.enqueue(
+      { text: 'Hello!', usage: { inputTokens: 10, outputTokens: 2 } },
+      { text: 'Paris.', usage: { inputTokens: 20, outputTokens: 3 } },
+    )
+    expect((await chat.send('Hi')).text).toBe('Hello!')
+    expect((await chat.send('Capital of France?')).text).toBe('Paris.')
+    // The second call carried the whole history.
+    expect(mock.calls[1]?.request.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Hello!' }] },
+      { role: 'user', content: 'Capital of France?' },
+    ])
+    expect(mock.calls[1]?.ctx.scope).toEqual({ userId: 'u1' })
+    const record = await chat.record()
+    expect(record).toMatchObject({
+      title: 'Support',
+      userId: 'u1',
+      messageCount: 5,
+      totalCostNanoUsd: 12_000 + 23_000,
+    })
+    const stored = await chat.messages()
+    expect(stored.map((m) => [m.role, m.costNanoUsd, m.status])).toEqual([
+      ['system', 0, 'complete'],
+      ['user', 0, 'complete'],
+      ['assistant', 12_000, 'complete'],
+      ['user', 0, 'complete'],
+      ['assistant', 23_000, 'complete'],
+    ])
+    expect(stored[4]).toMatchObject({
+      provider: 'mock',
+      model: 'large',
+      finishReason: 'stop',
+      usage: { inputTokens: 20 },
+    })
+    // Loading it again by id continues it.
+    const again = await ai.conversation({ id: chat.id })
+    expect((await again.record()).messageCount).toBe(5)
+    await ai.close()
+  })
+
+  it('chooses the model: the call, then the conversation, then the user preference, then the default', async () => {
+    const { mock, ai } = await setup()
+    mock.enqueue({ text: '1' }, { text: '2' }, { text: '3' }, { text: '4' })
+    const chat = await ai.conversation({ userId: 'u2' })
+    await chat.send('a')
+    await ai.setUserModel({ userId: 'u2' }, 'mock:small')
+    await chat.send('b')
+    await chat.setModel('mock:large')
+    await chat.send('c')
+    await chat.send('d', { model: 'mock:small' })
+    expect(mock.calls.map((c) => c.request.model)).toEqual(['large', 'small', 'large', 'small'])
+    // A tenant user's preference applies however the conversation is reopened.
+    const tenantChat = await ai.conversation({ tenantId: 't1', userId: 'u9' })
+    await ai.setUserModel({ tenantId: 't1', userId: 'u9' }, 'mock:small')
+    mock.enqueue({ text: '5' })
+    await (await ai.conversation({ id: tenantChat.id })).send('e')
+    expect(mock.calls[4]?.request.model).toBe('small')
+    await ai.close()
+  })
+
+  it("trims history that would overflow the model's context window, oldest first", async () => {
+    const { mock, ai } = await setup()
+    await ai.models.sync()
+    const chat = await ai.conversation({ model: 'mock:small', system: 'sys' })
+    mock.enqueue({ text: 'r1' }, { text: 'r2' }, { text: 'r3' })
+    await chat.send('x'.repeat(800)) // ~200 tokens
+    await chat.send('y'.repeat(800))
+    await chat.send('last')
+    const sent = mock.calls[2]!.request.messages
+    // 400-token window less 100 reserved for output: only the latest turns fit.
+    expect(sent[0]).toEqual({ role: 'system', content: 'sys' })
+    expect(sent.slice(1).map((m) => m.role)).toEqual(['user', 'assistant', 'user'])
+    expect(sent[sent.length - 1]).toEqual({ role: 'user', content: 'last' })
+    expect(JSON.stringify(sent)).not.toContain('xxxx')
+    // Nothing was deleted from the store.
+    expect((await chat.messages()).length).toBe(7)
+    await ai.close()
+  })
+
+  it('keeps the partial reply of a broken stream, marked partial', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({ userId: 'u3' })
+    mock.enqueue({ chunks: ['The answer ', 'is ', '42'], breakAfterChunks: 2 })
+    const stream = chat.stream('Question?')
+    await expect(stream.result).rejects.toMatchObject({ code: 'stream-interrupted' })
+    const stored = await chat.messages()
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'partial'],
+    ])
+    expect(stored[1]?.content).toEqual([{ type: 'text', text: 'The answer is ' }])
+    // The partial reply is part of the history sent next.
+    mock.enqueue({ text: 'again' })
+    await chat.send('Go on')
+    expect(mock.calls[1]?.request.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user'])
+    await ai.close()
+  })
+
+  it('records a failed turn as an error message that is left out of the history', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ error: { status: 500, message: 'boom' } }, { text: 'fine' })
+    await expect(chat.send('one', { retry: false })).rejects.toMatchObject({ code: 'provider' })
+    await chat.send('two')
+    expect((await chat.messages()).map((m) => m.status)).toEqual([
+      'complete',
+      'error',
+      'complete',
+      'complete',
+    ])
+    expect(mock.calls[1]?.request.messages.map((m) => m.role)).toEqual(['user', 'user'])
+    await ai.close()
+  })
+
+  it('persists tool steps in order', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ toolCalls: [{ id: 't1', name: 'now', args: {} }] }, { text: 'It is noon.' })
+    await chat.send('Time?', {
+      tools: [{ name: 'now', parameters: { type: 'object', properties: {} }, execute: () => '12:00' }],
+    })
+    expect((await chat.messages()).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant'])
+    await ai.close()
+  })
+
+  it('isolates tenants: another tenant cannot load a conversation by id', async () => {
+    const { ai } = await setup()
+    const mine = await ai.conversation({ tenantId: 'acme', userId: 'u', title: 'mine' })
+    const other = await ai.conversation({ id: mine.id, tenantId: 'globex', userId: 'u' }).catch((e) => e)
+    // Same id under another tenant: not loaded; creating it again collides with the stored id.
+    expect(other.code).toBe('store')
+    expect((await mine.record()).title).toBe('mine')
+    await ai.close()
+  })
+
+  it('keeps what was said when the caller stops the stream, or aborts it, marked partial', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue(
+      { chunks: ['one ', 'two ', 'three'], chunkDelayMs: 20 },
+      { chunks: ['four ', 'five ', 'six'], chunkDelayMs: 20 },
+    )
+    for await (const part of chat.stream('count'))
+      if (part.type === 'text-delta' && part.text === 'two ') break
+    const controller = new AbortController()
+    const stream = chat.stream('again', { signal: controller.signal })
+    const reading = (async () => {
+      for await (const part of stream)
+        if (part.type === 'text-delta' && part.text === 'five ') controller.abort()
+    })()
+    await expect(reading).rejects.toMatchObject({ code: 'aborted' })
+    const stored = await chat.messages()
+    expect(stored.map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'complete', [{ type: 'text', text: 'count' }]],
+      ['assistant', 'partial', [{ type: 'text', text: 'one two ' }]],
+      ['user', 'complete', [{ type: 'text', text: 'again' }]],
+      ['assistant', 'partial', [{ type: 'text', text: 'four five ' }]],
+    ])
+    await ai.close()
+  })
+
+  it('runs turns one at a time, in the order they were sent', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ text: 'A', delayMs: 40 }, { text: 'B' })
+    await Promise.all([chat.send('first'), chat.send('second')])
+    expect((await chat.messages()).map((m) => textOf(m.content))).toEqual(['first', 'A', 'second', 'B'])
+    expect(mock.calls[1]?.request.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user'])
+    await ai.close()
+  })
+
+  it('leaves tool calls nobody answered out of the next request', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ text: 'Let me look.', toolCalls: [{ id: 'x', name: 'lookup', args: {} }] }, { text: 'ok' })
+    const res = await chat.send('find it', { tools: [{ name: 'lookup', parameters: { type: 'object' } }] })
+    expect(res.toolCalls).toHaveLength(1)
+    await chat.send('never mind')
+    expect(mock.calls[1]?.request.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'find it' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Let me look.' }] },
+      { role: 'user', content: 'never mind' },
+    ])
+    await ai.close()
+  })
+
+  it('stores a reply that fails its schema, with its cost', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    mock.enqueue({ text: 'not json', usage: { inputTokens: 10, outputTokens: 5 } })
+    await expect(chat.send('json please', { schema: z.object({ a: z.number() }) })).rejects.toMatchObject({
+      code: 'structured-output',
+    })
+    const stored = await chat.messages()
+    expect(stored[1]).toMatchObject({ role: 'assistant', status: 'complete', costNanoUsd: 15_000 })
+    expect((await chat.record()).totalCostNanoUsd).toBe(15_000)
+    await ai.close()
+  })
+
+  it('checks stream options at once and refuses turns after close', async () => {
+    const { mock, ai } = await setup()
+    const chat = await ai.conversation({})
+    expect(() => chat.stream('hi', { temperature: 9 })).toThrow(/temperature/)
+    expect(await chat.messages()).toEqual([])
+    await ai.close()
+    await expect(chat.send('hi')).rejects.toMatchObject({ code: 'closed' })
+    expect(mock.calls).toHaveLength(0)
+  })
+})

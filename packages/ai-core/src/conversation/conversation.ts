@@ -1,0 +1,247 @@
+import { z } from 'zod'
+import { type AIStream, createAIStream } from '../call/ai-stream.js'
+import { drain, prepareCall, type Runtime, runChat } from '../call/run-chat.js'
+import { AimuxError, StoreError } from '../errors/errors.js'
+import { validate } from '../errors/validate.js'
+import { estimateTokens, type TrimStrategy } from '../spec/context-window.js'
+import {
+  type AssistantPart,
+  type ContentPart,
+  type Message,
+  textOfParts,
+  type UserMessage,
+} from '../spec/message.js'
+import { parseModelRef } from '../spec/model.js'
+import type { ChatRequest } from '../spec/request.js'
+import type { ChatResult, StepResult, StreamPart } from '../spec/result.js'
+import type { ConversationRecord, MessageRecord, NewMessage, Store } from '../store/store.js'
+
+export const conversationOptionsSchema = z.strictObject({
+  /** Loads the conversation with this id, or creates it with this id when there is none. */
+  id: z.string().min(1).optional(),
+  tenantId: z.string().min(1).optional(),
+  userId: z.string().min(1).optional(),
+  projectId: z.string().min(1).optional(),
+  title: z.string().optional(),
+  /** This conversation's model, "provider:model"; it overrides the user's preference and the default. */
+  model: z.string().min(1).optional(),
+  /** A system prompt, stored as the conversation's first message when it is created. */
+  system: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+export type ConversationOptions = z.input<typeof conversationOptionsSchema>
+
+/** Per-call options of send() and stream(): anything a chat request takes but its messages and scope. */
+export type SendOptions<T = unknown> = Omit<ChatRequest<T>, 'messages' | 'scope' | 'system'>
+
+/**
+ * A persisted conversation. The user message is written before the call and the reply after it
+ * (a partial reply marked 'partial' if the stream breaks or is stopped), so nothing said is lost;
+ * the record keeps the running cost and message count. Turns run one at a time, in order.
+ */
+export interface Conversation {
+  readonly id: string
+  /** The stored record, read afresh: title, model, running total cost and message count. */
+  record(): Promise<ConversationRecord>
+  send<T = unknown>(content: UserMessage['content'], options?: SendOptions<T>): Promise<ChatResult<T>>
+  /** Invalid options throw here, before anything is stored or sent. */
+  stream<T = unknown>(content: UserMessage['content'], options?: SendOptions<T>): AIStream<T>
+  messages(query?: { limit?: number; order?: 'oldest' | 'newest' }): Promise<MessageRecord[]>
+  setModel(model: string | undefined): Promise<void>
+}
+
+export interface ConversationDeps {
+  rt: Runtime
+  store: Store
+  trim: TrimStrategy
+}
+
+export async function openConversation(
+  deps: ConversationDeps,
+  input: ConversationOptions,
+): Promise<Conversation> {
+  const { rt, store } = deps
+  const options = validate(conversationOptionsSchema, input, 'conversation options')
+  const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId }
+  if (options.model !== undefined) rt.registry.resolve(options.model)
+  let record = options.id ? await store.conversations.getConversation(options.id, tenant) : undefined
+  if (!record) {
+    const { system, ...fields } = options
+    record = await store.conversations.createConversation({ ...fields, id: options.id ?? rt.newId() })
+    if (system) {
+      await store.conversations.appendMessage({
+        id: rt.newId(),
+        conversationId: record.id,
+        role: 'system',
+        content: [{ type: 'text', text: system }],
+      })
+    }
+  }
+  const id = record.id
+  let queue: Promise<void> = Promise.resolve()
+
+  const append = (message: Omit<NewMessage, 'id' | 'conversationId'>) =>
+    store.conversations.appendMessage({ ...message, id: rt.newId(), conversationId: id })
+
+  async function current(): Promise<ConversationRecord> {
+    const found = await store.conversations.getConversation(id, tenant)
+    if (!found) throw new StoreError(`Conversation '${id}' no longer exists.`)
+    return found
+  }
+
+  async function chooseModel(own: string | undefined, conversation: ConversationRecord) {
+    if (own ?? conversation.model) return own ?? conversation.model
+    if (conversation.userId === undefined) return rt.defaultModel
+    const { tenantId, userId } = conversation
+    const preferences = await store.conversations.getPreferences(
+      tenantId === undefined ? { userId } : { tenantId, userId },
+    )
+    return preferences?.model ?? rt.defaultModel
+  }
+
+  /** Cuts the history to the model's context window, when the catalog knows the window. */
+  async function fit(messages: Message[], model: string | undefined, maxOutputTokens: number | undefined) {
+    const ref = model ? parseModelRef(model) : undefined
+    const info = ref ? await store.catalog.getModel(ref.provider, ref.model) : undefined
+    if (!info?.contextWindow) return messages
+    const reserve = Math.min(
+      maxOutputTokens ?? info.maxOutputTokens ?? 1024,
+      Math.floor(info.contextWindow / 2),
+    )
+    return deps.trim(messages, { maxInputTokens: info.contextWindow - reserve, estimateTokens })
+  }
+
+  async function* turn(content: UserMessage['content'], options: SendOptions, mode: 'generate' | 'stream') {
+    rt.ensureOpen()
+    const leave = rt.inFlight.enter()
+    const previous = queue
+    let release!: () => void
+    queue = new Promise((resolve) => {
+      release = resolve
+    })
+    let replied = false
+    let pending = ''
+    let failure: unknown
+    try {
+      await previous
+      const conversation = await current()
+      const model = await chooseModel(options.model, conversation)
+      const history = toMessages(await store.conversations.listMessages(id, tenant))
+      const messages = await fit([...history, { role: 'user', content }], model, options.maxOutputTokens)
+      const scope = scopeOf(conversation)
+      const prepared = prepareCall(rt, { ...options, ...(model ? { model } : {}), messages, scope })
+      const requestId = prepared.requestId
+      await append({
+        role: 'user',
+        content: typeof content === 'string' ? [{ type: 'text', text: content }] : content,
+        requestId,
+      })
+      const run = runChat(rt, prepared, mode, {
+        conversationId: id,
+        async onToolStep(assistant, tool, step) {
+          await append({ ...reply(assistant.content as AssistantPart[], step), requestId })
+          await append({ role: 'tool', content: tool.content, requestId })
+          pending = ''
+        },
+        async onResult(result) {
+          await append({ ...reply(result.content, result.steps[result.steps.length - 1]), requestId })
+          replied = true
+        },
+      })
+      try {
+        for (;;) {
+          const next = await run.next()
+          if (next.done) return next.value
+          if (next.value.type === 'text-delta') pending += next.value.text
+          yield next.value
+        }
+      } catch (error) {
+        failure = error
+        throw error
+      } finally {
+        await run.return(undefined as never)
+        if (!replied) {
+          // The call failed or the caller stopped it: keep what was said, marked as such.
+          await append({
+            role: 'assistant',
+            content: pending ? [{ type: 'text', text: pending }] : [],
+            status: pending ? 'partial' : 'error',
+            error: failure === undefined ? 'aborted: the caller stopped the stream' : describe(failure),
+            requestId,
+          })
+        }
+      }
+    } finally {
+      release()
+      leave()
+    }
+  }
+
+  return {
+    id,
+    record: current,
+    send(content, options = {}) {
+      return drain(turn(content, options as SendOptions, 'generate')) as Promise<ChatResult<never>>
+    },
+    stream(content, options = {}) {
+      validate(rt.requestSchema, { ...options, messages: [{ role: 'user', content }] }, 'chat request')
+      return createAIStream(
+        turn(content, options as SendOptions, 'stream') as AsyncGenerator<StreamPart, ChatResult>,
+      )
+    },
+    messages(query = {}) {
+      return store.conversations.listMessages(id, { ...query, ...tenant })
+    },
+    async setModel(model) {
+      rt.ensureOpen()
+      if (model !== undefined) rt.registry.resolve(model)
+      await store.conversations.updateConversation(id, { model: model ?? null }, tenant)
+    },
+  }
+}
+
+function scopeOf(record: ConversationRecord) {
+  const scope: { tenantId?: string; userId?: string; projectId?: string } = {}
+  if (record.tenantId !== undefined) scope.tenantId = record.tenantId
+  if (record.userId !== undefined) scope.userId = record.userId
+  if (record.projectId !== undefined) scope.projectId = record.projectId
+  return scope
+}
+
+function describe(error: unknown): string {
+  return AimuxError.is(error) ? `${error.code}: ${error.message}` : String(error)
+}
+
+/** An assistant message with the usage, cost and latency of the step that produced it. */
+function reply(
+  content: AssistantPart[],
+  step: StepResult | undefined,
+): Omit<NewMessage, 'id' | 'conversationId'> {
+  const fields: Omit<NewMessage, 'id' | 'conversationId'> = { role: 'assistant', content }
+  if (!step) return fields
+  return {
+    ...fields,
+    usage: step.usage,
+    costNanoUsd: step.cost.nanoUsd,
+    latencyMs: Math.round(step.latencyMs),
+    provider: step.provider,
+    model: step.model,
+    finishReason: step.finishReason,
+  }
+}
+
+/**
+ * Stored messages as the history to send. Failed turns are left out and partial replies kept;
+ * tool calls that no tool message answers (the loop stopped, or the caller was to run them) are
+ * dropped, since providers refuse a history with unanswered tool calls.
+ */
+function toMessages(records: readonly MessageRecord[]): Message[] {
+  const kept = records.filter((r) => r.status !== 'error')
+  return kept.flatMap((record, index): Message[] => {
+    if (record.role === 'system') return [{ role: 'system', content: textOfParts(record.content) }]
+    if (record.role !== 'assistant') return [{ role: record.role, content: record.content } as Message]
+    const answered = kept[index + 1]?.role === 'tool'
+    const content = record.content.filter((part: ContentPart) => answered || part.type !== 'tool-call')
+    return content.length > 0 ? [{ role: 'assistant', content } as Message] : []
+  })
+}

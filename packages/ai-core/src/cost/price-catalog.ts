@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { validate } from '../errors/validate.js'
+
+const rate = z.number().finite().nonnegative()
+
+/** Prices in USD per million tokens. Missing cachedInput / cacheWrite fall back to input, reasoning to output. */
+export const ratesSchema = z.object({
+  input: rate,
+  output: rate,
+  cachedInput: rate.optional(),
+  cacheWrite: rate.optional(),
+  reasoning: rate.optional(),
+})
+
+export const modelPriceSchema = ratesSchema.extend({
+  /**
+   * Long-context tiers: when a request's inputTokens exceed `aboveInputTokens`, the whole request
+   * is priced at the tier's rates (the highest threshold passed wins; missing rates fall back to
+   * the base rates).
+   */
+  tiers: z.array(ratesSchema.partial().extend({ aboveInputTokens: z.number().int().positive() })).optional(),
+})
+export type Rates = z.infer<typeof ratesSchema>
+export type ModelPrice = z.infer<typeof modelPriceSchema>
+
+export const priceEntrySchema = z.object({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  /** The price applies to calls made at or after this time; the default is "always". */
+  effectiveFrom: z.coerce.date().default(() => new Date(0)),
+  price: modelPriceSchema,
+})
+export type PriceEntryInput = z.input<typeof priceEntrySchema>
+export type PriceEntry = z.output<typeof priceEntrySchema>
+
+/** Where a price came from. A user's own prices win over synced ones, synced over built-in ones. */
+export type PriceSource = 'builtin' | 'synced' | 'user'
+const rank: Record<PriceSource, number> = { builtin: 0, synced: 1, user: 2 }
+
+export interface PriceCatalog {
+  add(entries: readonly PriceEntryInput[], source: PriceSource): void
+  /** The price in force for provider and model at `at`, or undefined if the model has none. */
+  resolve(provider: string, model: string, at?: Date): ModelPrice | undefined
+  list(): (PriceEntry & { source: PriceSource })[]
+}
+
+export function createPriceCatalog(): PriceCatalog {
+  const byModel = new Map<string, (PriceEntry & { source: PriceSource })[]>()
+  return {
+    add(entries, source) {
+      for (const input of entries) {
+        const entry = { ...validate(priceEntrySchema, input, 'price entry'), source }
+        const key = `${entry.provider}:${entry.model}`
+        const list = (byModel.get(key) ?? []).filter(
+          (e) => !(e.source === source && e.effectiveFrom.getTime() === entry.effectiveFrom.getTime()),
+        )
+        list.push(entry)
+        list.sort(
+          (a, b) => rank[b.source] - rank[a.source] || b.effectiveFrom.getTime() - a.effectiveFrom.getTime(),
+        )
+        byModel.set(key, list)
+      }
+    },
+    resolve(provider, model, at = new Date()) {
+      const list = byModel.get(`${provider}:${model}`)
+      return list?.find((e) => e.effectiveFrom.getTime() <= at.getTime())?.price
+    },
+    list() {
+      return [...byModel.values()].flat()
+    },
+  }
+}

@@ -1,0 +1,124 @@
+import { mockProvider } from '@aimux/ai-testing'
+import { describe, expect, it } from 'vitest'
+import type { AimuxEvents } from '../events/events.js'
+import { type CreateAIOptions, createAI } from '../instance/create-ai.js'
+import { periodStart } from './budget-guard.js'
+
+const prices = [{ provider: 'mock', model: 'm', price: { input: 1_000, output: 1_000 } }] // $0.001 a token
+const ask = (userId: string) => ({
+  messages: [{ role: 'user' as const, content: 'Hi' }],
+  maxOutputTokens: 10,
+  scope: { userId },
+})
+
+async function setup(budgets: CreateAIOptions['budgets']) {
+  const mock = mockProvider({ defaultTurn: { text: 'ok', usage: { inputTokens: 5, outputTokens: 5 } } })
+  const ai = await createAI({ plugins: [mock], defaultModel: 'mock:m', prices, budgets, retry: false })
+  const thresholds: AimuxEvents['budget:threshold'][] = []
+  const exceeded: AimuxEvents['budget:exceeded'][] = []
+  ai.on('budget:threshold', (e) => void thresholds.push(e))
+  ai.on('budget:exceeded', (e) => void exceeded.push(e))
+  return { mock, ai, thresholds, exceeded }
+}
+
+describe('budgets', () => {
+  it('settles each call to its real cost and fires every threshold once per period', async () => {
+    const { ai, thresholds } = await setup([
+      { scope: 'user', limitUsd: 0.05, period: 'month', thresholds: [0.5, 0.8, 1], hard: false },
+    ])
+    for (let i = 0; i < 6; i++) {
+      await ai.chat(ask('u1')) // each call costs 10 tokens = $0.01
+      await ai.flush()
+    }
+    const key = {
+      scope: 'user' as const,
+      scopeId: 'u1',
+      period: 'month' as const,
+      periodStart: periodStart('month', new Date()),
+    }
+    expect(await ai.store.spend.getSpend(key)).toEqual({ spentNanoUsd: 60_000_000, reservedNanoUsd: 0 })
+    expect(thresholds.map((t) => [t.threshold, t.spentNanoUsd])).toEqual([
+      [0.5, 30_000_000],
+      [0.8, 40_000_000],
+      [1, 50_000_000],
+    ])
+    expect(thresholds[0]).toMatchObject({
+      scope: 'user',
+      scopeId: 'u1',
+      period: 'month',
+      limitNanoUsd: 50_000_000,
+    })
+    await ai.close()
+  })
+
+  it('refuses a call before it is sent when its estimate would pass a hard limit', async () => {
+    const { mock, ai, exceeded } = await setup([{ scope: 'user', limitUsd: 0.025, period: 'day' }])
+    await ai.chat(ask('u2'))
+    await ai.chat(ask('u2'))
+    await ai.flush()
+    // $0.02 spent; the next estimate is $0.015 (5 prompt tokens + 10 of output): over $0.025.
+    const error = await ai.chat(ask('u2')).catch((e) => e)
+    expect(error.code).toBe('budget-exceeded')
+    expect(error.message).toMatch(/^The day budget for user 'u2' would be passed/)
+    expect(mock.calls).toHaveLength(2)
+    await ai.flush()
+    expect(exceeded).toHaveLength(1)
+    expect(exceeded[0]).toMatchObject({
+      requestId: error.requestId,
+      spentNanoUsd: 20_000_000,
+      limitNanoUsd: 25_000_000,
+    })
+    // Another user has a budget of their own.
+    expect((await ai.chat(ask('u3'))).text).toBe('ok')
+    await ai.close()
+  })
+
+  it('counts a call against every scope it belongs to, and all or none are reserved', async () => {
+    const { mock, ai } = await setup([
+      { scope: 'tenant', limitUsd: 1, period: 'total' },
+      { scope: 'global', limitUsd: 0.015, period: 'total' },
+    ])
+    const call = { ...ask('u'), scope: { tenantId: 't', userId: 'u' } }
+    await ai.chat(call)
+    await ai.flush()
+    await expect(ai.chat(call)).rejects.toMatchObject({ code: 'budget-exceeded' })
+    const tenant = {
+      scope: 'tenant' as const,
+      scopeId: 't',
+      period: 'total' as const,
+      periodStart: '1970-01-01',
+    }
+    expect(await ai.store.spend.getSpend(tenant)).toEqual({ spentNanoUsd: 10_000_000, reservedNanoUsd: 0 })
+    expect(mock.calls).toHaveLength(1)
+    await ai.close()
+  })
+
+  it('never lets concurrent calls pass a hard limit together', async () => {
+    const { mock, ai } = await setup([{ scope: 'global', limitUsd: 0.05, period: 'day' }])
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => ai.chat(ask('u'))))
+    const sent = results.filter((r) => r.status === 'fulfilled').length
+    // Each call reserves its estimate before it is sent: 5 prompt tokens ("Hi" and the message
+    // overhead) and 10 of output, $0.015; three fit in $0.05, a fourth would pass it.
+    expect(sent).toBe(3)
+    expect(mock.calls).toHaveLength(3)
+    await ai.close()
+  })
+
+  it('leaves calls outside a budget alone', async () => {
+    const { ai } = await setup([{ scope: 'project', id: 'p1', limitUsd: 0.001, period: 'week' }])
+    expect((await ai.chat({ ...ask('u'), scope: { projectId: 'p2' } })).text).toBe('ok')
+    await expect(ai.chat({ ...ask('u'), scope: { projectId: 'p1' } })).rejects.toMatchObject({
+      code: 'budget-exceeded',
+    })
+    await ai.close()
+  })
+
+  it('starts periods in UTC: days, weeks from Monday, months', () => {
+    const at = new Date('2026-11-22T23:30:00Z') // a Sunday
+    expect(periodStart('day', at)).toBe('2026-11-22')
+    expect(periodStart('week', at)).toBe('2026-11-16')
+    expect(periodStart('month', at)).toBe('2026-11-01')
+    expect(periodStart('total', at)).toBe('1970-01-01')
+    expect(periodStart('week', new Date('2026-11-16T00:00:00Z'))).toBe('2026-11-16')
+  })
+})

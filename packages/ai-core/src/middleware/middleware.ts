@@ -1,0 +1,43 @@
+import type { CallContext } from '../spec/call-context.js'
+import type {
+  ProviderAdapter,
+  ProviderRequest,
+  ProviderResult,
+  ProviderStreamPart,
+} from '../spec/provider.js'
+
+/** One model call on its way through the middleware chain to the adapter. */
+export interface ModelCall {
+  provider: ProviderAdapter
+  request: ProviderRequest
+  ctx: CallContext
+  mode: 'generate' | 'stream'
+}
+
+export type ModelResponse =
+  /** `cached`: served from the response cache, without calling the provider; it costs nothing. */
+  | { mode: 'generate'; result: ProviderResult; cached?: boolean }
+  | { mode: 'stream'; stream: AsyncIterable<ProviderStreamPart> }
+
+/**
+ * A middleware sees the call, may change it (another provider, model or credentials), calls
+ * `next` zero or more times (a retry calls it again, a cache not at all) and returns the response.
+ */
+export type Middleware = (
+  call: ModelCall,
+  next: (call?: ModelCall) => Promise<ModelResponse>,
+) => Promise<ModelResponse>
+
+/** Runs `middleware` outer to inner around `terminal`, as Hono's compose does. */
+export function compose(
+  middleware: readonly Middleware[],
+  terminal: (call: ModelCall) => Promise<ModelResponse>,
+): (call: ModelCall) => Promise<ModelResponse> {
+  // async, so that a middleware or adapter that throws synchronously still rejects.
+  const dispatch = async (index: number, call: ModelCall): Promise<ModelResponse> => {
+    const current = middleware[index]
+    if (!current) return terminal(call)
+    return current(call, (next = call) => dispatch(index + 1, next))
+  }
+  return (call) => dispatch(0, call)
+}

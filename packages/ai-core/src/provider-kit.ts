@@ -1,0 +1,16 @@
+// `@aimux/ai-core/provider-kit`: what a provider adapter or a feature plugin needs beyond the
+// port itself: mapping HTTP errors, masking secrets, validating options, normalizing usage,
+// computing cost, and the signal to hand an SDK.
+export { computeCost, reportedCost, zeroCost } from './cost/cost.js'
+export { addUsage, emptyUsage, normalizeUsage } from './cost/usage.js'
+export {
+  errorFromStatus,
+  type HeaderSource,
+  type HttpErrorDetails,
+  parseRetryAfter,
+} from './errors/http-error.js'
+export { redactSecrets } from './errors/redact-secrets.js'
+export { validate } from './errors/validate.js'
+export { createRateWindow, type RateWindow } from './middleware/rate-window.js'
+export { sdkSignal } from './spec/call-context.js'
+export { compactFields } from './spec/compact-fields.js'
