@@ -10,7 +10,13 @@ export {
   parseRetryAfter,
 } from './errors/http-error.js'
 export { redactSecrets } from './errors/redact-secrets.js'
-export { validate } from './errors/validate.js'
+export { validate, validateOptions } from './errors/validate.js'
 export { createRateWindow, type RateWindow } from './middleware/rate-window.js'
 export { sdkSignal } from './spec/call-context.js'
+export {
+  type CachedClient,
+  type ClientCacheOptions,
+  type ClientSettings,
+  createClientCache,
+} from './spec/client-cache.js'
 export { compactFields } from './spec/compact-fields.js'

@@ -1,6 +1,6 @@
 // `@aimux/ai-core/store-kit`: what a store author needs to implement the storage ports the way
 // the in-memory, SQLite and PostgreSQL stores do, and to pass `storeConformance()`.
-export { validate } from './errors/validate.js'
+export { validate, validateOptions } from './errors/validate.js'
 export { type ClosableStore, storePlugin } from './instance/store-plugin.js'
 export { compactFields } from './spec/compact-fields.js'
 export { compareStrings } from './store/kit/compare-strings.js'

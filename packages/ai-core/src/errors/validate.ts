@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { type ConfigError, ValidationError } from './errors.js'
+import { ConfigError, ValidationError } from './errors.js'
 
 /** Formats a zod path as `messages[0].content`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -32,4 +32,13 @@ export function validate<S extends z.ZodType>(
   const error = new as(`Invalid ${what}: ${list}`, { cause: parsed.error })
   if (ValidationError.is(error)) error.issues = issues
   throw error
+}
+
+/** Checks a plugin's options: a ConfigError naming each wrong field, `Invalid <plugin> options: ...`. */
+export function validateOptions<S extends z.ZodType>(
+  schema: S,
+  options: unknown,
+  plugin: string,
+): z.output<S> {
+  return validate(schema, options, `${plugin} options`, ConfigError)
 }
