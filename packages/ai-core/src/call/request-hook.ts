@@ -1,7 +1,9 @@
 import type { Message } from '../spec/message.js'
 import type { ChatRequest } from '../spec/request.js'
 import type { Scope } from '../spec/scope.js'
-import type { AnyTool } from '../spec/tool.js'
+import { type AnyTool, type Tool, toToolSpec } from '../spec/tool.js'
+import { addTools, checkToolChoice, type PreparedCall } from './prepare-call.js'
+import type { Runtime } from './runtime.js'
 
 /** What a request hook sees: the validated request (plugin fields included) before its first model call. */
 export interface RequestHookInput {
@@ -30,3 +32,33 @@ export interface RequestAdditions {
 export type RequestHook = (
   input: RequestHookInput,
 ) => RequestAdditions | undefined | Promise<RequestAdditions | undefined>
+
+/** Runs the plugins' request hooks: their tools join the request's, their context follows its system prompt. */
+export async function applyRequestHooks(
+  rt: Runtime,
+  p: PreparedCall,
+  messages: Message[],
+  signal: AbortSignal,
+  conversationId: string | undefined,
+) {
+  if (rt.requestHooks.length === 0) return
+  const context: Message[] = []
+  for (const hook of rt.requestHooks) {
+    const added = await hook({
+      requestId: p.requestId,
+      scope: p.scope,
+      signal,
+      request: p.request,
+      messages: [...messages],
+      ...(conversationId ? { conversationId } : {}),
+    })
+    addTools(p.tools, (added?.tools ?? []) as Tool[])
+    if (added?.system) context.push({ role: 'system', content: added.system })
+  }
+  checkToolChoice(p.request.toolChoice, p.tools)
+  if (p.tools.size > 0) p.base.tools = [...p.tools.values()].map(toToolSpec)
+  if (p.request.maxSteps === undefined && [...p.tools.values()].some((t) => t.execute))
+    p.maxSteps = Math.max(p.maxSteps, rt.maxSteps)
+  const firstNonSystem = messages.findIndex((m) => m.role !== 'system')
+  messages.splice(firstNonSystem === -1 ? messages.length : firstNonSystem, 0, ...context)
+}

@@ -72,3 +72,12 @@ export function toolResultPart(result: ToolResult): ToolResultPart {
     ...(result.isError ? { isError: true } : {}),
   }
 }
+
+/**
+ * Whether the loop can run a tool call itself. An unknown tool name goes back to the model as an
+ * error result; a known tool without `execute` ends the loop so the caller can run it.
+ */
+export function runnable(tools: ReadonlyMap<string, Tool>, call: ToolCall): boolean {
+  const tool = tools.get(call.name)
+  return tool === undefined ? tools.size > 0 : tool.execute !== undefined
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createBackgroundWork } from '../events/background-work.js'
-import type { UsageRecord, UsageStore } from '../store/store.js'
+import type { UsageRecord, UsageStore } from '../store/usage-store.js'
 import { createUsageSink } from './usage-sink.js'
 
 function recordingStore() {

@@ -1,5 +1,5 @@
 import type { BackgroundWork } from '../events/background-work.js'
-import type { UsageRecord, UsageStore } from '../store/store.js'
+import type { UsageRecord, UsageStore } from '../store/usage-store.js'
 
 /**
  * Collects usage records and writes them in batches as background work, off the caller's path.

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { type AIStream, createAIStream } from '../call/ai-stream.js'
-import { drain, prepareCall, type Runtime, runChat } from '../call/run-chat.js'
+import { prepareCall } from '../call/prepare-call.js'
+import { drain, runChat } from '../call/run-chat.js'
+import type { Runtime } from '../call/runtime.js'
 import { AimuxError, StoreError } from '../errors/errors.js'
 import { validate } from '../errors/validate.js'
 import { estimateTokens, type TrimStrategy } from '../spec/context-window.js'
@@ -14,7 +16,8 @@ import {
 import { parseModelRef } from '../spec/model.js'
 import type { ChatRequest } from '../spec/request.js'
 import type { ChatResult, StepResult, StreamPart } from '../spec/result.js'
-import type { ConversationRecord, MessageRecord, NewMessage, Store } from '../store/store.js'
+import type { ConversationRecord, MessageRecord, NewMessage } from '../store/conversation-store.js'
+import type { Store } from '../store/store.js'
 
 export const conversationOptionsSchema = z.strictObject({
   /** Loads the conversation with this id, or creates it with this id when there is none. */

@@ -4,7 +4,7 @@ import type { AimuxError } from '../errors/errors.js'
 import type { CallContext } from '../spec/call-context.js'
 import type { FinishReason } from '../spec/provider.js'
 import type { Scope } from '../spec/scope.js'
-import type { BudgetPeriod, BudgetScope } from '../store/store.js'
+import type { BudgetPeriod, BudgetScope } from '../store/spend-store.js'
 
 interface CallInfo {
   requestId: string

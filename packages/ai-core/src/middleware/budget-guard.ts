@@ -8,7 +8,8 @@ import type { EventBus } from '../events/event-bus.js'
 import { estimateTokens } from '../spec/context-window.js'
 import type { ProviderRequest } from '../spec/provider.js'
 import type { Scope } from '../spec/scope.js'
-import type { BudgetPeriod, CatalogStore, SpendKey, SpendStore } from '../store/store.js'
+import type { CatalogStore } from '../store/catalog-store.js'
+import type { BudgetPeriod, SpendKey, SpendStore } from '../store/spend-store.js'
 
 export const budgetSchema = z.strictObject({
   /** Who the budget is for: each user, project or tenant separately, or everyone together. */

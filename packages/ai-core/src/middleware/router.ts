@@ -4,7 +4,7 @@ import type { PriceCatalog } from '../cost/price-catalog.js'
 import { normalizeUsage } from '../cost/usage.js'
 import { ConfigError } from '../errors/errors.js'
 import { parseModelRef } from '../spec/model.js'
-import type { CatalogStore } from '../store/store.js'
+import type { CatalogStore } from '../store/catalog-store.js'
 
 const memberSchema = z.union([
   z.string().min(1),

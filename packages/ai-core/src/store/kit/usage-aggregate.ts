@@ -1,5 +1,5 @@
 import { addUsage, emptyUsage } from '../../cost/usage.js'
-import type { UsageAggregate, UsageGroupBy, UsageQuery, UsageRecord } from '../store.js'
+import type { UsageAggregate, UsageGroupBy, UsageQuery, UsageRecord } from '../usage-store.js'
 import { compareStrings } from './compare-strings.js'
 
 /**

@@ -1,7 +1,7 @@
 import type { PriceEntry } from '../../cost/price-catalog.js'
 import type { ModelInfo } from '../../spec/model.js'
+import type { CatalogStore } from '../catalog-store.js'
 import { compareStrings } from '../kit/compare-strings.js'
-import type { CatalogStore } from '../store.js'
 
 /** Models and dated prices, in memory. */
 export function createMemoryCatalogStore(): CatalogStore {

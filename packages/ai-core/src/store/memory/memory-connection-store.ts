@@ -1,7 +1,7 @@
 import { StoreError } from '../../errors/errors.js'
+import type { AuditEntry, ConnectionHealth, ConnectionRecord, ConnectionStore } from '../connection-store.js'
 import { compareStrings } from '../kit/compare-strings.js'
 import { DEFAULT_AUDIT_LIMIT } from '../kit/store-defaults.js'
-import type { AuditEntry, ConnectionHealth, ConnectionRecord, ConnectionStore } from '../store.js'
 
 /** Health counters plus what the running latency mean is computed from. */
 interface HealthState {

@@ -1,16 +1,16 @@
 import { StoreError } from '../../errors/errors.js'
 import type { ContentPart } from '../../spec/message.js'
-import { compareStrings } from '../kit/compare-strings.js'
-import { decodePageCursor, encodePageCursor } from '../kit/page-cursor.js'
-import { DEFAULT_CONVERSATION_PAGE_SIZE } from '../kit/store-defaults.js'
-import { toStoredContent } from '../kit/stored-content.js'
 import type {
   ConversationRecord,
   ConversationStore,
   MessageRecord,
   TenantFilter,
   UserPreferences,
-} from '../store.js'
+} from '../conversation-store.js'
+import { compareStrings } from '../kit/compare-strings.js'
+import { decodePageCursor, encodePageCursor } from '../kit/page-cursor.js'
+import { DEFAULT_CONVERSATION_PAGE_SIZE } from '../kit/store-defaults.js'
+import { toStoredContent } from '../kit/stored-content.js'
 
 /** Conversations, their messages and user preferences, in memory. */
 export function createMemoryConversationStore(): ConversationStore {

@@ -1,5 +1,5 @@
 import { StoreError } from '../../errors/errors.js'
-import type { Spend, SpendKey, SpendStore } from '../store.js'
+import type { Spend, SpendKey, SpendStore } from '../spend-store.js'
 
 interface Reservation {
   amountNanoUsd: number

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../../cost/usage.js'
-import type { UsageRecord } from '../store.js'
+import type { UsageRecord } from '../usage-store.js'
 import { createMemoryUsageStore } from './memory-usage-store.js'
 
 const record = (i: number): UsageRecord => ({

@@ -1,5 +1,5 @@
 import { aggregateUsage } from '../kit/usage-aggregate.js'
-import type { UsageRecord, UsageStore } from '../store.js'
+import type { UsageRecord, UsageStore } from '../usage-store.js'
 
 /** A usage record is flat but for its date: this copy shares nothing with the original. */
 const copy = (record: UsageRecord): UsageRecord => ({ ...record, createdAt: new Date(record.createdAt) })

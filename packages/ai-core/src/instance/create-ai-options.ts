@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { type PriceEntryInput, priceEntrySchema } from '../cost/price-catalog.js'
+import { type BudgetInput, budgetSchema } from '../middleware/budget-guard.js'
+import { circuitBreakerSchema } from '../middleware/circuit-breaker.js'
+import { type RateLimitsInput, rateLimitsSchema } from '../middleware/rate-limiter.js'
+import { responseCacheSchema } from '../middleware/response-cache.js'
+import { modelGroupSchema } from '../middleware/router.js'
+import { type TrimStrategy, trimOldestFirst } from '../spec/context-window.js'
+import { parseModelRef } from '../spec/model.js'
+import { retryPolicySchema, timeoutPolicySchema } from '../spec/policy.js'
+import type { Plugin } from './plugin.js'
+
+const fn = (v: unknown) => typeof v === 'function'
+
+/** The options of `createAI()`, checked before any plugin is set up. */
+export const createAIOptionsSchema = z.strictObject({
+  plugins: z
+    .array(
+      z.looseObject({
+        name: z.string().min(1, 'a plugin needs a name'),
+        setup: z.custom<Plugin['setup']>(fn, 'must be a function'),
+        dispose: z.custom<NonNullable<Plugin['dispose']>>(fn, 'must be a function').optional(),
+      }),
+    )
+    .default([]),
+  defaultModel: z
+    .string()
+    .refine(
+      (v) => parseModelRef(v) !== undefined,
+      'must be written "provider:model", e.g. "openai:gpt-4o-mini"',
+    )
+    .optional(),
+  /** Your own prices; they win over built-in and synced ones. */
+  prices: z.array(priceEntrySchema).default([]),
+  /** Model calls per request in a tool loop, when the request does not say. */
+  maxSteps: z.number().int().min(1).max(100).default(5),
+  /** How a conversation's history is cut to fit the model's context window. */
+  trimStrategy: z.custom<TrimStrategy>(fn, 'must be a function').default(() => trimOldestFirst),
+  /** Retries of failed attempts (on by default: 3 attempts); false turns them off. */
+  retry: z.union([retryPolicySchema.partial(), z.literal(false)]).optional(),
+  /** Per-attempt and total timeouts; none by default. */
+  timeout: timeoutPolicySchema.default({}),
+  /** A circuit breaker per provider and model; off unless given (`{}` for the defaults). */
+  circuitBreaker: circuitBreakerSchema.optional(),
+  /** Per "provider:model", the models to try in order when it fails. */
+  fallbacks: z.record(z.string(), z.array(z.string().min(1))).default({}),
+  /** Per "provider:model", a larger-context model for prompts that do not fit. */
+  contextFallbacks: z.record(z.string(), z.string().min(1)).default({}),
+  /** Per "provider:model", a model to ask again when a reply is stopped by a content filter. */
+  contentFilterFallbacks: z.record(z.string(), z.string().min(1)).default({}),
+  /** Model groups a request names as `model: '@name'`, each with a routing strategy. */
+  groups: z
+    .record(
+      z.string().regex(/^[a-z0-9._-]+$/, 'must be lowercase letters, digits, dots, dashes or underscores'),
+      modelGroupSchema,
+    )
+    .default({}),
+  /** Requests and tokens per minute and per day, per user, tenant, provider or model. */
+  rateLimits: rateLimitsSchema.optional(),
+  /** An in-memory cache of complete answers; off unless given (`{}` for the defaults). */
+  cache: responseCacheSchema.optional(),
+  /** Spend limits with thresholds; see docs/budgets.md. */
+  budgets: z.array(budgetSchema).default([]),
+  /** Generates request, conversation and message ids. */
+  generateId: z.custom<() => string>(fn, 'must be a function').default(() => randomUUID),
+})
+
+export type CreateAIOptions = Omit<
+  z.input<typeof createAIOptionsSchema>,
+  'plugins' | 'prices' | 'budgets' | 'rateLimits'
+> & {
+  rateLimits?: RateLimitsInput
+  budgets?: BudgetInput[]
+  plugins?: Plugin[]
+  prices?: PriceEntryInput[]
+}
+
+/** The options as validated, defaults filled in. */
+export type CreateAIConfig = z.output<typeof createAIOptionsSchema>
