@@ -1,6 +1,6 @@
 import type { CallContext, ProviderModelInfo } from '@aimux/ai-core'
 import type OpenAI from 'openai'
-import type { ResolvedClient } from './client-resolver.js'
+import type { ResolvedClient } from './openai-client.js'
 import { mapOpenAIError } from './openai-error.js'
 
 export interface ModelsEndpointConfig {

@@ -4,7 +4,6 @@ import {
   AuthenticationError,
   ConnectionError,
   ProviderError,
-  StreamInterruptedError,
   TimeoutError,
 } from '@aimux/ai-core'
 import { errorFromStatus, parseRetryAfter, redactSecrets } from '@aimux/ai-core/provider-kit'
@@ -38,7 +37,9 @@ export function abortedError(provider: string, signal: AbortSignal, model?: stri
  * threw after it), HTTP statuses through errorFromStatus with the provider's own message, code,
  * type and Retry-After (the key masked), and xAI's 400 for a wrong key as an AuthenticationError.
  * An error event inside a stream becomes a retryable ProviderError (or the status OpenRouter puts
- * in its numeric `code`); a failed or cut connection, a ConnectionError.
+ * in its numeric `code`); a failed or cut connection, a ConnectionError. A stream throws these as
+ * they are, whether or not parts were yielded: the core turns a failure after the first part into
+ * a StreamInterruptedError holding the text that reached the caller.
  */
 export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): AimuxError {
   const { provider, model, signal, apiKey } = context
@@ -90,23 +91,4 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Aim
     model,
     cause: error,
   })
-}
-
-/**
- * The error a stream ends with: before its first part, the typed error itself; after it, a
- * retryable StreamInterruptedError holding the text yielded so far (an abort stays an abort).
- */
-export function mapOpenAIStreamError(
-  error: unknown,
-  context: OpenAIErrorContext & { started: boolean; text: string },
-) {
-  const mapped = mapOpenAIError(error, context)
-  if (!context.started || AbortedError.is(mapped)) return mapped
-  const broken = new StreamInterruptedError(`${context.provider}: the stream broke after it had started`, {
-    provider: context.provider,
-    model: context.model,
-    cause: mapped,
-  })
-  broken.partialText = context.text
-  return broken
 }

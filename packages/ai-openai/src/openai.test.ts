@@ -79,11 +79,11 @@ describe('the options', () => {
     expect(() => openai({ api: 'realtime' as 'chat', baseURL: 'not a url' })).toThrowError(
       expect.objectContaining({
         code: 'config',
-        message: expect.stringMatching(/^openai options are invalid: baseURL: .+; api: .+$/),
+        message: expect.stringMatching(/^Invalid openai options: baseURL: .+; api: .+$/),
       }),
     )
     expect(() => openai({ apikey: 'sk-typo' } as never)).toThrowError(
-      /openai options are invalid: \(options\): Unrecognized key/,
+      /^Invalid openai options: \(root\): Unrecognized key/,
     )
   })
 })

@@ -1,9 +1,9 @@
 import type { Plugin, ProviderAdapter } from '@aimux/ai-core'
+import { validateOptions } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js'
+import { createOpenAICompatibleAdapter } from './chat/openai-chat.js'
 import { openaiPrices } from './openai-prices.js'
-import { createOpenAIResponsesAdapter } from './openai-responses-adapter.js'
-import { validateOptions } from './validate-options.js'
+import { createOpenAIResponsesAdapter } from './responses/openai-responses.js'
 
 export interface OpenAIOptions {
   /** Default: the OPENAI_API_KEY environment variable, read at the first call. */

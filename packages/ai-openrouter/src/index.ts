@@ -1,5 +1,5 @@
 export { type OpenRouterOptions, openrouter, openrouterAdapter } from './openrouter.js'
 export { type OpenRouterModel, openrouterModel } from './openrouter-model.js'
 export { openrouterPrices } from './openrouter-prices.js'
-export { openrouterUsage } from './openrouter-usage.js'
+export { openrouterUsage } from './openrouter-response.js'
 export { perMillion } from './per-million.js'

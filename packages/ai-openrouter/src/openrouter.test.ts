@@ -278,7 +278,7 @@ describe('errors', () => {
 
   it('is a ConfigError when the options are wrong, as soon as the adapter is made', () => {
     expect(() => openrouterAdapter({ appName: '', baseURL: 'openrouter.ai' })).toThrowError(
-      /^openrouter options are invalid: baseURL: .+; appName: /,
+      /^Invalid openrouter options: baseURL: .+; appName: /,
     )
   })
 
@@ -343,16 +343,53 @@ describe('an error OpenRouter sends inside a stream', () => {
     }
   }
 
-  it('after some text: a StreamInterruptedError holding the text, caused by the status in the error code', async () => {
+  it('after some text: the typed error of its code, thrown from the stream after the text', async () => {
     const { parts, error } = await collectFrom([
       { data: ': OPENROUTER PROCESSING\n\n' },
       chunk({ role: 'assistant', content: 'Hel' }),
       chunk({ content: '' }, failure502),
     ])
     expect(parts).toEqual([{ type: 'text-delta', text: 'Hel' }])
-    expect(StreamInterruptedError.is(error)).toBe(true)
-    expect(error).toMatchObject({ partialText: 'Hel', retryable: true })
-    expect((error as Error).cause).toMatchObject({ status: 502, retryable: true })
+    expect(ProviderError.is(error)).toBe(true)
+    expect(StreamInterruptedError.is(error)).toBe(false)
+    expect(error).toMatchObject({ status: 502, retryable: true })
+  })
+
+  it('after some text, through ai.stream: a StreamInterruptedError holding the text, caused by the typed error', async () => {
+    const failing = await createFakeServer({
+      name: 'openrouter-mid-stream-error',
+      routes: [
+        {
+          method: 'POST',
+          path: '/api/v1/chat/completions',
+          reply: () => ({
+            type: 'stream',
+            contentType: 'text/event-stream',
+            frames: [chunk({ role: 'assistant', content: 'Hel' }), chunk({ content: '' }, failure502)],
+          }),
+        },
+      ],
+      errorBody: () => ({}),
+    })
+    const ai = await createAI({
+      plugins: [openrouter({ apiKey, baseURL: `${failing.url}/api/v1` })],
+      defaultModel: `openrouter:${ask.model}`,
+      retry: false,
+    })
+    try {
+      failing.enqueue({ text: 'unused' })
+      const error = await (async () => {
+        for await (const _part of ai.stream({ messages: ask.messages })) {
+          // read to the end
+        }
+      })().catch((caught: unknown) => caught)
+      expect(StreamInterruptedError.is(error)).toBe(true)
+      expect(error).toMatchObject({ partialText: 'Hel' })
+      expect((error as Error).cause).toMatchObject({ status: 502, retryable: true })
+    } finally {
+      await ai.close()
+      await failing.close()
+    }
   })
 
   it('before any text: the typed error of its code, thrown from the stream', async () => {

@@ -1,9 +1,10 @@
 import type { Plugin, ProviderAdapter } from '@aimux/ai-core'
-import { createOpenAICompatibleAdapter, validateOptions } from '@aimux/ai-openai'
+import { validateOptions } from '@aimux/ai-core/provider-kit'
+import { createOpenAICompatibleAdapter } from '@aimux/ai-openai'
 import { z } from 'zod'
 import { type OpenRouterModel, openrouterModel } from './openrouter-model.js'
 import { openrouterPrices } from './openrouter-prices.js'
-import { openrouterUsage } from './openrouter-usage.js'
+import { openrouterUsage } from './openrouter-response.js'
 
 export interface OpenRouterOptions {
   /** Default: the OPENROUTER_API_KEY environment variable, read at the first call. */

@@ -1,17 +1,19 @@
 import {
   AuthenticationError,
   ConfigError,
+  ConnectionError,
+  createAI,
   createPriceCatalog,
   type ProviderStreamPart,
   RateLimitError,
+  StreamInterruptedError,
 } from '@aimux/ai-core'
 import { computeCost } from '@aimux/ai-core/provider-kit'
 import { createFakeServer, type FakeServer, testContext, xaiChatProtocol } from '@aimux/ai-testing'
-import type { CompletionUsage } from 'openai/resources/completions'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { xaiAdapter } from './xai.js'
+import { xai, xaiAdapter } from './xai.js'
 import { xaiPrices } from './xai-prices.js'
-import { xaiUsage } from './xai-usage.js'
+import { xaiUsage } from './xai-response.js'
 
 const apiKey = 'xai-test-0123456789abcdefghij'
 
@@ -48,7 +50,7 @@ describe('xaiUsage', () => {
         accepted_prediction_tokens: 0,
         rejected_prediction_tokens: 0,
       },
-    } as CompletionUsage
+    }
     expect(xaiUsage(usage)).toEqual({
       usage: {
         inputTokens: 218,
@@ -67,7 +69,7 @@ describe('xaiUsage', () => {
       completion_tokens: 98,
       total_tokens: 316,
       completion_tokens_details: { reasoning_tokens: 82 },
-    } as CompletionUsage
+    }
     expect(xaiUsage(usage).usage).toMatchObject({ outputTokens: 98, reasoningTokens: 82, totalTokens: 316 })
   })
 })
@@ -151,6 +153,39 @@ describe('the xai adapter', () => {
     expect(error).toMatchObject({ retryAfterMs: 5000, message: 'xai: 429 Too many requests' })
   })
 
+  it('throws the typed error when a stream breaks; ai.stream makes it a StreamInterruptedError with the text', async () => {
+    const adapter = xaiAdapter({ apiKey, baseURL: `${server.url}/v1` })
+    server.enqueue({ chunks: ['Short ', 'waves ', 'scatter.'], breakAfterChunks: 2 })
+    const parts: ProviderStreamPart[] = []
+    const error = await (async () => {
+      for await (const part of adapter.stream(ask, testContext())) parts.push(part)
+    })().catch((caught: unknown) => caught)
+    expect(parts).toEqual([
+      { type: 'text-delta', text: 'Short ' },
+      { type: 'text-delta', text: 'waves ' },
+    ])
+    expect(ConnectionError.is(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: true, provider: 'xai' })
+
+    const ai = await createAI({
+      plugins: [xai({ apiKey, baseURL: `${server.url}/v1` })],
+      defaultModel: 'xai:grok-4-1-fast-reasoning',
+    })
+    try {
+      server.enqueue({ chunks: ['Short ', 'waves ', 'scatter.'], breakAfterChunks: 2 })
+      const interrupted = await (async () => {
+        for await (const _part of ai.stream({ messages: ask.messages })) {
+          // read to the end
+        }
+      })().catch((caught: unknown) => caught)
+      expect(StreamInterruptedError.is(interrupted)).toBe(true)
+      expect(interrupted).toMatchObject({ partialText: 'Short waves ' })
+      expect(ConnectionError.is((interrupted as Error).cause)).toBe(true)
+    } finally {
+      await ai.close()
+    }
+  })
+
   describe('its key', () => {
     const saved = { key: process.env.XAI_API_KEY, org: process.env.OPENAI_ORG_ID }
     afterEach(() => {
@@ -199,7 +234,7 @@ describe('the xai adapter', () => {
 
 describe('the options', () => {
   it('are checked when the adapter is made', () => {
-    expect(() => xaiAdapter({ baseURL: 'api.x.ai' })).toThrowError(/^xai options are invalid: baseURL: /)
+    expect(() => xaiAdapter({ baseURL: 'api.x.ai' })).toThrowError(/^Invalid xai options: baseURL: /)
   })
 })
 
@@ -213,7 +248,7 @@ describe('xaiPrices', () => {
       total_tokens: 316,
       prompt_tokens_details: { cached_tokens: 192 },
       completion_tokens_details: { reasoning_tokens: 82 },
-    } as CompletionUsage).usage
+    }).usage
     // 26 uncached x $0.20 + 192 cached x $0.05 + 98 output x $0.50, per million tokens
     expect(computeCost(usage, catalog.resolve('xai', 'grok-4-1-fast-reasoning')).nanoUsd).toBe(
       26 * 200 + 192 * 50 + 98 * 500,

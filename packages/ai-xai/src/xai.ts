@@ -1,8 +1,9 @@
 import type { Plugin, ProviderAdapter } from '@aimux/ai-core'
-import { createOpenAICompatibleAdapter, validateOptions } from '@aimux/ai-openai'
+import { validateOptions } from '@aimux/ai-core/provider-kit'
+import { createOpenAICompatibleAdapter } from '@aimux/ai-openai'
 import { z } from 'zod'
 import { xaiPrices } from './xai-prices.js'
-import { xaiUsage } from './xai-usage.js'
+import { xaiUsage } from './xai-response.js'
 
 export interface XAIOptions {
   /** Default: the XAI_API_KEY environment variable, read at the first call. */

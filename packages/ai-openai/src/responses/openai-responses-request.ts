@@ -1,5 +1,5 @@
 import { type ProviderRequest, ValidationError } from '@aimux/ai-core'
-import { toResponsesInput } from './to-responses-input.js'
+import { toResponsesInput } from './to-openai-responses-messages.js'
 
 /**
  * The Responses API request body for an aimux request: input items, function tools (not strict,

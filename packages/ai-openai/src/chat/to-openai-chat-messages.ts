@@ -4,9 +4,9 @@ import type {
   ChatCompletionContentPart,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
-import { imageUrl } from './image-url.js'
-import { stringifyToolArguments } from './tool-arguments.js'
-import { toolResultOutput } from './tool-result-output.js'
+import { imageUrl } from '../image-url.js'
+import { stringifyToolArguments } from '../tool-arguments.js'
+import { toolResultOutput } from '../tool-result-output.js'
 
 /**
  * aimux messages as Chat Completions messages: the system prompt, user text and images, assistant

@@ -1,4 +1,6 @@
 import {
+  ConnectionError,
+  createAI,
   type ProviderAdapter,
   ProviderError,
   type ProviderRequest,
@@ -16,7 +18,7 @@ import {
   type WireFrame,
 } from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openaiAdapter } from './openai.js'
+import { openai, openaiAdapter } from '../openai.js'
 
 const apiKey = 'sk-test-responses-0123456789'
 const weather = { city: 'Oslo', days: 2 }
@@ -259,7 +261,7 @@ describe('failures inside a stream', () => {
     })
   }
 
-  it('turns an error event after some text into a StreamInterruptedError holding that text', async () => {
+  it('throws an error event after some text as the typed error, a retryable ProviderError', async () => {
     const failing = await serverSending([
       created,
       delta,
@@ -270,10 +272,38 @@ describe('failures inside a stream', () => {
       const responses = openaiAdapter({ apiKey, baseURL: `${failing.url}/v1`, api: 'responses' })
       const { parts, error } = await collect(responses.stream(ask(), testContext()))
       expect(parts).toEqual([{ type: 'text-delta', text: 'Hel' }])
+      expect(ProviderError.is(error)).toBe(true)
+      expect(StreamInterruptedError.is(error)).toBe(false)
+      expect(error).toMatchObject({ message: 'openai: The server had an error', retryable: true })
+    } finally {
+      await failing.close()
+    }
+  })
+
+  it('reaches the caller of ai.stream as a StreamInterruptedError holding the text, its cause the typed error', async () => {
+    const failing = await serverSending([
+      created,
+      delta,
+      events('error', { code: 'server_error', message: 'The server had an error', param: null }, 2),
+    ])
+    const ai = await createAI({
+      plugins: [openai({ apiKey, baseURL: `${failing.url}/v1`, api: 'responses' })],
+      defaultModel: 'openai:gpt-5.4',
+    })
+    try {
+      failing.enqueue({ text: 'unused' })
+      const texts: string[] = []
+      const error = await (async () => {
+        for await (const part of ai.stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
+          if (part.type === 'text-delta') texts.push(part.text)
+        }
+      })().catch((caught: unknown) => caught)
+      expect(texts).toEqual(['Hel'])
       expect(StreamInterruptedError.is(error)).toBe(true)
-      expect(error).toMatchObject({ partialText: 'Hel', retryable: true })
+      expect(error).toMatchObject({ partialText: 'Hel' })
       expect((error as Error).cause).toMatchObject({ message: 'openai: The server had an error' })
     } finally {
+      await ai.close()
       await failing.close()
     }
   })
@@ -307,14 +337,15 @@ describe('failures inside a stream', () => {
     }
   })
 
-  it('treats a stream that ends without its completed event as broken', async () => {
+  it('throws a retryable ConnectionError when the stream ends without its completed event', async () => {
     const failing = await serverSending([created, delta])
     try {
       failing.enqueue({ text: 'unused' })
       const responses = openaiAdapter({ apiKey, baseURL: `${failing.url}/v1`, api: 'responses' })
-      const { error } = await collect(responses.stream(ask(), testContext()))
-      expect(StreamInterruptedError.is(error)).toBe(true)
-      expect(error).toMatchObject({ partialText: 'Hel' })
+      const { parts, error } = await collect(responses.stream(ask(), testContext()))
+      expect(parts).toEqual([{ type: 'text-delta', text: 'Hel' }])
+      expect(ConnectionError.is(error)).toBe(true)
+      expect(error).toMatchObject({ retryable: true, provider: 'openai' })
     } finally {
       await failing.close()
     }

@@ -1,6 +1,5 @@
 import { usdToNano } from '@aimux/ai-core'
-import { chatUsage, type ReadUsage } from '@aimux/ai-openai'
-import type { CompletionUsage } from 'openai/resources/completions'
+import { type ChatUsageWire, chatUsage, type ReadUsage } from '@aimux/ai-openai'
 
 /**
  * OpenRouter's usage: token counts as OpenAI counts them (cached and cache-written tokens inside
@@ -8,8 +7,8 @@ import type { CompletionUsage } from 'openai/resources/completions'
  * as the call's cost in nano-USD, which wins over the price catalog. A missing or negative cost
  * is left out, and the catalog prices the call.
  */
-export function openrouterUsage(usage: CompletionUsage): ReadUsage {
-  const { cost } = usage as CompletionUsage & { cost?: unknown }
+export function openrouterUsage(usage: ChatUsageWire): ReadUsage {
+  const { cost } = usage
   const reported = typeof cost === 'number' && Number.isFinite(cost) && cost >= 0
   return reported ? { usage: chatUsage(usage), costNanoUsd: usdToNano(cost) } : { usage: chatUsage(usage) }
 }

@@ -1,8 +1,8 @@
 import type { Message } from '@aimux/ai-core'
 import type { ResponseInputItem } from 'openai/resources/responses/responses'
-import { imageUrl } from './image-url.js'
-import { stringifyToolArguments } from './tool-arguments.js'
-import { toolResultOutput } from './tool-result-output.js'
+import { imageUrl } from '../image-url.js'
+import { stringifyToolArguments } from '../tool-arguments.js'
+import { toolResultOutput } from '../tool-result-output.js'
 
 /**
  * aimux messages as Responses API input items: system, user (text and images) and assistant

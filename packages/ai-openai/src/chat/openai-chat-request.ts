@@ -1,5 +1,5 @@
 import type { ProviderRequest } from '@aimux/ai-core'
-import { toChatMessages } from './to-chat-messages.js'
+import { toChatMessages } from './to-openai-chat-messages.js'
 
 /** How a provider's Chat Completions requests differ from OpenAI's. */
 export interface ChatRequestDialect {

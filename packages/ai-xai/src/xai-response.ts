@@ -1,5 +1,4 @@
-import { chatUsage, type ReadUsage } from '@aimux/ai-openai'
-import type { CompletionUsage } from 'openai/resources/completions'
+import { type ChatUsageWire, chatUsage, type ReadUsage } from '@aimux/ai-openai'
 
 /**
  * xAI's usage as aimux counts it. xAI reports reasoning tokens beside completion_tokens, not
@@ -7,7 +6,7 @@ import type { CompletionUsage } from 'openai/resources/completions'
  * output: 98 output tokens, 82 of them reasoning. When total_tokens shows the reasoning already
  * inside completion_tokens, it is not added twice. Cached tokens are part of prompt_tokens.
  */
-export function xaiUsage(usage: CompletionUsage): ReadUsage {
+export function xaiUsage(usage: ChatUsageWire): ReadUsage {
   const counted = chatUsage(usage)
   const reasoning = counted.reasoningTokens
   const total = usage.total_tokens

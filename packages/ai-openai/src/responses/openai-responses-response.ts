@@ -1,0 +1,91 @@
+import {
+  type AssistantPart,
+  type FinishReason,
+  ProviderError,
+  type ProviderResult,
+  type Usage,
+} from '@aimux/ai-core'
+import { normalizeUsage } from '@aimux/ai-core/provider-kit'
+import type { Response, ResponseUsage } from 'openai/resources/responses/responses'
+import { parseToolArguments } from '../tool-arguments.js'
+
+/**
+ * Responses API usage as aimux counts it: input_tokens includes the cached (and cache-written)
+ * tokens, output_tokens includes the reasoning tokens, as in aimux. A missing count is 0.
+ */
+export function responsesUsage(usage: ResponseUsage | null | undefined): Usage {
+  return normalizeUsage({
+    inputTokens: usage?.input_tokens,
+    cachedInputTokens: usage?.input_tokens_details?.cached_tokens,
+    cacheWriteTokens: usage?.input_tokens_details?.cache_write_tokens,
+    outputTokens: usage?.output_tokens,
+    reasoningTokens: usage?.output_tokens_details?.reasoning_tokens,
+  })
+}
+
+/**
+ * Why a Responses API response ended, as aimux's finish reason: an incomplete response by its
+ * reason (the output limit is 'length'), a refusal as 'content-filter', a completed one with
+ * function calls as 'tool-calls'.
+ */
+export function responsesFinishReason(
+  response: Pick<Response, 'status' | 'incomplete_details'>,
+  outcome: { toolCalls: boolean; refused: boolean },
+): FinishReason {
+  if (response.status === 'incomplete') {
+    const reason = response.incomplete_details?.reason
+    if (reason === 'max_output_tokens') return 'length'
+    return reason === 'content_filter' ? 'content-filter' : 'other'
+  }
+  if (response.status !== 'completed') return 'other'
+  if (outcome.refused) return 'content-filter'
+  return outcome.toolCalls ? 'tool-calls' : 'stop'
+}
+
+/** A response the API marked failed, as a ProviderError (retryable when the server says it erred). */
+export function failedResponse(response: Response, provider: string, model: string): ProviderError {
+  const message = response.error?.message ?? 'the response failed'
+  return new ProviderError(`${provider}: ${message}`, {
+    provider,
+    model,
+    retryable: response.error?.code === 'server_error',
+  })
+}
+
+/**
+ * A whole Responses API response as the port's result: reasoning summaries (joined with a blank
+ * line) as reasoning, output text and refusals as text, function calls with parsed arguments,
+ * then the finish reason, the usage and the model that answered.
+ */
+export function responsesResult(response: Response): ProviderResult {
+  const content: AssistantPart[] = []
+  let refused = false
+  for (const item of response.output) {
+    if (item.type === 'reasoning') {
+      const text = item.summary.map((summary) => summary.text).join('\n\n')
+      if (text) content.push({ type: 'reasoning', text })
+    } else if (item.type === 'message') {
+      for (const part of item.content) {
+        if (part.type === 'refusal') refused = true
+        content.push({ type: 'text', text: part.type === 'refusal' ? part.refusal : part.text })
+      }
+    } else if (item.type === 'function_call') {
+      content.push({
+        type: 'tool-call',
+        id: item.call_id,
+        name: item.name,
+        args: parseToolArguments(item.arguments),
+      })
+    }
+  }
+  return {
+    content,
+    finishReason: responsesFinishReason(response, {
+      toolCalls: content.some((part) => part.type === 'tool-call'),
+      refused,
+    }),
+    usage: responsesUsage(response.usage),
+    ...(response.model ? { model: response.model } : {}),
+    raw: response,
+  }
+}
