@@ -1,17 +1,21 @@
 import {
   AbortedError,
   AimuxError,
-  type CallContext,
   ConnectionError,
   defineProvider,
   type FinishReason,
   type Message,
   type Plugin,
   type ProviderAdapter,
-  StreamInterruptedError,
   type Usage,
 } from '@aimux/ai-core'
-import { errorFromStatus, normalizeUsage, parseRetryAfter } from '@aimux/ai-core/provider-kit'
+import {
+  createClientCache,
+  errorFromStatus,
+  normalizeUsage,
+  parseRetryAfter,
+  redactSecrets,
+} from '@aimux/ai-core/provider-kit'
 import OpenAI from 'openai'
 
 /**
@@ -34,14 +38,20 @@ export interface OpenAICompatibleOptions {
 
 /** The adapter alone, as tests and the conformance suite call it. */
 export function openaiCompatibleAdapter(options: OpenAICompatibleOptions): ProviderAdapter {
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 })
-  // Credentials chosen for one call (by a rotation plugin, say) win over the adapter's own.
-  const clientFor = (ctx: CallContext) => {
-    const chosen = ctx.credentials
-    if (!chosen?.apiKey && !chosen?.baseURL) return { client, apiKey: options.apiKey }
-    const apiKey = chosen.apiKey ?? options.apiKey
-    return { client: client.withOptions({ apiKey, baseURL: chosen.baseURL ?? options.baseURL }), apiKey }
-  }
+  // One client per set of credentials: the adapter's own, or those chosen for one call (by a
+  // rotation plugin, say), which win. Retries off: the core owns them.
+  const clientFor = createClientCache({
+    provider: options.id,
+    defaults: { apiKey: options.apiKey, baseURL: options.baseURL },
+    requireApiKey: true,
+    create: (settings) =>
+      new OpenAI({
+        apiKey: settings.apiKey,
+        baseURL: settings.baseURL,
+        defaultHeaders: settings.headers,
+        maxRetries: 0,
+      }),
+  })
   return defineProvider({
     id: options.id,
     async generate(request, ctx) {
@@ -68,7 +78,6 @@ export function openaiCompatibleAdapter(options: OpenAICompatibleOptions): Provi
     },
     async *stream(request, ctx) {
       const { client, apiKey } = clientFor(ctx)
-      let text = ''
       try {
         const stream = await client.chat.completions.create(
           {
@@ -84,10 +93,7 @@ export function openaiCompatibleAdapter(options: OpenAICompatibleOptions): Provi
         let usage = normalizeUsage()
         for await (const chunk of stream) {
           const choice = chunk.choices[0]
-          if (choice?.delta.content) {
-            text += choice.delta.content
-            yield { type: 'text-delta', text: choice.delta.content }
-          }
+          if (choice?.delta.content) yield { type: 'text-delta', text: choice.delta.content }
           if (choice?.finish_reason) finish = finishReason(choice.finish_reason)
           if (chunk.usage) usage = usageOf(chunk.usage)
         }
@@ -96,15 +102,9 @@ export function openaiCompatibleAdapter(options: OpenAICompatibleOptions): Provi
         yield { type: 'usage', usage }
         yield { type: 'finish', finishReason: finish }
       } catch (error) {
-        const mapped = typed(error, ctx.signal, options.id, apiKey)
-        if (text === '' || AimuxError.is(mapped)) throw mapped
-        const broken = new StreamInterruptedError(`${options.id}: the stream broke after it had started`, {
-          provider: options.id,
-          model: request.model,
-          cause: error,
-        })
-        broken.partialText = text
-        throw broken
+        // The typed error, before or after the first part: the core turns a failure after it
+        // into a StreamInterruptedError holding the text that reached the caller.
+        throw typed(error, ctx.signal, options.id, apiKey)
       }
     },
   })
@@ -136,7 +136,7 @@ function usageOf(usage: OpenAI.CompletionUsage | null | undefined): Usage {
   })
 }
 
-function typed(error: unknown, signal: AbortSignal, provider: string, apiKey: string): unknown {
+function typed(error: unknown, signal: AbortSignal, provider: string, apiKey: string | undefined): unknown {
   if (signal.aborted) return new AbortedError('The call was aborted.', { provider, cause: error })
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
     const body = error.error as { message?: string; code?: string; type?: string } | undefined
@@ -146,11 +146,14 @@ function typed(error: unknown, signal: AbortSignal, provider: string, apiKey: st
       type: body?.type,
       retryAfterMs: parseRetryAfter(error.headers),
       provider,
-      secrets: [apiKey],
+      secrets: apiKey ? [apiKey] : [],
     })
   }
-  if (error instanceof OpenAI.APIConnectionError) {
-    return new ConnectionError(`${provider}: ${error.message}`, { provider, cause: error })
-  }
-  return error
+  if (AimuxError.is(error)) return error
+  // Anything else (a refused connection, a stream cut half-way) is a failed connection.
+  const reason = error instanceof Error ? error.message : String(error)
+  return new ConnectionError(`${provider}: ${redactSecrets(reason, apiKey ? [apiKey] : [])}`, {
+    provider,
+    cause: error,
+  })
 }
