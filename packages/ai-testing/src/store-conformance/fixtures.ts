@@ -1,0 +1,83 @@
+// Records the store conformance suites write, and the checks they share.
+import { randomUUID } from 'node:crypto'
+import type {
+  ConnectionRecord,
+  ModelInfo,
+  NewMessage,
+  PriceEntry,
+  SpendKey,
+  UsageRecord,
+} from '@aimux/ai-core'
+import { expect } from 'vitest'
+
+/** A query range that holds every record the suites write. */
+export const wholeRange = {
+  from: new Date('2000-01-01T00:00:00.000Z'),
+  to: new Date('2100-01-01T00:00:00.000Z'),
+}
+
+export function textMessage(conversationId: string, text: string): NewMessage {
+  return { id: randomUUID(), conversationId, role: 'user', content: [{ type: 'text', text }] }
+}
+
+export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    requestId: randomUUID(),
+    createdAt: new Date('2026-11-22T12:00:00.000Z'),
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    totalTokens: 0,
+    costNanoUsd: 0,
+    costSource: 'catalog',
+    latencyMs: 100,
+    success: true,
+    stream: false,
+    steps: 1,
+    ...overrides,
+  }
+}
+
+export function model(provider: string, id: string, extra: Partial<ModelInfo> = {}): ModelInfo {
+  return { provider, id, capabilities: {}, ...extra }
+}
+
+export function price(provider: string, model: string, effectiveFrom: string, input: number): PriceEntry {
+  return { provider, model, effectiveFrom: new Date(effectiveFrom), price: { input, output: input * 4 } }
+}
+
+export function spendKey(scope: SpendKey['scope'] = 'user'): SpendKey {
+  return { scope, scopeId: randomUUID(), period: 'month', periodStart: '2026-11-01' }
+}
+
+export function connection(
+  overrides: Partial<Omit<ConnectionRecord, 'createdAt' | 'updatedAt'>> = {},
+): Omit<ConnectionRecord, 'createdAt' | 'updatedAt'> {
+  return {
+    id: randomUUID(),
+    provider: 'openai',
+    name: 'primary',
+    ciphertext: 'v1:iv:ciphertext:tag',
+    priority: 0,
+    weight: 1,
+    status: 'active',
+    ...overrides,
+  }
+}
+
+export function expectRecent(date: Date): void {
+  expect(date).toBeInstanceOf(Date)
+  expect(Math.abs(date.getTime() - Date.now())).toBeLessThan(60_000)
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i)
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
