@@ -10,8 +10,8 @@ import {
 } from '@aimux/ai-core'
 import { type MockProvider, mockProvider } from '@aimux/ai-testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { startTestHttpServer, type TestHttpServer } from '../test/test-servers.js'
 import { type HttpServerConfig, type McpOptions, mcp } from './index.js'
-import { startTestHttpServer, type TestHttpServer } from './test-servers.js'
 
 const ask = [{ role: 'user' as const, content: 'Go.' }]
 const cleanup: (() => Promise<void>)[] = []

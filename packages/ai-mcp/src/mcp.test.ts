@@ -1,9 +1,9 @@
 import { AbortedError, ConfigError, createAI, TimeoutError, ToolError } from '@aimux/ai-core'
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { everythingServer } from '../test/test-servers.js'
 import { MAX_PAGES } from './list-pages.js'
 import { type McpOptions, mcp } from './mcp.js'
-import { everythingServer } from './test-servers.js'
 
 const invalid = (options: unknown) => () => mcp(options as McpOptions)
 const hi = [{ role: 'user' as const, content: 'Hi' }]

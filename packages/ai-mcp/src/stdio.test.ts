@@ -11,8 +11,8 @@ import {
 } from '@aimux/ai-core'
 import { type MockProvider, mockProvider } from '@aimux/ai-testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { everythingServer, filesystemServer } from '../test/test-servers.js'
 import { type McpOptions, mcp } from './mcp.js'
-import { everythingServer, filesystemServer } from './test-servers.js'
 
 const ask = [{ role: 'user' as const, content: 'Go.' }]
 let folder: string

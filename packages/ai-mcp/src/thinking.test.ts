@@ -1,8 +1,8 @@
 import { type AI, createAI, type ToolMessage } from '@aimux/ai-core'
 import { mockProvider } from '@aimux/ai-testing'
 import { afterEach, describe, expect, it } from 'vitest'
+import { everythingServer, thinkingServer } from '../test/test-servers.js'
 import { mcp } from './mcp.js'
-import { everythingServer, thinkingServer } from './test-servers.js'
 
 const open: AI[] = []
 afterEach(async () => {
