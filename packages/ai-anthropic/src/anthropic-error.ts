@@ -1,10 +1,4 @@
-import {
-  AbortedError,
-  AimuxError,
-  ConnectionError,
-  StreamInterruptedError,
-  TimeoutError,
-} from '@aimux/ai-core'
+import { AbortedError, AimuxError, ConnectionError, TimeoutError } from '@aimux/ai-core'
 import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk'
 
@@ -25,7 +19,8 @@ const statusOfType: Record<string, number> = {
 
 export interface ErrorContext {
   signal: AbortSignal
-  apiKey: string
+  /** The key the call used, kept out of error messages. */
+  apiKey: string | undefined
   /** The model requested, when the call was for one. */
   model?: string
 }
@@ -33,7 +28,10 @@ export interface ErrorContext {
 /**
  * The typed error for whatever a call threw: an abort first, then HTTP errors (and `error`
  * events in a stream) through errorFromStatus with the key kept out of the message, then
- * connection failures. Anything else is returned as it is.
+ * connection failures (the SDK's, and fetch's own when a stream's body is cut). Anything else
+ * is returned as it is. A stream throws it as it is too, whether or not parts were yielded
+ * before: the core turns a failure after the first part into a StreamInterruptedError holding
+ * the text so far, with this error as its cause.
  */
 export function anthropicError(error: unknown, { signal, model, apiKey }: ErrorContext): unknown {
   if (signal.aborted)
@@ -54,29 +52,22 @@ export function anthropicError(error: unknown, { signal, model, apiKey }: ErrorC
       retryAfterMs: parseRetryAfter(error.headers),
       provider: 'anthropic',
       model,
-      secrets: [apiKey],
+      secrets: apiKey ? [apiKey] : [],
+      cause: error,
+    })
+  }
+  if (isNetworkError(error)) {
+    const code = (error as Error & { cause?: { code?: string } }).cause?.code
+    return new ConnectionError(`anthropic: ${error.message}${code ? ` (${code})` : ''}`, {
+      provider: 'anthropic',
+      model,
       cause: error,
     })
   }
   return error
 }
 
-/**
- * The error a stream ends with: once text, reasoning or a tool call has been yielded, any failure
- * but an abort is a StreamInterruptedError holding the text so far, with the typed error as cause.
- */
-export function anthropicStreamError(
-  error: unknown,
-  context: ErrorContext & { text: string; started: boolean },
-): unknown {
-  const typed = anthropicError(error, context)
-  if (!context.started || AbortedError.is(typed)) return typed
-  const reason = typed instanceof Error ? typed.message : String(typed)
-  const broken = new StreamInterruptedError(`anthropic: the stream broke after it had started: ${reason}`, {
-    provider: 'anthropic',
-    model: context.model,
-    cause: typed,
-  })
-  broken.partialText = context.text
-  return broken
+/** fetch's own failures, which reach a stream as they are: a body cut off ("terminated"), or no connection. */
+function isNetworkError(error: unknown): error is TypeError {
+  return error instanceof TypeError && (error.message === 'terminated' || error.message === 'fetch failed')
 }

@@ -1,6 +1,6 @@
 import type { ProviderRequest, ToolChoice } from '@aimux/ai-core'
 import type Anthropic from '@anthropic-ai/sdk'
-import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js'
+import { toAnthropicMessages } from './to-anthropic-messages.js'
 
 /** A Messages API request without `stream`, which each call sets. */
 export type AnthropicRequest = Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'>
@@ -12,7 +12,7 @@ export type AnthropicRequest = Omit<Anthropic.MessageCreateParamsNonStreaming, '
  * merged in last (`cache_control`, `metadata`, `service_tier`, `thinking`, ...).
  */
 export function anthropicRequest(request: ProviderRequest, defaultMaxTokens: number): AnthropicRequest {
-  const { system, messages } = convertToAnthropicMessages(request.messages)
+  const { system, messages } = toAnthropicMessages(request.messages)
   const params: AnthropicRequest = {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? defaultMaxTokens,

@@ -11,9 +11,15 @@ import {
   StreamInterruptedError,
 } from '@aimux/ai-core'
 import { computeCost } from '@aimux/ai-core/provider-kit'
-import { anthropicProtocol, createFakeServer, type FakeServer, testContext } from '@aimux/ai-testing'
+import {
+  anthropicProtocol,
+  createFakeServer,
+  type FakeServer,
+  testContext,
+  type WireProtocol,
+} from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { anthropicAdapter } from './anthropic.js'
+import { type AnthropicOptions, anthropic, anthropicAdapter } from './anthropic.js'
 import { anthropicPrices } from './anthropic-prices.js'
 
 const apiKey = 'sk-ant-api03-test0123456789abcdef'
@@ -325,6 +331,42 @@ describe('anthropic thinking and tools', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'tool-calls', model: 'claude-opus-5-5' })
   })
 
+  it('keeps tool input that is not valid JSON as its raw string instead of failing the stream', async () => {
+    // The fake server's protocol with the last input_json_delta fragment left out: the input is cut.
+    const base = anthropicProtocol()
+    const cut: WireProtocol = {
+      ...base,
+      routes: base.routes.map((route) =>
+        'reply' in route
+          ? {
+              ...route,
+              reply(request, reply) {
+                const response = route.reply(request, reply)
+                if (response.type !== 'stream') return response
+                const fragments = response.frames.filter((frame) => frame.data.includes('input_json_delta'))
+                return { ...response, frames: response.frames.filter((frame) => frame !== fragments.at(-1)) }
+              },
+            }
+          : route,
+      ),
+    }
+    const broken = await createFakeServer(cut)
+    const args = { city: 'Oslo', days: [1, 2, 3] }
+    broken.enqueue({ toolCalls: [{ id: 'toolu_7', name: 'weather', args }] })
+    const json = JSON.stringify(args)
+    const sent = json.slice(0, 2 * Math.ceil(json.length / 3))
+    const { parts, error } = await collect(
+      anthropicAdapter({ apiKey, baseURL: broken.url }).stream(ask(), testContext()),
+    )
+    await broken.close()
+    expect(error).toBeUndefined()
+    expect(() => JSON.parse(sent)).toThrow()
+    expect(parts.filter((part) => part.type === 'tool-call')).toEqual([
+      { type: 'tool-call', toolCall: { id: 'toolu_7', name: 'weather', args: sent } },
+    ])
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' })
+  })
+
   it('sends redacted thinking back as it came', async () => {
     server.enqueue({ text: 'ok' })
     await adapter.generate(
@@ -414,16 +456,37 @@ describe('anthropic errors', () => {
     expect(error).toMatchObject({ status: 529, retryable: true, message: 'anthropic: 529 Overloaded' })
   })
 
-  it('turns an error event after text into a StreamInterruptedError keeping the text', async () => {
+  it('throws the typed error of an error event after text, leaving the text to the core', async () => {
     server.enqueue({ chunks: ['Part ', 'one'], finishReason: 'error' })
     const { parts, error } = await collect(adapter.stream(ask(), testContext()))
     expect(parts).toEqual([
       { type: 'text-delta', text: 'Part ' },
       { type: 'text-delta', text: 'one' },
     ])
+    expect(ProviderError.is(error)).toBe(true)
+    expect(error).toMatchObject({ status: 529, retryable: true, message: 'anthropic: 529 Overloaded' })
+  })
+
+  it('ends ai.stream() with a StreamInterruptedError holding the text when the stream breaks', async () => {
+    server.enqueue({ chunks: ['Part ', 'one'], finishReason: 'error' })
+    const ai = await createAI({
+      plugins: [{ name: 'anthropic', setup: (host) => host.registerProvider(adapter) }],
+      defaultModel: 'anthropic:claude-sonnet-5',
+    })
+    const seen: string[] = []
+    const error = await failure(
+      (async () => {
+        for await (const part of ai.stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
+          if (part.type === 'text-delta') seen.push(part.text)
+        }
+      })(),
+    )
+    expect(seen).toEqual(['Part ', 'one'])
     expect(StreamInterruptedError.is(error)).toBe(true)
-    expect(error).toMatchObject({ retryable: true, partialText: 'Part one' })
-    expect(error?.cause).toMatchObject({ status: 529 })
+    expect(error).toMatchObject({ retryable: false, partialText: 'Part one' })
+    expect(ProviderError.is(error.cause)).toBe(true)
+    expect(error.cause).toMatchObject({ status: 529 })
+    await ai.close()
   })
 
   it('maps a dropped connection to a retryable ConnectionError', async () => {
@@ -440,7 +503,9 @@ describe('anthropic credentials and models', () => {
     const keyless = anthropicAdapter({ baseURL: server.url })
     const error = await failure(keyless.generate(ask(), testContext()))
     expect(ConfigError.is(error)).toBe(true)
-    expect(error.message).toBe('anthropic: no API key. Pass anthropic({ apiKey }) or set ANTHROPIC_API_KEY.')
+    expect(error.message).toBe(
+      'anthropic: no API key. Pass apiKey to the anthropic plugin or set ANTHROPIC_API_KEY.',
+    )
     expect(server.requests).toHaveLength(0)
 
     vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-from-env-0123456789')
@@ -448,6 +513,16 @@ describe('anthropic credentials and models', () => {
     await keyless.generate(ask(), testContext())
     expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-ant-from-env-0123456789')
     vi.unstubAllEnvs()
+  })
+
+  it('refuses wrong options with a ConfigError naming the field, before any call', () => {
+    expect(() => anthropicAdapter({ baseURL: 'not a url' })).toThrow(ConfigError)
+    expect(() => anthropicAdapter({ defaultMaxTokens: 0 })).toThrow(
+      /^Invalid anthropic options: defaultMaxTokens: /,
+    )
+    expect(() => anthropic({ apiKey: 42 } as unknown as AnthropicOptions)).toThrow(
+      /^Invalid anthropic options: apiKey: /,
+    )
   })
 
   it('lets the credentials chosen for a call win over its own', async () => {

@@ -1,7 +1,5 @@
 import {
   AbortedError,
-  type CallContext,
-  ConfigError,
   ConnectionError,
   defineProvider,
   type FinishReason,
@@ -9,15 +7,17 @@ import {
   type ProviderAdapter,
   type ProviderModelInfo,
 } from '@aimux/ai-core'
-import { sdkSignal } from '@aimux/ai-core/provider-kit'
+import { createClientCache, sdkSignal, validateOptions } from '@aimux/ai-core/provider-kit'
 import Anthropic from '@anthropic-ai/sdk'
-import { anthropicError, anthropicStreamError } from './anthropic-error.js'
+import { z } from 'zod'
+import { anthropicError } from './anthropic-error.js'
 import { anthropicPrices } from './anthropic-prices.js'
 import { anthropicRequest } from './anthropic-request.js'
 import {
   type AnthropicUsageReport,
   anthropicContent,
   anthropicFinishReason,
+  anthropicToolArguments,
   anthropicUsage,
   mergeUsageReports,
 } from './anthropic-response.js'
@@ -33,34 +33,35 @@ export interface AnthropicOptions {
   defaultMaxTokens?: number
 }
 
+const optionsSchema = z.strictObject({
+  apiKey: z.string().min(1).optional(),
+  baseURL: z.url().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  defaultMaxTokens: z.int().positive().optional(),
+})
+
 /** The plugin applications install: `createAI({ plugins: [anthropic()] })`. */
 export function anthropic(options: AnthropicOptions = {}): Plugin {
   const provider = anthropicAdapter(options)
   return { name: 'anthropic', setup: (host) => host.registerProvider(provider) }
 }
 
-/** The Anthropic Messages API as an aimux provider, on the official @anthropic-ai/sdk. */
-export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapter {
+/**
+ * The Anthropic Messages API as an aimux provider, on the official @anthropic-ai/sdk. Invalid
+ * options are a ConfigError naming the field.
+ */
+export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter {
+  const options = validateOptions(optionsSchema, input, 'anthropic')
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096
-  let cached: { key: string; client: Anthropic } | undefined
-
-  // Credentials chosen for the call (by a rotation plugin, say) win over the adapter's own.
-  const clientFor = (ctx: CallContext) => {
-    const apiKey = ctx.credentials?.apiKey ?? options.apiKey ?? process.env.ANTHROPIC_API_KEY
-    if (!apiKey) {
-      throw new ConfigError('anthropic: no API key. Pass anthropic({ apiKey }) or set ANTHROPIC_API_KEY.', {
-        provider: 'anthropic',
-      })
-    }
-    const baseURL = ctx.credentials?.baseURL ?? options.baseURL
-    const headers = { ...options.headers, ...ctx.credentials?.headers }
-    const key = JSON.stringify([apiKey, baseURL, headers])
-    if (cached?.key !== key) {
-      // The core owns retries: the SDK makes one attempt.
-      cached = { key, client: new Anthropic({ apiKey, baseURL, maxRetries: 0, defaultHeaders: headers }) }
-    }
-    return { client: cached.client, apiKey }
-  }
+  // One client per set of credentials; those chosen for a call (by a rotation plugin, say) win
+  // over the adapter's own. The core owns retries: the SDK makes one attempt.
+  const clientFor = createClientCache({
+    provider: 'anthropic',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    defaults: { apiKey: options.apiKey, baseURL: options.baseURL, headers: options.headers },
+    create: ({ apiKey, baseURL, headers }) =>
+      new Anthropic({ apiKey, baseURL, maxRetries: 0, defaultHeaders: headers }),
+  })
 
   return defineProvider({
     id: 'anthropic',
@@ -88,8 +89,6 @@ export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapte
 
     async *stream(request, ctx) {
       const { client, apiKey } = clientFor(ctx)
-      let text = ''
-      let started = false
       try {
         const events = await client.messages.create(
           { ...anthropicRequest(request, defaultMaxTokens), stream: true },
@@ -109,25 +108,19 @@ export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapte
             if (block.type === 'tool_use') {
               tools.set(event.index, { id: block.id, name: block.name, json: '' })
             } else if (block.type === 'redacted_thinking') {
-              started = true
               yield {
                 type: 'reasoning-delta',
                 text: '',
                 providerMetadata: { anthropic: { redactedData: block.data } },
               }
             } else if (block.type === 'text' && block.text) {
-              text += block.text
-              started = true
               yield { type: 'text-delta', text: block.text }
             }
           } else if (event.type === 'content_block_delta') {
             const delta = event.delta
             if (delta.type === 'text_delta') {
-              text += delta.text
-              started = true
               yield { type: 'text-delta', text: delta.text }
             } else if (delta.type === 'thinking_delta') {
-              started = true
               yield { type: 'reasoning-delta', text: delta.thinking }
             } else if (delta.type === 'signature_delta') {
               yield {
@@ -142,11 +135,8 @@ export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapte
           } else if (event.type === 'content_block_stop') {
             const tool = tools.get(event.index)
             if (tool) {
-              started = true
-              yield {
-                type: 'tool-call',
-                toolCall: { id: tool.id, name: tool.name, args: JSON.parse(tool.json || '{}') },
-              }
+              const args = anthropicToolArguments(tool.json)
+              yield { type: 'tool-call', toolCall: { id: tool.id, name: tool.name, args } }
             }
           } else if (event.type === 'message_delta') {
             usage = mergeUsageReports(usage, event.usage)
@@ -164,7 +154,8 @@ export function anthropicAdapter(options: AnthropicOptions = {}): ProviderAdapte
         yield { type: 'usage', usage: anthropicUsage(usage) }
         yield { type: 'finish', finishReason: finish, ...(model ? { model } : {}) }
       } catch (error) {
-        throw anthropicStreamError(error, { signal: ctx.signal, model: request.model, apiKey, text, started })
+        // Typed as it is: the core makes a failure after the first part a StreamInterruptedError.
+        throw anthropicError(error, { signal: ctx.signal, model: request.model, apiKey })
       }
     },
 

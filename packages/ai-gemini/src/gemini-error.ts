@@ -1,10 +1,4 @@
-import {
-  AbortedError,
-  AimuxError,
-  AuthenticationError,
-  ConnectionError,
-  StreamInterruptedError,
-} from '@aimux/ai-core'
+import { AbortedError, AimuxError, AuthenticationError, ConnectionError } from '@aimux/ai-core'
 import { errorFromStatus, redactSecrets } from '@aimux/ai-core/provider-kit'
 import { ApiError } from '@google/genai'
 
@@ -23,7 +17,8 @@ interface GoogleError {
 
 export interface ErrorContext {
   signal: AbortSignal
-  apiKey: string
+  /** The key the call used, kept out of error messages. */
+  apiKey: string | undefined
   /** The model requested, when the call was for one. */
   model?: string
 }
@@ -32,7 +27,9 @@ export interface ErrorContext {
  * The typed error for whatever a call threw: an abort first; then API errors through
  * errorFromStatus, with retryAfterMs from the body's google.rpc.RetryInfo `retryDelay` (the SDK
  * keeps no response headers) and an API_KEY_INVALID reason as an AuthenticationError; then
- * connection failures. Anything else is returned as it is.
+ * connection failures. Anything else is returned as it is. A stream throws it as it is too,
+ * whether or not parts were yielded before: the core turns a failure after the first part into
+ * a StreamInterruptedError holding the text so far, with this error as its cause.
  */
 export function geminiError(error: unknown, { signal, apiKey, model }: ErrorContext): unknown {
   const provider = 'gemini'
@@ -45,12 +42,15 @@ export function geminiError(error: unknown, { signal, apiKey, model }: ErrorCont
     const reason = detail('ErrorInfo')?.reason
     const message = body?.message ?? error.message
     if (reason === 'API_KEY_INVALID') {
-      return new AuthenticationError(`gemini: ${error.status} ${redactSecrets(message, [apiKey])}`, {
-        status: error.status,
-        provider,
-        model,
-        cause: error,
-      })
+      return new AuthenticationError(
+        `gemini: ${error.status} ${redactSecrets(message, apiKey ? [apiKey] : [])}`,
+        {
+          status: error.status,
+          provider,
+          model,
+          cause: error,
+        },
+      )
     }
     return errorFromStatus(error.status, {
       message,
@@ -60,7 +60,7 @@ export function geminiError(error: unknown, { signal, apiKey, model }: ErrorCont
       retryAfterMs: parseRetryDelay(detail('RetryInfo')?.retryDelay),
       provider,
       model,
-      secrets: [apiKey],
+      secrets: apiKey ? [apiKey] : [],
       cause: error,
     })
   }
@@ -73,26 +73,6 @@ export function geminiError(error: unknown, { signal, apiKey, model }: ErrorCont
     })
   }
   return error
-}
-
-/**
- * The error a stream ends with: once text, reasoning or a function call has been yielded, any
- * failure but an abort is a StreamInterruptedError holding the text so far, with the typed error as cause.
- */
-export function geminiStreamError(
-  error: unknown,
-  context: ErrorContext & { text: string; started: boolean },
-): unknown {
-  const typed = geminiError(error, context)
-  if (!context.started || AbortedError.is(typed)) return typed
-  const reason = typed instanceof Error ? typed.message : String(typed)
-  const broken = new StreamInterruptedError(`gemini: the stream broke after it had started: ${reason}`, {
-    provider: 'gemini',
-    model: context.model,
-    cause: typed,
-  })
-  broken.partialText = context.text
-  return broken
 }
 
 /** The SDK puts the error body, as JSON, in the message (after "got status: ..." for stream errors). */

@@ -6,7 +6,7 @@ import {
   type ThinkingConfig,
   ThinkingLevel,
 } from '@google/genai'
-import { convertToGeminiContents } from './convert-to-gemini-contents.js'
+import { toGeminiMessages } from './to-gemini-messages.js'
 
 const thinkingLevels = {
   low: ThinkingLevel.LOW,
@@ -28,7 +28,7 @@ export interface GeminiRequest {
  * `cachedContent`, `thinkingConfig`, `mediaResolution`, ...).
  */
 export function geminiRequest(request: ProviderRequest): GeminiRequest {
-  const { systemInstruction, contents } = convertToGeminiContents(request.messages)
+  const { systemInstruction, contents } = toGeminiMessages(request.messages)
   const config: GenerateContentConfig = {}
   if (systemInstruction !== undefined) config.systemInstruction = systemInstruction
   if (request.temperature !== undefined) config.temperature = request.temperature

@@ -9,12 +9,13 @@ import {
   type ProviderRequest,
   type ProviderStreamPart,
   RateLimitError,
+  StreamInterruptedError,
   UnknownModelError,
 } from '@aimux/ai-core'
 import { computeCost } from '@aimux/ai-core/provider-kit'
 import { createFakeServer, type FakeServer, geminiProtocol, testContext } from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { geminiAdapter } from './gemini.js'
+import { type GeminiOptions, gemini, geminiAdapter } from './gemini.js'
 import { geminiPrices } from './gemini-prices.js'
 
 const apiKey = 'AIzaSyTest0123456789abcdefghijklmnopqrs'
@@ -454,9 +455,49 @@ describe('gemini errors', () => {
     expect(ConnectionError.is(error)).toBe(true)
     expect(error).toMatchObject({ retryable: true, message: 'gemini: terminated (UND_ERR_SOCKET)' })
   })
+
+  it('throws a retryable ConnectionError from a stream cut after some text, leaving the text to the core', async () => {
+    server.enqueue({ chunks: ['Once ', 'upon ', 'a time'], breakAfterChunks: 2 })
+    const { parts, error } = await collect(adapter.stream(ask(), testContext()))
+    expect(parts).toEqual([
+      { type: 'text-delta', text: 'Once ' },
+      { type: 'text-delta', text: 'upon ' },
+    ])
+    expect(ConnectionError.is(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: true })
+  })
+
+  it('ends ai.stream() with a StreamInterruptedError holding the text when the stream breaks', async () => {
+    server.enqueue({ chunks: ['Once ', 'upon ', 'a time'], breakAfterChunks: 2 })
+    const ai = await createAI({
+      plugins: [{ name: 'gemini', setup: (host) => host.registerProvider(adapter) }],
+      defaultModel: 'gemini:gemini-3.8-flash',
+    })
+    const seen: string[] = []
+    const error = await failure(
+      (async () => {
+        for await (const part of ai.stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
+          if (part.type === 'text-delta') seen.push(part.text)
+        }
+      })(),
+    )
+    expect(seen).toEqual(['Once ', 'upon '])
+    expect(StreamInterruptedError.is(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: false, partialText: 'Once upon ' })
+    expect(ConnectionError.is(error.cause)).toBe(true)
+    await ai.close()
+  })
 })
 
 describe('gemini credentials and models', () => {
+  it('refuses wrong options with a ConfigError naming the field, before any call', () => {
+    expect(() => geminiAdapter({ baseURL: 'not a url' })).toThrow(ConfigError)
+    expect(() => geminiAdapter({ apiVersion: '' })).toThrow(/^Invalid gemini options: apiVersion: /)
+    expect(() => gemini({ headers: { 'x-team': 7 } } as unknown as GeminiOptions)).toThrow(
+      /^Invalid gemini options: headers\.x-team: /,
+    )
+  })
+
   it('reads GEMINI_API_KEY or GOOGLE_API_KEY at the first call, and fails there with a ConfigError without one', async () => {
     vi.stubEnv('GEMINI_API_KEY', '')
     vi.stubEnv('GOOGLE_API_KEY', '')
@@ -464,7 +505,7 @@ describe('gemini credentials and models', () => {
     const error = await failure(keyless.generate(ask(), testContext()))
     expect(ConfigError.is(error)).toBe(true)
     expect(error.message).toBe(
-      'gemini: no API key. Pass gemini({ apiKey }) or set GEMINI_API_KEY (or GOOGLE_API_KEY).',
+      'gemini: no API key. Pass apiKey to the gemini plugin or set GEMINI_API_KEY (or GOOGLE_API_KEY).',
     )
     expect(server.requests).toHaveLength(0)
 

@@ -9,9 +9,10 @@ import {
   type ProviderAdapter,
   type ProviderModelInfo,
 } from '@aimux/ai-core'
-import { sdkSignal } from '@aimux/ai-core/provider-kit'
+import { createClientCache, sdkSignal, validateOptions } from '@aimux/ai-core/provider-kit'
 import { type GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai'
-import { geminiError, geminiStreamError } from './gemini-error.js'
+import { z } from 'zod'
+import { geminiError } from './gemini-error.js'
 import { geminiPrices } from './gemini-prices.js'
 import { geminiRequest } from './gemini-request.js'
 import { geminiContent, geminiFinishReason, geminiPart, geminiUsage, toolCallIds } from './gemini-response.js'
@@ -30,40 +31,50 @@ export interface GeminiOptions {
   headers?: Record<string, string>
 }
 
+const optionsSchema = z.strictObject({
+  apiKey: z.string().min(1).optional(),
+  baseURL: z.url().optional(),
+  apiVersion: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+})
+
 /** The plugin applications install: `createAI({ plugins: [gemini()] })`. */
 export function gemini(options: GeminiOptions = {}): Plugin {
   const provider = geminiAdapter(options)
   return { name: 'gemini', setup: (host) => host.registerProvider(provider) }
 }
 
-/** The Gemini Developer API as an aimux provider, on the official @google/genai SDK. */
-export function geminiAdapter(options: GeminiOptions = {}): ProviderAdapter {
-  let cached: { key: string; client: GoogleGenAI } | undefined
-
-  // Credentials chosen for the call (by a rotation plugin, say) win over the adapter's own.
+/**
+ * The Gemini Developer API as an aimux provider, on the official @google/genai SDK. Invalid
+ * options are a ConfigError naming the field.
+ */
+export function geminiAdapter(input: GeminiOptions = {}): ProviderAdapter {
+  const options = validateOptions(optionsSchema, input, 'gemini')
+  // One client per set of credentials. No retryOptions: the SDK makes one attempt; the core owns retries.
+  const clients = createClientCache({
+    provider: 'gemini',
+    requireApiKey: false,
+    defaults: { baseURL: options.baseURL, headers: options.headers },
+    create: ({ apiKey, baseURL, headers }) =>
+      new GoogleGenAI({
+        apiKey,
+        vertexai: false,
+        ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+        httpOptions: { headers: headers ?? {}, ...(baseURL ? { baseUrl: baseURL } : {}) },
+      }),
+  })
+  // Credentials chosen for the call (by a rotation plugin, say) win over the adapter's own. The
+  // key is looked up here, as the SDK looks it up: GOOGLE_API_KEY first, then GEMINI_API_KEY.
   const clientFor = (ctx: CallContext) => {
     const apiKey =
       ctx.credentials?.apiKey ?? options.apiKey ?? (process.env.GOOGLE_API_KEY || process.env.GEMINI_API_KEY)
     if (!apiKey) {
       throw new ConfigError(
-        'gemini: no API key. Pass gemini({ apiKey }) or set GEMINI_API_KEY (or GOOGLE_API_KEY).',
+        'gemini: no API key. Pass apiKey to the gemini plugin or set GEMINI_API_KEY (or GOOGLE_API_KEY).',
         { provider: 'gemini' },
       )
     }
-    const baseUrl = ctx.credentials?.baseURL ?? options.baseURL
-    const headers = { ...options.headers, ...ctx.credentials?.headers }
-    const key = JSON.stringify([apiKey, baseUrl, headers])
-    if (cached?.key !== key) {
-      // No retryOptions: the SDK makes one attempt; the core owns retries.
-      const client = new GoogleGenAI({
-        apiKey,
-        vertexai: false,
-        ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
-        httpOptions: { headers, ...(baseUrl ? { baseUrl } : {}) },
-      })
-      cached = { key, client }
-    }
-    return { client: cached.client, apiKey }
+    return clients({ credentials: { ...ctx.credentials, apiKey } })
   }
 
   // Automatic continuation would quietly send more requests; each call is one request.
@@ -103,8 +114,6 @@ export function geminiAdapter(options: GeminiOptions = {}): ProviderAdapter {
     async *stream(request, ctx) {
       const { client, apiKey } = clientFor(ctx)
       const { model, contents, config } = geminiRequest(request)
-      let text = ''
-      let started = false
       try {
         const chunks = await client.models.generateContentStream({
           model,
@@ -127,9 +136,7 @@ export function geminiAdapter(options: GeminiOptions = {}): ProviderAdapter {
           for (const wirePart of candidate?.content?.parts ?? []) {
             const part: AssistantPart | undefined = geminiPart(wirePart, nextId)
             if (!part) continue
-            started = true
             if (part.type === 'text') {
-              text += part.text
               yield { type: 'text-delta', text: part.text }
             } else if (part.type === 'reasoning') {
               const { providerMetadata } = part
@@ -158,7 +165,8 @@ export function geminiAdapter(options: GeminiOptions = {}): ProviderAdapter {
           ...(modelVersion ? { model: modelVersion } : {}),
         }
       } catch (error) {
-        throw geminiStreamError(error, { signal: ctx.signal, model: request.model, apiKey, text, started })
+        // Typed as it is: the core makes a failure after the first part a StreamInterruptedError.
+        throw geminiError(error, { signal: ctx.signal, model: request.model, apiKey })
       }
     },
 

@@ -1,4 +1,4 @@
-import { AbortedError, AimuxError, ConnectionError, StreamInterruptedError } from '@aimux/ai-core'
+import { AbortedError, AimuxError, ConnectionError } from '@aimux/ai-core'
 import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 
 export interface ErrorContext {
@@ -16,7 +16,9 @@ export interface ErrorContext {
  * The typed error for whatever a call threw: an abort first; then the SDK's ResponseError (an
  * HTTP status and Ollama's `{ error }` message) through errorFromStatus, with Retry-After read
  * from the response; then a server that cannot be reached, as a retryable ConnectionError naming
- * the host. Anything else is returned as it is.
+ * the host. Anything else is returned as it is. A stream throws it as it is too, whether or not
+ * parts were yielded before: the core turns a failure after the first part into a
+ * StreamInterruptedError holding the text so far, with this error as its cause.
  */
 export function ollamaError(error: unknown, context: ErrorContext): unknown {
   const { signal, host, response, apiKey, model } = context
@@ -42,26 +44,6 @@ export function ollamaError(error: unknown, context: ErrorContext): unknown {
     return new ConnectionError(message, { provider, model, cause: error })
   }
   return error
-}
-
-/**
- * The error a stream ends with: once text, reasoning or a tool call has been yielded, any failure
- * but an abort is a StreamInterruptedError holding the text so far, with the typed error as cause.
- */
-export function ollamaStreamError(
-  error: unknown,
-  context: ErrorContext & { text: string; started: boolean },
-): unknown {
-  const typed = ollamaError(error, context)
-  if (!context.started || AbortedError.is(typed)) return typed
-  const reason = typed instanceof Error ? typed.message : String(typed)
-  const broken = new StreamInterruptedError(`ollama: the stream broke after it had started: ${reason}`, {
-    provider: 'ollama',
-    model: context.model,
-    cause: typed,
-  })
-  broken.partialText = context.text
-  return broken
 }
 
 /** The SDK's ResponseError, which it does not export. */

@@ -1,6 +1,6 @@
 import type { ProviderRequest } from '@aimux/ai-core'
 import type { ChatRequest, Options } from 'ollama'
-import { convertToOllamaMessages } from './convert-to-ollama-messages.js'
+import { toOllamaMessages } from './to-ollama-messages.js'
 
 /**
  * The /api/chat request for an aimux request, without `stream`. Sampling settings go into
@@ -17,7 +17,7 @@ export function ollamaRequest(request: ProviderRequest, keepAlive: string | numb
   if (request.stop?.length) options.stop = request.stop
   if (request.seed !== undefined) options.seed = request.seed
 
-  const chat: ChatRequest = { model: request.model, messages: convertToOllamaMessages(request.messages) }
+  const chat: ChatRequest = { model: request.model, messages: toOllamaMessages(request.messages) }
   const choice = request.toolChoice
   const tools =
     choice === 'none'

@@ -1,6 +1,7 @@
 import {
   AbortedError,
   AuthenticationError,
+  ConfigError,
   ConnectionError,
   createAI,
   type ProviderRequest,
@@ -11,7 +12,7 @@ import {
 } from '@aimux/ai-core'
 import { createFakeServer, type FakeServer, ollamaProtocol, testContext } from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ollamaAdapter } from './ollama.js'
+import { type OllamaOptions, ollama, ollamaAdapter } from './ollama.js'
 
 const ask = (overrides: Partial<ProviderRequest> = {}): ProviderRequest => ({
   model: 'llama3.2:latest',
@@ -248,15 +249,36 @@ describe('ollama answers', () => {
     expect(server.requests[0]?.body).toMatchObject({ stream: true })
   })
 
-  it('keeps the text of a stream cut mid-way in a StreamInterruptedError', async () => {
+  it('throws a retryable ConnectionError from a stream cut mid-way, leaving the text to the core', async () => {
     server.enqueue({ chunks: ['Once ', 'upon ', 'a time'], breakAfterChunks: 2 })
     const { parts, error } = await collect(adapter.stream(ask(), testContext()))
     expect(parts).toEqual([
       { type: 'text-delta', text: 'Once ' },
       { type: 'text-delta', text: 'upon ' },
     ])
+    expect(ConnectionError.is(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: true })
+  })
+
+  it('ends ai.stream() with a StreamInterruptedError holding the text when the stream breaks', async () => {
+    server.enqueue({ chunks: ['Once ', 'upon ', 'a time'], breakAfterChunks: 2 })
+    const ai = await createAI({
+      plugins: [{ name: 'ollama', setup: (host) => host.registerProvider(adapter) }],
+      defaultModel: 'ollama:llama3.2:latest',
+    })
+    const seen: string[] = []
+    const error = await failure(
+      (async () => {
+        for await (const part of ai.stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
+          if (part.type === 'text-delta') seen.push(part.text)
+        }
+      })(),
+    )
+    expect(seen).toEqual(['Once ', 'upon '])
     expect(StreamInterruptedError.is(error)).toBe(true)
-    expect(error).toMatchObject({ retryable: true, partialText: 'Once upon ' })
+    expect(error).toMatchObject({ retryable: false, partialText: 'Once upon ' })
+    expect(ConnectionError.is(error.cause)).toBe(true)
+    await ai.close()
   })
 
   it('aborts a call waiting for its answer, though the ollama client takes no signal', async () => {
@@ -312,6 +334,26 @@ describe('ollama errors', () => {
 })
 
 describe('ollama models, hosts and prices', () => {
+  it('refuses wrong options with a ConfigError naming the field, before any call', () => {
+    expect(() => ollamaAdapter({ host: '' })).toThrow(ConfigError)
+    expect(() => ollamaAdapter({ keepAlive: '' })).toThrow(/^Invalid ollama options: keepAlive: /)
+    expect(() =>
+      ollama({ prices: { 'qwen3:8b': { input: -1, output: 0.8 } } } as unknown as OllamaOptions),
+    ).toThrow(/^Invalid ollama options: prices\.qwen3:8b\.input: /)
+  })
+
+  it('aborts one call without touching another that shares its client', async () => {
+    server.enqueue({ text: 'slow', delayMs: 5000 }, { text: 'kept', delayMs: 100 })
+    const controller = new AbortController()
+    const aborted = failure(adapter.generate(ask(), testContext({ signal: controller.signal })))
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1))
+    const kept = adapter.generate(ask(), testContext())
+    await vi.waitFor(() => expect(server.requests).toHaveLength(2))
+    controller.abort()
+    expect(AbortedError.is(await aborted)).toBe(true)
+    expect((await kept).content).toEqual([{ type: 'text', text: 'kept' }])
+  })
+
   it('lists models from /api/tags at zero cost unless priced, and validates the server', async () => {
     const priced = ollamaAdapter({ host: server.url, prices: { 'qwen3:8b': { input: 0.2, output: 0.8 } } })
     expect(await priced.listModels?.(testContext())).toEqual([

@@ -1,14 +1,17 @@
 import {
   AbortedError,
-  type CallContext,
   defineProvider,
   type ModelPrice,
   type Plugin,
   type ProviderAdapter,
   type ToolCall,
 } from '@aimux/ai-core'
-import { type ChatResponse, Ollama } from 'ollama'
-import { ollamaError, ollamaStreamError } from './ollama-error.js'
+import { validateOptions } from '@aimux/ai-core/provider-kit'
+import type { ChatResponse } from 'ollama'
+import { z } from 'zod'
+import { createOllamaClients } from './ollama-client.js'
+import { ollamaError } from './ollama-error.js'
+import { ollamaModelPrice, ollamaPrices } from './ollama-prices.js'
 import { ollamaRequest } from './ollama-request.js'
 import { ollamaFinishReason, ollamaToolCalls, ollamaUsage } from './ollama-response.js'
 
@@ -28,50 +31,40 @@ export interface OllamaOptions {
   prices?: Record<string, ModelPrice>
 }
 
+const optionsSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  keepAlive: z.union([z.string().min(1), z.number()]).optional(),
+  // The shape only: the core checks each price when the adapter registers it.
+  prices: z
+    .record(z.string().min(1), z.looseObject({ input: z.number().min(0), output: z.number().min(0) }))
+    .optional(),
+})
+
 /** The plugin applications install: `createAI({ plugins: [ollama()] })`. */
 export function ollama(options: OllamaOptions = {}): Plugin {
   const provider = ollamaAdapter(options)
   return { name: 'ollama', setup: (host) => host.registerProvider(provider) }
 }
 
-/** Ollama's /api/chat as an aimux provider, on the official ollama client. */
+/** Ollama's /api/chat as an aimux provider, on the official ollama client. Invalid options are a ConfigError naming the field. */
 export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
+  validateOptions(optionsSchema, options, 'ollama')
   const prices = options.prices ?? {}
-
-  // A client per call: the ollama client takes no AbortSignal and keeps no response headers, so
-  // its fetch adds the call's signal and remembers the response. It retries nothing.
-  const clientFor = (ctx: CallContext) => {
-    const host =
-      ctx.credentials?.baseURL ?? options.host ?? (process.env.OLLAMA_HOST || 'http://127.0.0.1:11434')
-    const apiKey = ctx.credentials?.apiKey ?? options.apiKey
-    const headers = {
-      ...options.headers,
-      ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}),
-      ...ctx.credentials?.headers,
-    }
-    const seen: { response?: Response } = {}
-    const client = new Ollama({
-      host,
-      headers,
-      fetch: async (input, init) => {
-        const signal = init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal
-        seen.response = await fetch(input, { ...init, signal })
-        return seen.response
-      },
-    })
-    const errorContext = () => ({ signal: ctx.signal, host, apiKey, response: seen.response })
-    return { client, errorContext }
-  }
+  const clientFor = createOllamaClients(options)
 
   return defineProvider({
     id: 'ollama',
     capabilities: { streaming: true, tools: true, vision: true, json: true, reasoning: true },
-    prices: Object.entries(prices).map(([model, price]) => ({ provider: 'ollama', model, price })),
+    prices: ollamaPrices(prices),
 
     async generate(request, ctx) {
-      const { client, errorContext } = clientFor(ctx)
+      const { run, errorContext } = clientFor(ctx)
       try {
-        const response = await client.chat({ ...ollamaRequest(request, options.keepAlive), stream: false })
+        const response = await run((client) =>
+          client.chat({ ...ollamaRequest(request, options.keepAlive), stream: false }),
+        )
         const toolCalls = ollamaToolCalls(ctx)(response.message.tool_calls)
         return {
           content: [
@@ -92,27 +85,19 @@ export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
     },
 
     async *stream(request, ctx) {
-      const { client, errorContext } = clientFor(ctx)
-      let text = ''
-      let started = false
+      const { run, errorContext } = clientFor(ctx)
       try {
-        const chunks = await client.chat({ ...ollamaRequest(request, options.keepAlive), stream: true })
+        const chunks = await run((client) =>
+          client.chat({ ...ollamaRequest(request, options.keepAlive), stream: true }),
+        )
         const toToolCalls = ollamaToolCalls(ctx)
         const calls: ToolCall[] = []
         let final: ChatResponse | undefined
         for await (const chunk of chunks) {
-          if (chunk.message.thinking) {
-            started = true
-            yield { type: 'reasoning-delta', text: chunk.message.thinking }
-          }
-          if (chunk.message.content) {
-            text += chunk.message.content
-            started = true
-            yield { type: 'text-delta', text: chunk.message.content }
-          }
+          if (chunk.message.thinking) yield { type: 'reasoning-delta', text: chunk.message.thinking }
+          if (chunk.message.content) yield { type: 'text-delta', text: chunk.message.content }
           for (const toolCall of toToolCalls(chunk.message.tool_calls)) {
             calls.push(toolCall)
-            started = true
             yield { type: 'tool-call', toolCall }
           }
           if (chunk.done) final = chunk
@@ -129,28 +114,26 @@ export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
           }
         }
       } catch (error) {
-        throw ollamaStreamError(error, { ...errorContext(), model: request.model, text, started })
+        // Typed as it is: the core makes a failure after the first part a StreamInterruptedError.
+        throw ollamaError(error, { ...errorContext(), model: request.model })
       }
     },
 
     async listModels(ctx) {
-      const { client, errorContext } = clientFor(ctx)
+      const { run, errorContext } = clientFor(ctx)
       try {
-        const { models } = await client.list()
+        const { models } = await run((client) => client.list())
         // A local model costs nothing; a configured price wins.
-        return models.map((model) => ({
-          id: model.name,
-          price: prices[model.name] ?? { input: 0, output: 0 },
-        }))
+        return models.map((model) => ({ id: model.name, price: ollamaModelPrice(prices, model.name) }))
       } catch (error) {
         throw ollamaError(error, errorContext())
       }
     },
 
     async validateCredentials(ctx) {
-      const { client, errorContext } = clientFor(ctx)
+      const { run, errorContext } = clientFor(ctx)
       try {
-        await client.list()
+        await run((client) => client.list())
       } catch (error) {
         throw ollamaError(error, errorContext())
       }

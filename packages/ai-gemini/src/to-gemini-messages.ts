@@ -13,7 +13,7 @@ export interface GeminiPrompt {
  * `model` contents (reasoning as thought parts, tool calls as functionCall parts carrying the
  * thoughtSignature Gemini needs back), and tool results `user` contents of functionResponse parts.
  */
-export function convertToGeminiContents(messages: readonly Message[]): GeminiPrompt {
+export function toGeminiMessages(messages: readonly Message[]): GeminiPrompt {
   const system: string[] = []
   const contents: Content[] = []
   for (const message of messages) {

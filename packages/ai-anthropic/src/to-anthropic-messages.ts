@@ -12,7 +12,7 @@ export interface AnthropicPrompt {
  * user turn of tool_result blocks, and reasoning parts the thinking (or redacted thinking) blocks
  * they came from, when they carry the signature the API needs back.
  */
-export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
+export function toAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
   const system: string[] = []
   const converted: Anthropic.MessageParam[] = []
   for (const message of messages) {

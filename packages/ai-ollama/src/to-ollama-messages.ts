@@ -6,7 +6,7 @@ import type { Message as OllamaMessage } from 'ollama'
  * `images`, reasoning as `thinking`, tool calls with their arguments as objects, and one `tool`
  * message per tool result, named by `tool_name` (Ollama has no tool call ids).
  */
-export function convertToOllamaMessages(messages: readonly Message[]): OllamaMessage[] {
+export function toOllamaMessages(messages: readonly Message[]): OllamaMessage[] {
   return messages.flatMap((message): OllamaMessage[] => {
     if (message.role === 'system') return [{ role: 'system', content: message.content }]
     if (message.role === 'user') {
