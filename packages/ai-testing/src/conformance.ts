@@ -5,4 +5,13 @@ export {
   type ProviderConformanceOptions,
   providerConformance,
 } from './provider-conformance.js'
+export {
+  type ScriptedAnswer,
+  type ScriptedBackend,
+  type ScriptedEvent,
+  type ScriptedSetup,
+  ScriptedStreamBreak,
+  scriptedBackend,
+  scriptedTarget,
+} from './scripted-target.js'
 export { type StoreConformanceOptions, storeConformance } from './store-conformance.js'

@@ -1,17 +1,23 @@
 import {
   AbortedError,
   AimuxError,
-  type AssistantPart,
   AuthenticationError,
+  createAI,
   type ProviderAdapter,
   type ProviderRequest,
-  type ProviderStreamPart,
   RateLimitError,
   StreamInterruptedError,
-  type ToolCall,
   type Usage,
 } from '@aimux/ai-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  collectWithin,
+  expectDistinctIds,
+  expectError,
+  rejectionOf,
+  textDeltas,
+  textOf,
+} from './conformance-checks.js'
 import type { ScriptedTurn } from './scripted-turn.js'
 import { testContext } from './test-context.js'
 
@@ -40,15 +46,13 @@ export interface ProviderConformanceOptions {
   streamTimeoutMs?: number
 }
 
-interface Collected {
-  parts: ProviderStreamPart[]
-  error?: unknown
-}
-
 /**
  * The vitest suite every provider plugin passes: text, finish reasons and normalized usage;
  * streams; tool calls (with arguments streamed in fragments); typed errors for 401, 429 and 500;
- * broken streams; aborts.
+ * broken streams (a typed, retryable error from the adapter, and a StreamInterruptedError with
+ * the text so far from `ai.stream()` once the adapter runs inside createAI); aborts. A provider
+ * without a wire to fake (in-process, or an SDK that cannot be pointed at a server) gets its
+ * setup from {@link scriptedTarget}.
  *
  * @example
  * providerConformance({
@@ -88,7 +92,7 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
       ],
     })
-  const collect = (stream: AsyncIterable<ProviderStreamPart>, onPart?: (part: ProviderStreamPart) => void) =>
+  const collect = <P>(stream: AsyncIterable<P>, onPart?: (part: P) => void) =>
     collectWithin(stream, streamTimeoutMs, onPart)
 
   describe(`provider conformance: ${options.name}`, () => {
@@ -128,6 +132,20 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         expect(usageParts[0]?.usage).toEqual(expectedUsage)
         expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
         expect(parts.findIndex((part) => part.type === 'usage')).toBeLessThan(parts.length - 1)
+      },
+      testTimeoutMs,
+    )
+
+    it(
+      'streams a length finish reason',
+      async () => {
+        target.script.enqueue({ chunks: ['This answer ', 'was cut'], finishReason: 'length' })
+        const { parts, error } = await collect(
+          target.provider.stream(request({ maxOutputTokens: 5 }), testContext()),
+        )
+        expect(error).toBeUndefined()
+        expect(textDeltas(parts).join('')).toBe('This answer was cut')
+        expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'length' })
       },
       testTimeoutMs,
     )
@@ -182,7 +200,7 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         : 'Incorrect API key provided.'
       target.script.enqueue({ error: { status: 401, message: echoed, code: 'invalid_api_key' } })
       const error = await rejectionOf(target.provider.generate(request(), testContext()))
-      expect(AuthenticationError.is(error)).toBe(true)
+      expectError(error, AuthenticationError)
       expect(error).toMatchObject({ status: 401, retryable: false })
       if (target.apiKey) expect(error.message).not.toContain(target.apiKey)
     })
@@ -192,14 +210,14 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         error: { status: 429, message: 'Rate limit reached for requests', retryAfterMs: 2000 },
       })
       const error = await rejectionOf(target.provider.generate(request(), testContext()))
-      expect(RateLimitError.is(error)).toBe(true)
+      expectError(error, RateLimitError)
       expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 2000 })
     })
 
     it('maps 500 to a retryable error', async () => {
       target.script.enqueue({ error: { status: 500, message: 'The server had an error' } })
       const error = await rejectionOf(target.provider.generate(request(), testContext()))
-      expect(AimuxError.is(error)).toBe(true)
+      expectError(error, AimuxError)
       expect(error).toMatchObject({ status: 500, retryable: true })
     })
 
@@ -209,21 +227,46 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         target.script.enqueue({ error: { status: 503, message: 'Service unavailable' } })
         const { parts, error } = await collect(target.provider.stream(request(), testContext()))
         expect(parts).toEqual([])
-        expect(AimuxError.is(error)).toBe(true)
+        expectError(error, AimuxError)
         expect(error).toMatchObject({ status: 503, retryable: true })
       },
       testTimeoutMs,
     )
 
+    // The adapter throws the typed error as it is; the core's relay, not the adapter, makes a
+    // failure after the first part a StreamInterruptedError holding the text.
     it(
-      'yields the chunks of a broken stream, then throws a StreamInterruptedError',
+      'yields the chunks of a broken stream, then throws a typed, retryable error',
       async () => {
         target.script.enqueue({ chunks: ['one ', 'two ', 'three ', 'four'], breakAfterChunks: 2 })
         const { parts, error } = await collect(target.provider.stream(request(), testContext()))
         expect(textDeltas(parts)).toEqual(['one ', 'two '])
         expect(parts.some((part) => part.type === 'finish')).toBe(false)
-        expect(StreamInterruptedError.is(error)).toBe(true)
-        expect(error).toMatchObject({ retryable: true, partialText: 'one two ' })
+        expectError(error, AimuxError)
+        expect(error).toMatchObject({ retryable: true })
+        if (target.apiKey) expect(error.message).not.toContain(target.apiKey)
+      },
+      testTimeoutMs,
+    )
+
+    it(
+      'ends ai.stream() with a StreamInterruptedError holding the text when the stream breaks',
+      async () => {
+        target.script.enqueue({ chunks: ['one ', 'two ', 'three ', 'four'], breakAfterChunks: 2 })
+        const { provider } = target
+        const ai = await createAI({
+          plugins: [{ name: `conformance:${provider.id}`, setup: (host) => host.registerProvider(provider) }],
+          defaultModel: `${provider.id}:${model}`,
+        })
+        try {
+          const stream = ai.stream({ messages: [{ role: 'user', content: 'Hello there' }] })
+          const { parts, error } = await collect(stream)
+          expect(textDeltas(parts)).toEqual(['one ', 'two '])
+          expectError(error, StreamInterruptedError)
+          expect(error).toMatchObject({ retryable: false, partialText: 'one two ' })
+        } finally {
+          await ai.close()
+        }
       },
       testTimeoutMs,
     )
@@ -233,7 +276,7 @@ export function providerConformance(options: ProviderConformanceOptions): void {
       const error = await rejectionOf(
         target.provider.generate(request(), testContext({ signal: AbortSignal.abort() })),
       )
-      expect(AbortedError.is(error)).toBe(true)
+      expectError(error, AbortedError)
       expect(error).toMatchObject({ retryable: false })
     })
 
@@ -247,64 +290,9 @@ export function providerConformance(options: ProviderConformanceOptions): void {
           if (part.type === 'text-delta') controller.abort()
         })
         expect(textDeltas(parts)).toEqual(['a '])
-        expect(AbortedError.is(error)).toBe(true)
+        expectError(error, AbortedError)
       },
       testTimeoutMs,
     )
   })
-}
-
-function textOf(content: AssistantPart[]): string {
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('')
-}
-
-function textDeltas(parts: ProviderStreamPart[]): string[] {
-  return parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : []))
-}
-
-function expectDistinctIds(calls: Pick<ToolCall, 'id'>[]) {
-  for (const call of calls) expect(call.id).toMatch(/\S/)
-  expect(new Set(calls.map((call) => call.id)).size).toBe(calls.length)
-}
-
-/** The error a promise rejects with; fails when it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<AimuxError> {
-  const outcome = await promise.then(
-    (value) => ({ resolved: value }),
-    (error: unknown) => ({ rejected: error }),
-  )
-  if ('resolved' in outcome)
-    throw new Error(`expected the call to fail, it returned ${JSON.stringify(outcome.resolved)}`)
-  return outcome.rejected as AimuxError
-}
-
-/** Reads a stream to its end or its error; fails the test when the stream neither ends nor fails in time. */
-async function collectWithin(
-  stream: AsyncIterable<ProviderStreamPart>,
-  timeoutMs: number,
-  onPart?: (part: ProviderStreamPart) => void,
-): Promise<Collected> {
-  const parts: ProviderStreamPart[] = []
-  const iterator = stream[Symbol.asyncIterator]()
-  const deadline = Date.now() + timeoutMs
-  while (true) {
-    let timer: NodeJS.Timeout | undefined
-    const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the stream neither ended nor failed within ${timeoutMs} ms`)),
-        Math.max(0, deadline - Date.now()),
-      )
-    })
-    const step = await Promise.race([
-      iterator.next().then(
-        (next) => ({ next }),
-        (error: unknown) => ({ error }),
-      ),
-      hung,
-    ]).finally(() => clearTimeout(timer))
-    if ('error' in step) return { parts, error: step.error }
-    if (step.next.done) return { parts }
-    parts.push(step.next.value)
-    onPart?.(step.next.value)
-  }
 }
