@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every check the project has, from a clean clone: installs Node 24 and pnpm into toolchain/
 # (once), the workspace's dependencies from the lockfile, then builds, typechecks, lints, runs
-# every test suite and checks every package as published (publint, are-the-types-wrong).
+# every test suite and checks every package as published (publint, are-the-types-wrong), then
+# rehearses the release on a scratch copy (scripts/release-dry-run.mjs: changeset version, pack,
+# and a look inside every tarball).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$aimux_root"
@@ -11,5 +13,6 @@ rm -f packages/*/.test-results.json examples/*/.test-results.json
 status=0
 bash scripts/ensure-postgres.sh || status=$?
 pnpm exec turbo run build typecheck lint test check:package --continue || status=$?
+node scripts/release-dry-run.mjs || status=$?
 node scripts/test-summary.mjs || status=$?
 exit "$status"
