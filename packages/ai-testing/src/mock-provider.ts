@@ -13,7 +13,6 @@ import {
   type ProviderRequest,
   type ProviderResult,
   type ProviderStreamPart,
-  StreamInterruptedError,
 } from '@aimux/ai-core'
 import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
 import {
@@ -135,19 +134,16 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
       yield { type: 'reasoning-delta', text }
     }
     const { breakAfterChunks } = reply
-    let partialText = ''
     for (const text of reply.textChunks.slice(0, breakAfterChunks)) {
       await pace()
-      partialText += text
       yield { type: 'text-delta', text }
     }
     if (breakAfterChunks !== undefined) {
-      const error = new StreamInterruptedError(
+      // As a real adapter does: a typed error; the core makes it a StreamInterruptedError.
+      throw new ConnectionError(
         `mock provider ${id}: the stream broke after ${Math.min(breakAfterChunks, reply.textChunks.length)} chunks`,
         { provider: id, model: request.model },
       )
-      error.partialText = partialText
-      throw error
     }
     for (const toolCall of reply.toolCalls) {
       throwIfAborted(ctx.signal)

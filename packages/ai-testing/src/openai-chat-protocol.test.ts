@@ -5,7 +5,6 @@ import {
   type FinishReason,
   type ProviderAdapter,
   type ProviderRequest,
-  StreamInterruptedError,
   type ToolCall,
   type Usage,
 } from '@aimux/ai-core'
@@ -388,14 +387,12 @@ function sdkAdapter(baseURL: string, apiKey: string): ProviderAdapter {
           throw typed(error, request, ctx)
         })
       const calls: { id: string; name: string; args: string }[] = []
-      let partialText = ''
       let reason: string | null | undefined
       let usage: CompletionUsage | undefined
       try {
         for await (const chunk of stream) {
           const choice = chunk.choices[0]
           if (choice?.delta.content) {
-            partialText += choice.delta.content
             yield { type: 'text-delta', text: choice.delta.content }
           }
           for (const delta of choice?.delta.tool_calls ?? []) {
@@ -407,13 +404,7 @@ function sdkAdapter(baseURL: string, apiKey: string): ProviderAdapter {
           usage = chunk.usage ?? usage
         }
       } catch (error) {
-        if (ctx.signal.aborted) throw typed(error, request, ctx)
-        const interrupted = new StreamInterruptedError('sdk: the stream broke', {
-          ...where(request),
-          cause: error,
-        })
-        interrupted.partialText = partialText
-        throw interrupted
+        throw typed(error, request, ctx)
       }
       if (ctx.signal.aborted) throw typed(ctx.signal.reason, request, ctx)
       for (const call of calls) {
