@@ -16,3 +16,85 @@ export {
   utcDay,
 } from './store/kit/usage-aggregate.js'
 export { withStoreErrors } from './store/kit/with-store-errors.js'
+// The SQL-store kit: row types and table columns of the schema the SQLite and PostgreSQL stores
+// share, mappers between rows and port records over a driver's codec, and the usage query maps.
+export {
+  type ModelRow,
+  modelsTable,
+  type PriceRow,
+  pricesTable,
+  toModel,
+  toModelRow,
+  toPrice,
+  toPriceRow,
+} from './store/sql/catalog-rows.js'
+export {
+  type AuditRow,
+  connectionAuditTable,
+  toAudit,
+  toAuditRow,
+} from './store/sql/connection-audit-rows.js'
+export {
+  connectionHealthTable,
+  emptyHealth,
+  type HealthRow,
+  type OutcomeDelta,
+  outcomeDelta,
+  toHealth,
+} from './store/sql/connection-health-rows.js'
+export {
+  type ConnectionRow,
+  connectionsTable,
+  toConnection,
+  toConnectionRow,
+} from './store/sql/connection-rows.js'
+export {
+  type ConversationPageQuery,
+  conversationPageQuery,
+  toConversationPage,
+} from './store/sql/conversation-page.js'
+export {
+  type ConversationRow,
+  type ConversationUpdate,
+  conversationsTable,
+  conversationUpdate,
+  newConversationRow,
+  toConversation,
+} from './store/sql/conversation-rows.js'
+export { type MessageRow, messagesTable, newMessageRow, toMessage } from './store/sql/message-rows.js'
+export { postgresCodec } from './store/sql/postgres-codec.js'
+export { exceededLimit, spendKey, spendKeyId, uniqueSpendKeys } from './store/sql/spend-keys.js'
+export {
+  type ReservationRow,
+  type SpendCounterRow,
+  spendCountersTable,
+  spendReservationsTable,
+  toReservation,
+  toReservationRow,
+  toSpend,
+  toSpendKey,
+} from './store/sql/spend-rows.js'
+export type {
+  SqlBoolean,
+  SqlCodec,
+  SqlDate,
+  SqlInt64,
+  SqlJson,
+  SqlValueCodec,
+} from './store/sql/sql-codec.js'
+export { createStorePorts, type StorePorts } from './store/sql/sql-store-ports.js'
+export { columnNames, columnValues, type SqlTable, type SqlType } from './store/sql/sql-table.js'
+export { sqliteCodec } from './store/sql/sqlite-codec.js'
+export {
+  toUsageAggregate,
+  toUsageAggregates,
+  type UsageAggregateRow,
+} from './store/sql/usage-aggregate-rows.js'
+export {
+  usageFilterColumns,
+  usageFilters,
+  usageGroupKeys,
+  usageSummedColumns,
+  usageSumsSql,
+} from './store/sql/usage-query-columns.js'
+export { toUsageRecord, toUsageRow, type UsageRow, usageRecordsTable } from './store/sql/usage-rows.js'
