@@ -1,35 +1,37 @@
-import type { CatalogStore, ModelInfo, ModelPrice, PriceEntry } from '@aimux/ai-core'
+import type { CatalogStore } from '@aimux/ai-core'
+import {
+  postgresCodec as codec,
+  columnNames,
+  type ModelRow,
+  modelsTable,
+  type PriceRow,
+  pricesTable,
+  type SqlTable,
+  toModel,
+  toModelRow,
+  toPrice,
+  toPriceRow,
+} from '@aimux/ai-core/store-kit'
 import type { Pool } from 'pg'
-
-interface ModelRow {
-  provider: string
-  id: string
-  info: Omit<ModelInfo, 'provider' | 'id'>
-}
-
-interface PriceRow {
-  provider: string
-  model: string
-  effective_from: Date
-  price: ModelPrice
-}
+import { columnArrays, unnestSql } from './table-sql.js'
 
 /** Models and dated prices in PostgreSQL, each kept as jsonb under its key. */
 export function createCatalogStore(pool: Pool, s: string): CatalogStore {
+  /** Inserts the rows as one statement; a row whose key is stored already replaces its `set` column. */
+  async function upsert<Row>(table: SqlTable<Row>, rows: readonly Row[], key: string, set: string) {
+    const latest = lastByKey(rows, key.split(', ') as (keyof Row)[])
+    if (latest.length === 0) return
+    await pool.query(
+      `INSERT INTO ${s}.${table.name} (${columnNames(table).join(', ')}) SELECT * FROM ${unnestSql(table)}
+       ON CONFLICT (${key}) DO UPDATE SET ${set} = excluded.${set}`,
+      columnArrays(table, latest),
+    )
+  }
+
   return {
     async upsertModels(models) {
-      const latest = lastByKey(models, (m) => [m.provider, m.id])
-      if (latest.length === 0) return
-      await pool.query(
-        `INSERT INTO ${s}.models (provider, id, info)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
-         ON CONFLICT (provider, id) DO UPDATE SET info = excluded.info`,
-        [
-          latest.map((m) => m.provider),
-          latest.map((m) => m.id),
-          latest.map(({ provider: _provider, id: _id, ...info }) => JSON.stringify(info)),
-        ],
-      )
+      const rows = models.map((model) => toModelRow(model, codec))
+      await upsert(modelsTable, rows, 'provider, id', 'info')
     },
 
     async listModels(filter = {}) {
@@ -37,7 +39,7 @@ export function createCatalogStore(pool: Pool, s: string): CatalogStore {
         `SELECT * FROM ${s}.models WHERE $1::text IS NULL OR provider = $1::text ORDER BY provider, id`,
         [filter.provider ?? null],
       )
-      return rows.map(toModel)
+      return rows.map((row) => toModel(row, codec))
     },
 
     async getModel(provider, id) {
@@ -45,23 +47,12 @@ export function createCatalogStore(pool: Pool, s: string): CatalogStore {
         `SELECT * FROM ${s}.models WHERE provider = $1 AND id = $2`,
         [provider, id],
       )
-      return rows[0] && toModel(rows[0])
+      return rows[0] && toModel(rows[0], codec)
     },
 
     async upsertPrices(entries) {
-      const latest = lastByKey(entries, (e) => [e.provider, e.model, e.effectiveFrom.getTime()])
-      if (latest.length === 0) return
-      await pool.query(
-        `INSERT INTO ${s}.prices (provider, model, effective_from, price)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[])
-         ON CONFLICT (provider, model, effective_from) DO UPDATE SET price = excluded.price`,
-        [
-          latest.map((e) => e.provider),
-          latest.map((e) => e.model),
-          latest.map((e) => e.effectiveFrom),
-          latest.map((e) => JSON.stringify(e.price)),
-        ],
-      )
+      const rows = entries.map((entry) => toPriceRow(entry, codec))
+      await upsert(pricesTable, rows, 'provider, model, effective_from', 'price')
     },
 
     async listPrices(filter = {}) {
@@ -71,34 +62,22 @@ export function createCatalogStore(pool: Pool, s: string): CatalogStore {
          ORDER BY provider, model, effective_from`,
         [filter.provider ?? null, filter.model ?? null],
       )
-      return rows.map(toPrice)
+      return rows.map((row) => toPrice(row, codec))
     },
 
     async getPrice(provider, model, at) {
       const { rows } = await pool.query<PriceRow>(
         `SELECT * FROM ${s}.prices WHERE provider = $1 AND model = $2 AND effective_from <= $3
          ORDER BY effective_from DESC LIMIT 1`,
-        [provider, model, at],
+        [provider, model, codec.date.write(at)],
       )
-      return rows[0] && toPrice(rows[0])
+      return rows[0] && toPrice(rows[0], codec)
     },
   }
 }
 
-/** The last of the items sharing a key: one INSERT may not touch a row twice, and the last one wins. */
-function lastByKey<T>(items: readonly T[], key: (item: T) => unknown[]): T[] {
-  return [...new Map(items.map((item) => [JSON.stringify(key(item)), item])).values()]
-}
-
-function toModel(row: ModelRow): ModelInfo {
-  return { provider: row.provider, id: row.id, ...row.info }
-}
-
-function toPrice(row: PriceRow): PriceEntry {
-  return {
-    provider: row.provider,
-    model: row.model,
-    effectiveFrom: new Date(row.effective_from),
-    price: row.price,
-  }
+/** The last of the rows sharing a key: one INSERT may not touch a row twice, and the last one wins. */
+function lastByKey<Row>(rows: readonly Row[], key: readonly (keyof Row)[]): Row[] {
+  const id = (row: Row) => JSON.stringify(key.map((column) => row[column]))
+  return [...new Map(rows.map((row) => [id(row), row])).values()]
 }

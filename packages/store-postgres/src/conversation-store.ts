@@ -1,78 +1,55 @@
+import { type ConversationStore, StoreError, type UserPreferences } from '@aimux/ai-core'
 import {
-  type ConversationRecord,
-  type ConversationStore,
-  type FinishReason,
-  type MessageRecord,
-  type MessageStatus,
-  type Role,
-  StoreError,
-  type Usage,
-} from '@aimux/ai-core'
-import {
-  compactFields,
-  DEFAULT_CONVERSATION_PAGE_SIZE,
-  decodePageCursor,
-  encodePageCursor,
-  toStoredContent,
+  type ConversationRow,
+  postgresCodec as codec,
+  columnNames,
+  columnValues,
+  conversationPageQuery,
+  conversationsTable,
+  conversationUpdate,
+  type MessageRow,
+  messagesTable,
+  newConversationRow,
+  newMessageRow,
+  toConversation,
+  toConversationPage,
+  toMessage,
 } from '@aimux/ai-core/store-kit'
 import type { Pool } from 'pg'
 import { hasSqlState, UNIQUE_VIOLATION } from './database-error.js'
+import { insertSql, pgType } from './table-sql.js'
 
-interface ConversationRow {
-  id: string
-  tenant_id: string | null
-  user_id: string | null
-  project_id: string | null
-  title: string | null
-  model: string | null
-  metadata: Record<string, unknown>
-  total_cost_nano_usd: string
-  message_count: number
-  created_at: Date
-  updated_at: Date
-}
-
-interface MessageRow {
-  id: string
-  conversation_id: string
-  seq: number
-  role: Role
-  content: MessageRecord['content']
-  usage: Usage | null
-  cost_nano_usd: string
-  latency_ms: number | null
-  provider: string | null
-  model: string | null
-  finish_reason: FinishReason | null
-  status: MessageStatus
-  error: string | null
-  request_id: string | null
-  created_at: Date
-}
+/** The columns of a message its parameters fill: all but seq, which the statement counts. */
+const messageParams = columnNames(messagesTable).filter((column) => column !== 'seq')
+const param = (column: (typeof messageParams)[number]) =>
+  `$${messageParams.indexOf(column) + 1}::${pgType(messagesTable, column)}`
 
 /** Conversations, their messages and user preferences in PostgreSQL (`s`: the quoted schema). */
 export function createConversationStore(pool: Pool, s: string): ConversationStore {
+  // One statement: the conversation row's lock orders concurrent appends, and seq is the count
+  // it returns; a failed insert undoes the count. The last parameter is the time of the update.
+  const appendMessage = `
+    WITH counted AS (
+      UPDATE ${s}.conversations SET message_count = message_count + 1,
+        total_cost_nano_usd = total_cost_nano_usd + ${param('cost_nano_usd')},
+        updated_at = $${messageParams.length + 1}::timestamptz
+      WHERE id = ${param('conversation_id')} RETURNING message_count)
+    INSERT INTO ${s}.messages (${columnNames(messagesTable).join(', ')})
+    SELECT ${columnNames(messagesTable)
+      .map((column) => (column === 'seq' ? 'message_count' : param(column)))
+      .join(', ')}
+    FROM counted
+    RETURNING *`
+
   return {
     async createConversation(input) {
-      const now = new Date()
+      const row = newConversationRow(input, new Date(), codec)
       try {
         const { rows } = await pool.query<ConversationRow>(
-          `INSERT INTO ${s}.conversations (id, tenant_id, user_id, project_id, title, model, metadata,
-             total_cost_nano_usd, message_count, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 0, 0, $8, $8)
-           RETURNING *`,
-          [
-            input.id,
-            input.tenantId ?? null,
-            input.userId ?? null,
-            input.projectId ?? null,
-            input.title ?? null,
-            input.model ?? null,
-            JSON.stringify(input.metadata ?? {}),
-            now,
-          ],
+          `${insertSql(s, conversationsTable)} RETURNING *`,
+          columnValues(conversationsTable, row),
         )
-        return toConversation(rows[0]!)
+        return toConversation(rows[0]!, codec)
       } catch (error) {
         if (hasSqlState(error, UNIQUE_VIOLATION))
           throw new StoreError(`conversation ${input.id} already exists`, { cause: error })
@@ -85,10 +62,11 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
         `SELECT * FROM ${s}.conversations WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2::text)`,
         [id, filter.tenantId ?? null],
       )
-      return rows[0] && toConversation(rows[0])
+      return rows[0] && toConversation(rows[0], codec)
     },
 
     async updateConversation(id, patch, filter = {}) {
+      const u = conversationUpdate(patch, new Date(), codec)
       const { rows } = await pool.query<ConversationRow>(
         `UPDATE ${s}.conversations SET
            title = CASE WHEN $3::boolean THEN $4::text ELSE title END,
@@ -97,38 +75,19 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
            updated_at = $8
          WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2::text)
          RETURNING *`,
-        [
-          id,
-          filter.tenantId ?? null,
-          patch.title !== undefined,
-          patch.title ?? null,
-          patch.model !== undefined,
-          patch.model ?? null,
-          patch.metadata === undefined ? null : JSON.stringify(patch.metadata),
-          new Date(),
-        ],
+        [id, filter.tenantId ?? null, u.set_title, u.title, u.set_model, u.model, u.metadata, u.updated_at],
       )
       if (!rows[0]) throw new StoreError(`conversation ${id} not found`)
-      return toConversation(rows[0])
+      return toConversation(rows[0], codec)
     },
 
     async listConversations(query) {
-      const limit = query.limit ?? DEFAULT_CONVERSATION_PAGE_SIZE
-      const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
-      const where: string[] = []
+      const { limit, direction, filters, after } = conversationPageQuery(query, codec)
       const params: unknown[] = []
-      const filters = { tenant_id: query.tenantId, user_id: query.userId, project_id: query.projectId }
-      for (const [column, value] of Object.entries(filters)) {
-        if (value === undefined) continue
-        params.push(value)
-        where.push(`${column} = $${params.length}`)
-      }
-      if (query.cursor !== undefined) {
-        const after = decodePageCursor(query.cursor)
-        params.push(after.createdAt, after.id)
-        where.push(
-          `(created_at, id) ${direction === 'ASC' ? '>' : '<'} ($${params.length - 1}, $${params.length})`,
-        )
+      const where = filters.map(([column, value]) => `${column} = $${params.push(value)}`)
+      if (after) {
+        params.push(after.created_at, after.id)
+        where.push(`(created_at, id) ${after.comparison} ($${params.length - 1}, $${params.length})`)
       }
       params.push(limit + 1)
       const { rows } = await pool.query<ConversationRow>(
@@ -136,9 +95,7 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
          ORDER BY created_at ${direction}, id ${direction} LIMIT $${params.length}`,
         params,
       )
-      const items = rows.slice(0, limit).map(toConversation)
-      const last = items.at(-1)
-      return rows.length > limit && last ? { items, nextCursor: encodePageCursor(last) } : { items }
+      return toConversationPage(rows, limit, codec)
     },
 
     async deleteConversation(id, filter = {}) {
@@ -150,41 +107,15 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
     },
 
     async appendMessage(input) {
-      const costNanoUsd = input.costNanoUsd ?? 0
+      const now = new Date()
+      const row = newMessageRow(input, now, codec)
       try {
-        // One statement: the conversation row's lock orders concurrent appends, and seq is the
-        // count it returns; a failed insert undoes the count.
-        const { rows } = await pool.query<MessageRow>(
-          `WITH counted AS (
-             UPDATE ${s}.conversations SET message_count = message_count + 1,
-               total_cost_nano_usd = total_cost_nano_usd + $3, updated_at = $15
-             WHERE id = $2 RETURNING message_count)
-           INSERT INTO ${s}.messages (id, conversation_id, seq, role, content, usage, cost_nano_usd, latency_ms,
-             provider, model, finish_reason, status, error, request_id, created_at)
-           SELECT $1::text, $2::text, message_count, $4::text, $5::json, $6::jsonb, $3::bigint,
-             $7::double precision, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::timestamptz
-           FROM counted
-           RETURNING *`,
-          [
-            input.id,
-            input.conversationId,
-            costNanoUsd,
-            input.role,
-            JSON.stringify(toStoredContent(input.content)),
-            input.usage ? JSON.stringify(input.usage) : null,
-            input.latencyMs ?? null,
-            input.provider ?? null,
-            input.model ?? null,
-            input.finishReason ?? null,
-            input.status ?? 'complete',
-            input.error ?? null,
-            input.requestId ?? null,
-            input.createdAt ?? new Date(),
-            new Date(),
-          ],
-        )
+        const { rows } = await pool.query<MessageRow>(appendMessage, [
+          ...messageParams.map((column) => row[column]),
+          codec.date.write(now),
+        ])
         if (!rows[0]) throw new StoreError(`conversation ${input.conversationId} not found`)
-        return toMessage(rows[0])
+        return toMessage(rows[0], codec)
       } catch (error) {
         if (hasSqlState(error, UNIQUE_VIOLATION))
           throw new StoreError(`message ${input.id} already exists`, { cause: error })
@@ -206,63 +137,23 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
           query.limit ?? null,
         ],
       )
-      return rows.map(toMessage)
+      return rows.map((row) => toMessage(row, codec))
     },
 
     async getPreferences({ tenantId = '', userId }) {
-      const { rows } = await pool.query<{ preferences: Record<string, unknown> }>(
+      const { rows } = await pool.query<{ preferences: unknown }>(
         `SELECT preferences FROM ${s}.preferences WHERE tenant_id = $1 AND user_id = $2`,
         [tenantId, userId],
       )
-      return rows[0]?.preferences
+      return rows[0] && (codec.json.read(rows[0].preferences) as UserPreferences)
     },
 
     async setPreferences({ tenantId = '', userId }, preferences) {
       await pool.query(
         `INSERT INTO ${s}.preferences (tenant_id, user_id, preferences) VALUES ($1, $2, $3::jsonb)
          ON CONFLICT (tenant_id, user_id) DO UPDATE SET preferences = excluded.preferences`,
-        [tenantId, userId, JSON.stringify(preferences)],
+        [tenantId, userId, codec.json.write(preferences)],
       )
     },
-  }
-}
-
-function toConversation(row: ConversationRow): ConversationRecord {
-  return {
-    id: row.id,
-    ...compactFields({
-      tenantId: row.tenant_id,
-      userId: row.user_id,
-      projectId: row.project_id,
-      title: row.title,
-      model: row.model,
-    }),
-    metadata: row.metadata,
-    totalCostNanoUsd: Number(row.total_cost_nano_usd),
-    messageCount: row.message_count,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  }
-}
-
-function toMessage(row: MessageRow): MessageRecord {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    role: row.role,
-    content: row.content,
-    ...compactFields({
-      usage: row.usage,
-      latencyMs: row.latency_ms,
-      provider: row.provider,
-      model: row.model,
-      finishReason: row.finish_reason,
-      error: row.error,
-      requestId: row.request_id,
-    }),
-    costNanoUsd: Number(row.cost_nano_usd),
-    status: row.status,
-    createdAt: new Date(row.created_at),
   }
 }

@@ -1,7 +1,7 @@
 import { afterAll, expect, it } from 'vitest'
+import { startWorker } from '../test/processes/worker.js'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../test/test-database.js'
 import { createPostgresStore } from './postgres-store.js'
-import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
-import { startWorker } from './test-processes/worker.js'
 
 const schema = freshSchemaName()
 afterAll(() => dropSchemas([schema]))

@@ -1,8 +1,8 @@
 import { Client, Pool } from 'pg'
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../test/test-database.js'
 import { createPostgresStore, type PostgresStore } from './postgres-store.js'
 import { migrations } from './schema.js'
-import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
 
 const schemas: string[] = []
 let client: Client

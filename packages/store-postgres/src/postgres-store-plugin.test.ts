@@ -2,9 +2,9 @@ import { createAI, createMemoryStore, definePlugin } from '@aimux/ai-core'
 import { mockProvider } from '@aimux/ai-testing'
 import { Client } from 'pg'
 import { afterAll, expect, it } from 'vitest'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../test/test-database.js'
 import { createPostgresStore } from './postgres-store.js'
 import { postgresStore } from './postgres-store-plugin.js'
-import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
 
 const schema = freshSchemaName()
 afterAll(() => dropSchemas([schema]))

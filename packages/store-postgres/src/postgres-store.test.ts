@@ -3,8 +3,8 @@ import type { UsageRecord } from '@aimux/ai-core'
 import { storeConformance } from '@aimux/ai-testing/conformance'
 import { Pool } from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../test/test-database.js'
 import { createPostgresStore } from './postgres-store.js'
-import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
 
 const pool = new Pool({ connectionString: testDatabaseUrl })
 const schemas: string[] = []

@@ -1,5 +1,5 @@
-import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
-import { withStoreErrors } from '@aimux/ai-core/store-kit'
+import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
+import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import { Pool } from 'pg'
 import { z } from 'zod'
 import { createCatalogStore } from './catalog-store.js'
@@ -51,7 +51,7 @@ export interface PostgresStore extends Store {
  * and returns every storage port on it. Any number of instances may share one schema.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  const { connectionString, pool: given, schema } = parseOptions(options)
+  const { connectionString, pool: given, schema } = validate(optionsSchema, options, 'postgresStore options')
   const pool = given ?? new Pool({ connectionString })
   // A pooled idle connection that breaks is dropped by the pool; unheard, its error would end the process.
   if (!given) pool.on('error', () => {})
@@ -75,26 +75,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const s = quoteIdentifier(schema)
   return {
     name: 'postgres',
-    conversations: withStoreErrors(createConversationStore(pool, s), 'postgres store'),
-    usage: withStoreErrors(createUsageStore(pool, s), 'postgres store'),
-    catalog: withStoreErrors(createCatalogStore(pool, s), 'postgres store'),
-    spend: withStoreErrors(createSpendStore(pool, s), 'postgres store'),
-    connections: withStoreErrors(createConnectionStore(pool, s), 'postgres store'),
+    ...createStorePorts(pool, 'postgres store', {
+      conversations: (pool) => createConversationStore(pool, s),
+      usage: (pool) => createUsageStore(pool, s),
+      catalog: (pool) => createCatalogStore(pool, s),
+      spend: (pool) => createSpendStore(pool, s),
+      connections: (pool) => createConnectionStore(pool, s),
+    }),
     close,
   }
-}
-
-function parseOptions(options: PostgresStoreOptions): z.output<typeof optionsSchema> {
-  const parsed = optionsSchema.safeParse(options)
-  if (parsed.success) return parsed.data
-  const issues = parsed.error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(root)',
-    message: issue.message,
-  }))
-  const error = new ValidationError(
-    `Invalid postgresStore options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    { cause: parsed.error },
-  )
-  error.issues = issues
-  throw error
 }

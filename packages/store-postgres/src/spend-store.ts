@@ -1,16 +1,22 @@
 import { type ReserveResult, type SpendKey, type SpendStore, StoreError } from '@aimux/ai-core'
+import {
+  postgresCodec as codec,
+  columnValues,
+  exceededLimit,
+  type ReservationRow,
+  type SpendCounterRow,
+  spendKeyId,
+  spendReservationsTable,
+  toReservation,
+  toReservationRow,
+  toSpend,
+  toSpendKey,
+  uniqueSpendKeys,
+} from '@aimux/ai-core/store-kit'
 import type { Pool } from 'pg'
 import { hasSqlState, UNIQUE_VIOLATION } from './database-error.js'
+import { insertSql } from './table-sql.js'
 import { inTransaction } from './transaction.js'
-
-interface CounterRow {
-  scope: SpendKey['scope']
-  scope_id: string
-  period: SpendKey['period']
-  period_start: string
-  spent_nano_usd: string
-  reserved_nano_usd: string
-}
 
 /**
  * Spend counters in PostgreSQL. A reservation locks the rows of its counters, always in key
@@ -31,27 +37,27 @@ export function createSpendStore(pool: Pool, s: string): SpendStore {
   /** Removes a reservation and moves its amount on every key: `spent` added, the reservation released. */
   const finish = (reservationId: string, spent: number) =>
     inTransaction(pool, async (client) => {
-      const { rows } = await client.query<{ amount_nano_usd: string; keys: SpendKey[] }>(
+      const { rows } = await client.query<Pick<ReservationRow, 'amount_nano_usd' | 'keys'>>(
         `DELETE FROM ${s}.spend_reservations WHERE id = $1 RETURNING amount_nano_usd, keys`,
         [reservationId],
       )
-      const reservation = rows[0]
-      if (!reservation) throw new StoreError(`reservation ${reservationId} not found`)
+      if (!rows[0]) throw new StoreError(`reservation ${reservationId} not found`)
+      const reservation = toReservation(rows[0], codec)
       await client.query(
         `UPDATE ${s}.spend_counters SET reserved_nano_usd = reserved_nano_usd - $5, spent_nano_usd = spent_nano_usd + $6
          WHERE (scope, scope_id, period, period_start) IN (
            SELECT scope, scope_id, period, period_start FROM ${s}.spend_counters WHERE ${matchesKeys}
            ORDER BY scope, scope_id, period, period_start FOR UPDATE)`,
-        [...keyArrays(reservation.keys), reservation.amount_nano_usd, spent],
+        [...keyArrays(reservation.keys), reservation.amountNanoUsd, codec.int64.write(spent)],
       )
     })
 
   return {
     reserve: ({ reservationId, amountNanoUsd, keys }) =>
       inTransaction(pool, async (client): Promise<ReserveResult> => {
-        const unique = uniqueKeys(keys.map(({ key }) => key))
+        const unique = uniqueSpendKeys(keys.map(({ key }) => key))
         // Creates missing counters and locks every one, in the order settle() locks them too.
-        const { rows } = await client.query<CounterRow>(
+        const { rows } = await client.query<SpendCounterRow>(
           `INSERT INTO ${s}.spend_counters AS counter (scope, scope_id, period, period_start, spent_nano_usd, reserved_nano_usd)
            SELECT k.*, 0, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
              AS k (scope, scope_id, period, period_start)
@@ -64,24 +70,20 @@ export function createSpendStore(pool: Pool, s: string): SpendStore {
           reservationId,
         ])
         if (rowCount! > 0) throw new StoreError(`reservation ${reservationId} already exists`)
-        const counters = new Map(rows.map((row) => [keyId(toKey(row)), row]))
-        for (const { key, limitNanoUsd } of keys) {
-          if (limitNanoUsd === undefined) continue
-          const row = counters.get(keyId(key))!
-          const spentNanoUsd = Number(row.spent_nano_usd)
-          const reservedNanoUsd = Number(row.reserved_nano_usd)
-          if (spentNanoUsd + reservedNanoUsd + amountNanoUsd > limitNanoUsd) {
-            return { ok: false, key: spendKey(key), spentNanoUsd, reservedNanoUsd, limitNanoUsd }
-          }
-        }
+        const counters = new Map(rows.map((row) => [spendKeyId(toSpendKey(row)), row]))
+        const refused = exceededLimit(keys, amountNanoUsd, (key) =>
+          toSpend(counters.get(spendKeyId(key)), codec),
+        )
+        if (refused) return refused
         await client.query(
           `UPDATE ${s}.spend_counters SET reserved_nano_usd = reserved_nano_usd + $5 WHERE ${matchesKeys}`,
-          [...keyArrays(unique), amountNanoUsd],
+          [...keyArrays(unique), codec.int64.write(amountNanoUsd)],
         )
+        const reservation = toReservationRow(reservationId, amountNanoUsd, unique, new Date(), codec)
         try {
           await client.query(
-            `INSERT INTO ${s}.spend_reservations (id, amount_nano_usd, keys, created_at) VALUES ($1, $2, $3::jsonb, $4)`,
-            [reservationId, amountNanoUsd, JSON.stringify(unique), new Date()],
+            insertSql(s, spendReservationsTable),
+            columnValues(spendReservationsTable, reservation),
           )
         } catch (error) {
           if (hasSqlState(error, UNIQUE_VIOLATION))
@@ -96,15 +98,11 @@ export function createSpendStore(pool: Pool, s: string): SpendStore {
     release: (reservationId) => finish(reservationId, 0),
 
     async getSpend(key) {
-      const { rows } = await pool.query<CounterRow>(
+      const { rows } = await pool.query<SpendCounterRow>(
         `SELECT * FROM ${s}.spend_counters WHERE scope = $1 AND scope_id = $2 AND period = $3 AND period_start = $4`,
         [key.scope, key.scopeId, key.period, key.periodStart],
       )
-      const row = rows[0]
-      return {
-        spentNanoUsd: row ? Number(row.spent_nano_usd) : 0,
-        reservedNanoUsd: row ? Number(row.reserved_nano_usd) : 0,
-      }
+      return toSpend(rows[0], codec)
     },
 
     async markThreshold(key, threshold) {
@@ -116,22 +114,4 @@ export function createSpendStore(pool: Pool, s: string): SpendStore {
       return rowCount === 1
     },
   }
-}
-
-/** Only the four fields of a key, whatever else the caller's object carries. */
-function spendKey({ scope, scopeId, period, periodStart }: SpendKey): SpendKey {
-  return { scope, scopeId, period, periodStart }
-}
-
-function toKey(row: CounterRow): SpendKey {
-  return { scope: row.scope, scopeId: row.scope_id, period: row.period, periodStart: row.period_start }
-}
-
-function keyId(key: SpendKey): string {
-  return JSON.stringify([key.scope, key.scopeId, key.period, key.periodStart])
-}
-
-/** The keys without repeats: a key named twice in one reservation is reserved once. */
-function uniqueKeys(keys: readonly SpendKey[]): SpendKey[] {
-  return [...new Map(keys.map((key) => [keyId(key), spendKey(key)])).values()]
 }

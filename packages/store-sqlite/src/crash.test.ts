@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
+import { startWorker } from '../test/processes/worker.js'
 import { createSqliteStore } from './sqlite-store.js'
-import { startWorker } from './test-processes/worker.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'aimux-sqlite-crash-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
+import { startWorker } from '../test/processes/worker.js'
 import { createSqliteStore } from './sqlite-store.js'
-import { startWorker } from './test-processes/worker.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'aimux-sqlite-processes-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,11 +1,20 @@
 import { type Spend, type SpendKey, type SpendStore, StoreError } from '@aimux/ai-core'
+import {
+  sqliteCodec as codec,
+  exceededLimit,
+  type ReservationRow,
+  type SpendCounterRow,
+  spendKey,
+  spendReservationsTable,
+  toReservation,
+  toReservationRow,
+  toSpend,
+  uniqueSpendKeys,
+} from '@aimux/ai-core/store-kit'
 import type { Database } from 'better-sqlite3'
+import { insertSql } from './insert-sql.js'
 
-interface ReserveInput {
-  reservationId: string
-  amountNanoUsd: number
-  keys: readonly { key: SpendKey; limitNanoUsd?: number }[]
-}
+type ReserveInput = Parameters<SpendStore['reserve']>[0]
 
 /**
  * Spend counters in SQLite. Every change runs under BEGIN IMMEDIATE, which takes the database's
@@ -13,11 +22,11 @@ interface ReserveInput {
  * processes sharing the file.
  */
 export function createSpendStore(db: Database): SpendStore {
-  const selectSpend = db.prepare<SpendKey, Spend>(
-    `SELECT spent_nano_usd AS spentNanoUsd, reserved_nano_usd AS reservedNanoUsd FROM spend_counters
+  const selectSpend = db.prepare<SpendKey, SpendCounterRow>(
+    `SELECT * FROM spend_counters
      WHERE scope = @scope AND scope_id = @scopeId AND period = @period AND period_start = @periodStart`,
   )
-  const addToCounter = db.prepare<SpendKey & { spent: number; reserved: number }>(
+  const addToCounter = db.prepare<SpendKey & { spent: unknown; reserved: unknown }>(
     `INSERT INTO spend_counters (scope, scope_id, period, period_start, spent_nano_usd, reserved_nano_usd)
      VALUES (@scope, @scopeId, @period, @periodStart, @spent, @reserved)
      ON CONFLICT (scope, scope_id, period, period_start) DO UPDATE SET
@@ -27,10 +36,8 @@ export function createSpendStore(db: Database): SpendStore {
   const reservationExists = db
     .prepare<[string], number>('SELECT count(*) FROM spend_reservations WHERE id = ?')
     .pluck()
-  const insertReservation = db.prepare<[string, number, string, number]>(
-    'INSERT INTO spend_reservations (id, amount_nano_usd, keys, created_at) VALUES (?, ?, ?, ?)',
-  )
-  const deleteReservation = db.prepare<[string], { amount_nano_usd: number; keys: string }>(
+  const insertReservation = db.prepare<ReservationRow>(insertSql(spendReservationsTable))
+  const deleteReservation = db.prepare<[string], Pick<ReservationRow, 'amount_nano_usd' | 'keys'>>(
     'DELETE FROM spend_reservations WHERE id = ? RETURNING amount_nano_usd, keys',
   )
   const insertThreshold = db.prepare<SpendKey & { threshold: number }>(
@@ -41,30 +48,27 @@ export function createSpendStore(db: Database): SpendStore {
   const reserve = db.transaction(({ reservationId, amountNanoUsd, keys }: ReserveInput) => {
     if (reservationExists.get(reservationId)! > 0)
       throw new StoreError(`reservation ${reservationId} already exists`)
-    for (const { key, limitNanoUsd } of keys) {
-      if (limitNanoUsd === undefined) continue
-      const { spentNanoUsd, reservedNanoUsd } = spendOf(key)
-      if (spentNanoUsd + reservedNanoUsd + amountNanoUsd > limitNanoUsd) {
-        return { ok: false as const, key: spendKey(key), spentNanoUsd, reservedNanoUsd, limitNanoUsd }
-      }
-    }
-    const reserved = uniqueKeys(keys.map(({ key }) => key))
-    for (const key of reserved) addToCounter.run({ ...spendKey(key), spent: 0, reserved: amountNanoUsd })
-    insertReservation.run(reservationId, amountNanoUsd, JSON.stringify(reserved), Date.now())
+    const refused = exceededLimit(keys, amountNanoUsd, spendOf)
+    if (refused) return refused
+    const reserved = uniqueSpendKeys(keys.map(({ key }) => key))
+    const amount = codec.int64.write(amountNanoUsd)
+    for (const key of reserved) addToCounter.run({ ...key, spent: 0, reserved: amount })
+    insertReservation.run(toReservationRow(reservationId, amountNanoUsd, reserved, new Date(), codec))
     return { ok: true as const }
   })
 
   /** Removes a reservation and moves its amount on every key: `spent` added, the reservation released. */
   const finish = db.transaction((reservationId: string, spent: number) => {
-    const reservation = deleteReservation.get(reservationId)
-    if (!reservation) throw new StoreError(`reservation ${reservationId} not found`)
-    for (const key of JSON.parse(reservation.keys) as SpendKey[]) {
-      addToCounter.run({ ...key, spent, reserved: -reservation.amount_nano_usd })
+    const row = deleteReservation.get(reservationId)
+    if (!row) throw new StoreError(`reservation ${reservationId} not found`)
+    const reservation = toReservation(row, codec)
+    for (const key of reservation.keys) {
+      addToCounter.run({ ...key, spent: codec.int64.write(spent), reserved: -reservation.amountNanoUsd })
     }
   })
 
   function spendOf(key: SpendKey): Spend {
-    return selectSpend.get(spendKey(key)) ?? { spentNanoUsd: 0, reservedNanoUsd: 0 }
+    return toSpend(selectSpend.get(spendKey(key)), codec)
   }
 
   return {
@@ -88,15 +92,4 @@ export function createSpendStore(db: Database): SpendStore {
       return insertThreshold.run({ ...spendKey(key), threshold }).changes === 1
     },
   }
-}
-
-/** Only the four fields of a key, whatever else the caller's object carries. */
-function spendKey({ scope, scopeId, period, periodStart }: SpendKey): SpendKey {
-  return { scope, scopeId, period, periodStart }
-}
-
-/** The keys without repeats: a key named twice in one reservation is reserved once. */
-function uniqueKeys(keys: readonly SpendKey[]): SpendKey[] {
-  const unique = new Map(keys.map((key) => [JSON.stringify(Object.values(spendKey(key))), spendKey(key)]))
-  return [...unique.values()]
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { AimuxError, type Store, StoreError, ValidationError } from '@aimux/ai-core'
-import { withStoreErrors } from '@aimux/ai-core/store-kit'
+import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
+import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import Database from 'better-sqlite3'
 import { z } from 'zod'
 import { createCatalogStore } from './catalog-store.js'
@@ -36,7 +36,7 @@ export interface SqliteStore extends Store {
  * migrations it lacks and returns every storage port on it. Several processes may share one file.
  */
 export async function createSqliteStore(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
-  const { path, busyTimeoutMs } = parseOptions(options)
+  const { path, busyTimeoutMs } = validate(optionsSchema, options, 'sqliteStore options')
   let db: Database.Database
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
@@ -60,28 +60,15 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
   }
   return {
     name: 'sqlite',
-    conversations: withStoreErrors(createConversationStore(db), 'sqlite store'),
-    usage: withStoreErrors(createUsageStore(db), 'sqlite store'),
-    catalog: withStoreErrors(createCatalogStore(db), 'sqlite store'),
-    spend: withStoreErrors(createSpendStore(db), 'sqlite store'),
-    connections: withStoreErrors(createConnectionStore(db), 'sqlite store'),
+    ...createStorePorts(db, 'sqlite store', {
+      conversations: createConversationStore,
+      usage: createUsageStore,
+      catalog: createCatalogStore,
+      spend: createSpendStore,
+      connections: createConnectionStore,
+    }),
     async close() {
       if (db.open) db.close()
     },
   }
-}
-
-function parseOptions(options: SqliteStoreOptions): z.output<typeof optionsSchema> {
-  const parsed = optionsSchema.safeParse(options)
-  if (parsed.success) return parsed.data
-  const issues = parsed.error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(root)',
-    message: issue.message,
-  }))
-  const error = new ValidationError(
-    `Invalid sqliteStore options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    { cause: parsed.error },
-  )
-  error.issues = issues
-  throw error
 }

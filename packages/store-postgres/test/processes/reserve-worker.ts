@@ -4,7 +4,7 @@
 // settling each one granted and writing a usage record for every attempt, and prints a summary.
 import { createInterface } from 'node:readline'
 import type { SpendKey } from '@aimux/ai-core'
-import { createPostgresStore } from '../postgres-store.js'
+import { createPostgresStore } from '../../src/postgres-store.js'
 
 const [connectionString, schema, worker, tenantId, reservations, amount, limit] = process.argv.slice(2) as [
   string,

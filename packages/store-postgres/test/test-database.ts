@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Client } from 'pg'
-import { quoteIdentifier } from './quote-identifier.js'
+import { quoteIdentifier } from '../src/quote-identifier.js'
 
 /** The PostgreSQL server the tests use; scripts/ensure-postgres.sh starts it and creates the database. */
 export const testDatabaseUrl =

@@ -1,12 +1,12 @@
-// Writes batches of usage records to PostgreSQL until it is killed:
-// node --import ./source-hooks.ts usage-writer.ts <url> <schema> <tenant>
+// Writes batches of usage records to a SQLite file until it is killed:
+// node --import ./source-hooks.ts usage-writer.ts <db> <tenant>
 // After each batch is committed it prints the batch's request ids, comma-separated.
 import { randomUUID } from 'node:crypto'
 import type { UsageRecord } from '@aimux/ai-core'
-import { createPostgresStore } from '../postgres-store.js'
+import { createSqliteStore } from '../../src/sqlite-store.js'
 
-const [connectionString, schema, tenantId] = process.argv.slice(2) as [string, string, string]
-const store = await createPostgresStore({ connectionString, schema })
+const [path, tenantId] = process.argv.slice(2) as [string, string]
+const store = await createSqliteStore({ path })
 
 for (;;) {
   const batch = Array.from(

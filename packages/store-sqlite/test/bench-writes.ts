@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchmarkStoreWrites } from '@aimux/ai-testing'
-import { createSqliteStore } from './sqlite-store.js'
+import { createSqliteStore } from '../src/sqlite-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'aimux-bench-'))
 const store = await createSqliteStore({ path: join(dir, 'bench.db') })

@@ -4,7 +4,7 @@
 // settling each one granted and writing a usage record for every attempt, and prints a summary.
 import { createInterface } from 'node:readline'
 import type { SpendKey } from '@aimux/ai-core'
-import { createSqliteStore } from '../sqlite-store.js'
+import { createSqliteStore } from '../../src/sqlite-store.js'
 
 const [path, worker, tenantId, reservations, amount, limit] = process.argv.slice(2) as [
   string,

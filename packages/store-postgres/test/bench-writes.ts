@@ -4,7 +4,7 @@
 //   pnpm --filter @aimux/store-postgres bench [records] [batch size]
 // The server is AIMUX_TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/aimux_test.
 import { benchmarkStoreWrites } from '@aimux/ai-testing'
-import { createPostgresStore } from './postgres-store.js'
+import { createPostgresStore } from '../src/postgres-store.js'
 import { dropSchemas, freshSchemaName, testDatabaseUrl } from './test-database.js'
 
 const schema = freshSchemaName()
