@@ -1,49 +1,57 @@
-import { AimuxError, StreamInterruptedError } from '../errors/errors.js'
+import { AimuxError, ConnectionError, StreamInterruptedError, toAimuxError } from '../errors/errors.js'
 import { redactSecrets } from '../errors/redact-secrets.js'
 import type { ProviderResult, ProviderStreamPart } from '../spec/provider.js'
 import type { StreamPart } from '../spec/result.js'
 import { createStreamAssembler } from '../spec/stream-assembler.js'
 import { toolCallOf } from './step-result.js'
 
-/** Passes an adapter's stream to the caller as it arrives and assembles the step's result. */
+/** The provider and model a stream comes from, named on the errors it ends with. */
+export interface StreamSource {
+  provider: string
+  model: string
+}
+
+/**
+ * Passes an adapter's stream to the caller as it arrives and assembles the step's result.
+ * A stream that ends without its 'finish' part is a ConnectionError (retryable: the caller saw
+ * nothing yet); any failure once a part has reached the caller becomes a StreamInterruptedError.
+ */
 export async function* relayStream(
   stream: AsyncIterable<ProviderStreamPart>,
+  source: StreamSource,
   onFirstPart: () => void,
 ): AsyncGenerator<StreamPart, ProviderResult> {
   const assembler = createStreamAssembler()
+  let reached = false
   try {
     for await (const part of stream) {
       assembler.add(part)
       if (part.type === 'usage' || part.type === 'finish') continue
+      reached = true
       onFirstPart()
       // A reasoning signature stays in the step's content; the caller gets the text.
       yield part.type === 'reasoning-delta' ? { type: 'reasoning-delta', text: part.text } : part
     }
     if (!assembler.finishReason) {
-      throw new StreamInterruptedError('The stream ended without finishing.', {
-        retryable: !assembler.started,
-      })
+      throw new ConnectionError('The stream ended without its finish part.', { ...source, retryable: true })
     }
   } catch (error) {
-    throw interrupted(error, assembler.text, assembler.started)
+    throw reached ? interrupted(error, assembler.text, source) : error
   }
   return assembler.result()
 }
 
-/** The error a broken stream ends with: typed, holding the text that reached the caller. */
-function interrupted(error: unknown, text: string, started: boolean): unknown {
-  if (StreamInterruptedError.is(error)) {
-    error.partialText ||= text
-    return error
-  }
-  if (!started || (AimuxError.is(error) && error.code === 'aborted')) return error
-  const reason = error instanceof Error ? error.message : String(error)
+/**
+ * The error a stream that broke after a part reached the caller ends with: not retryable (the
+ * caller has seen part of an answer), holding that text, with the adapter's typed error as its
+ * cause. This is the only place a StreamInterruptedError is made; an abort stays an abort.
+ */
+function interrupted(error: unknown, text: string, source: StreamSource): unknown {
+  if (AimuxError.is(error) && error.code === 'aborted') return error
+  const cause = toAimuxError(error, source)
   const wrapped = new StreamInterruptedError(
-    redactSecrets(`The stream broke after it had started: ${reason}`),
-    {
-      cause: error,
-      retryable: false,
-    },
+    redactSecrets(`The stream broke after it had started: ${cause.message}`),
+    { ...source, cause, retryable: false },
   )
   wrapped.partialText = text
   return wrapped

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { AimuxError, AuthenticationError, RateLimitError, StreamInterruptedError } from './errors.js'
+import {
+  AimuxError,
+  AuthenticationError,
+  ConnectionError,
+  RateLimitError,
+  StreamInterruptedError,
+} from './errors.js'
 
 describe('typed errors', () => {
   it('carry a stable code, status, retryability and retryAfterMs', () => {
@@ -29,5 +35,15 @@ describe('typed errors', () => {
   it('narrow to the subclass so its own fields are typed', () => {
     const error: unknown = Object.assign(new StreamInterruptedError('broke'), { partialText: 'Hel' })
     expect(StreamInterruptedError.is(error) && error.partialText).toBe('Hel')
+  })
+
+  it('tell a stream broken after its first part from one that never started', () => {
+    const broken = new StreamInterruptedError('broke')
+    expect(broken.retryable).toBe(false)
+    expect(StreamInterruptedError.is(broken)).toBe(true)
+    expect(ConnectionError.is(broken)).toBe(false)
+    const unstarted = new ConnectionError('The stream ended without its finish part.')
+    expect(unstarted.retryable).toBe(true)
+    expect(StreamInterruptedError.is(unstarted)).toBe(false)
   })
 })

@@ -128,12 +128,17 @@ export class ContentFilterError extends errorClass('content-filter', 'ContentFil
 export class TimeoutError extends errorClass('timeout', 'TimeoutError', { retryable: true }) {}
 /** The caller aborted the call through its AbortSignal. */
 export class AbortedError extends errorClass('aborted', 'AbortedError') {}
-/** The connection failed or was reset before an answer. Retryable. */
+/**
+ * The connection failed or was reset before an answer; also a stream that ended without its
+ * 'finish' part before any part reached the caller. Retryable: the caller has seen nothing yet.
+ */
 export class ConnectionError extends errorClass('connection', 'ConnectionError', { retryable: true }) {}
-/** A stream broke after it had started; `partialText` holds what arrived before the break. */
-export class StreamInterruptedError extends errorClass('stream-interrupted', 'StreamInterruptedError', {
-  retryable: true,
-}) {
+/**
+ * A stream broke after a part had reached the caller; `partialText` holds the text the caller
+ * got, `cause` the provider's typed error. Not retryable: asking again would repeat what the
+ * caller has already shown. Only the core makes it (adapters throw the typed error as it is).
+ */
+export class StreamInterruptedError extends errorClass('stream-interrupted', 'StreamInterruptedError') {
   partialText = ''
 }
 /** The model's reply did not match the requested schema; `text` holds the raw reply. */

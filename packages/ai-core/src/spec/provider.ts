@@ -66,7 +66,8 @@ export interface ProviderAdapter {
   /**
    * Yields parts as they arrive: deltas and tool calls, then one 'usage' and a final 'finish'.
    * When `ctx.signal` aborts it throws AbortedError (never just ends); when the connection breaks
-   * after the first part it throws StreamInterruptedError; it never hangs.
+   * it throws the typed error (a ConnectionError, say), before or after the first part: the core
+   * makes a failure after a part reached the caller a StreamInterruptedError. It never hangs.
    */
   stream(request: ProviderRequest, ctx: CallContext): AsyncIterable<ProviderStreamPart>
   listModels?(ctx: CallContext): Promise<ProviderModelInfo[]>

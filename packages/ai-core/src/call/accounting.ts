@@ -1,0 +1,93 @@
+import type { Reservation } from '../middleware/budget-guard.js'
+import type { ProviderRequest } from '../spec/provider.js'
+import type { StepResult } from '../spec/result.js'
+import type { PreparedCall } from './prepare-call.js'
+import type { Runtime } from './runtime.js'
+import { type Served, sumCost } from './step-result.js'
+import { usageRecord } from './usage-record.js'
+
+/** How a request ended, as its usage record says. */
+export interface Outcome {
+  success: boolean
+  errorCode?: string
+}
+
+/**
+ * What one request has cost so far and who served it: the budget reservation made before its
+ * first model call, the steps it paid for, and, once it ends, its one usage record and the
+ * settlement of its reservation.
+ */
+export interface Accounting {
+  /** Which provider, model and connection served the latest model call (after fallbacks). */
+  readonly served: Served
+  readonly steps: readonly StepResult[]
+  /** When the request started (`performance.now()`). */
+  readonly started: number
+  /** True once the usage record was written. */
+  readonly recorded: boolean
+  serve(served: Served): void
+  /** Marks the time the first part reached the caller (once). */
+  firstPart(): void
+  add(step: StepResult): void
+  /** Reserves the first model call's estimated cost; throws BudgetExceededError when a hard budget would pass. */
+  reserve(request: ProviderRequest, provider: string): Promise<void>
+  /**
+   * Writes the usage record (the first time only) and settles the reservation to what the steps
+   * cost. Resolves once the settlement is stored, so the next call sees the real spend; never
+   * rejects: a failure, like the budget thresholds, is handled in the background.
+   */
+  record(outcome: Outcome): Promise<void>
+}
+
+export function createAccounting(
+  rt: Runtime,
+  p: PreparedCall,
+  mode: 'generate' | 'stream',
+  conversationId: string | undefined,
+): Accounting {
+  const started = performance.now()
+  const steps: StepResult[] = []
+  let served: Served = { provider: p.provider.id, model: p.model }
+  let firstPartAt: number | undefined
+  let reservation: Reservation | undefined
+  let recorded = false
+  return {
+    get served() {
+      return served
+    },
+    steps,
+    started,
+    get recorded() {
+      return recorded
+    },
+    serve(next) {
+      served = next
+    },
+    firstPart() {
+      firstPartAt ??= performance.now()
+    },
+    add(step) {
+      steps.push(step)
+    },
+    async reserve(request, provider) {
+      reservation = await rt.budgets?.reserve(p.requestId, p.scope, request, provider)
+    },
+    async record(outcome) {
+      if (recorded) return
+      recorded = true
+      rt.usage.add({
+        ...usageRecord(p, mode, steps, served, { started, firstPartAt }, conversationId),
+        ...outcome,
+      })
+      const held = reservation
+      const budgets = rt.budgets
+      if (!held || !budgets) return
+      const settling = budgets.settle(held, sumCost(steps).nanoUsd)
+      rt.background.run('budget settlement', async () => {
+        await settling
+        await budgets.checkThresholds(held)
+      })
+      await settling.catch(() => {})
+    },
+  }
+}

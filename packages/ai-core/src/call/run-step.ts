@@ -1,0 +1,94 @@
+import { AbortedError } from '../errors/errors.js'
+import { callInfo } from '../events/events.js'
+import { compose } from '../middleware/middleware.js'
+import type { CallContext } from '../spec/call-context.js'
+import type { Message } from '../spec/message.js'
+import type { StepResult, StreamPart } from '../spec/result.js'
+import type { Accounting } from './accounting.js'
+import type { CallAbort } from './call-abort.js'
+import { callAdapter } from './call-adapter.js'
+import type { PreparedCall } from './prepare-call.js'
+import { relayStream, replayResult } from './relay-parts.js'
+import type { Route } from './route-call.js'
+import type { Runtime } from './runtime.js'
+import { stepResult } from './step-result.js'
+
+/** Where one model call of a request stands: which step, on which route, with which messages. */
+export interface StepInput {
+  step: number
+  mode: 'generate' | 'stream'
+  route: Route
+  messages: readonly Message[]
+  call: CallAbort
+  conversationId: string | undefined
+}
+
+/**
+ * One model call of a request: through the middleware chain to the adapter ('request' is emitted
+ * for each attempt that reaches it), relayed to a stream's caller as it arrives (a cached answer
+ * is replayed as parts), then costed and announced ('response', 'cost').
+ */
+export async function* runStep(
+  rt: Runtime,
+  p: PreparedCall,
+  input: StepInput,
+  account: Accounting,
+): AsyncGenerator<StreamPart, StepResult> {
+  const { step, mode, route, call } = input
+  if (call.signal.aborted) throw new AbortedError('The call was aborted before it was sent.')
+  const ctx = callContext(p, input)
+  const stepStarted = performance.now()
+  const pipeline = compose(rt.middleware, (modelCall) => {
+    const served = { provider: modelCall.provider.id, model: modelCall.request.model }
+    const connectionId = modelCall.ctx.credentials?.connectionId
+    account.serve(connectionId ? { ...served, connectionId } : served)
+    rt.events.emit('request', {
+      ...callInfo(modelCall.ctx, served.provider, served.model),
+      stream: mode === 'stream',
+      attempt: modelCall.ctx.attempt,
+    })
+    return callAdapter(modelCall)
+  })
+  const response = await pipeline({
+    provider: route.provider,
+    request: { ...p.base, model: route.model, messages: [...input.messages] },
+    ctx,
+    mode,
+  })
+  const { served } = account
+  const result =
+    response.mode === 'stream'
+      ? yield* relayStream(response.stream, served, account.firstPart)
+      : mode === 'stream'
+        ? yield* replayResult(response.result, account.firstPart)
+        : response.result
+  const cached = response.mode === 'generate' && response.cached === true
+  const current = stepResult(rt.prices, step, served, result, performance.now() - stepStarted, cached)
+  if (!cached) rt.router.observe(`${served.provider}:${served.model}`, current.latencyMs)
+  const info = callInfo(ctx, served.provider, served.model)
+  rt.events.emit('response', {
+    ...info,
+    finishReason: current.finishReason,
+    usage: current.usage,
+    latencyMs: current.latencyMs,
+    stream: mode === 'stream',
+  })
+  rt.events.emit('cost', { ...info, usage: current.usage, cost: current.cost })
+  return current
+}
+
+/** The context every middleware and the adapter see; retries copy it with a higher `attempt`. */
+function callContext(p: PreparedCall, { step, route, call, conversationId }: StepInput): CallContext {
+  const ctx: CallContext = {
+    requestId: p.requestId,
+    scope: p.scope,
+    signal: call.signal,
+    attempt: 1,
+    step,
+    policy: route.policy,
+    metadata: p.metadata,
+  }
+  if (call.deadline !== undefined) ctx.deadline = call.deadline
+  if (conversationId) ctx.conversationId = conversationId
+  return ctx
+}
