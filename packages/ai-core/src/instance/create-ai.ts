@@ -15,6 +15,7 @@ import { validate } from '../errors/validate.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus, type EventBus } from '../events/event-bus.js'
 import { createBudgetGuard } from '../middleware/budget-guard.js'
+import { builtInMiddleware } from '../middleware/built-in-middleware.js'
 import { createRouter } from '../middleware/router.js'
 import type { Credentials } from '../spec/call-context.js'
 import { newContext } from '../spec/call-context.js'
@@ -24,7 +25,6 @@ import type { ChatResult } from '../spec/result.js'
 import { createMemoryStore } from '../store/memory/memory-store.js'
 import type { Store } from '../store/store.js'
 import type { UsageAggregate, UsageQuery, UsageRecord } from '../store/usage-store.js'
-import { builtInMiddleware } from './built-in-middleware.js'
 import { type CreateAIOptions, createAIOptionsSchema } from './create-ai-options.js'
 import { setUpPlugins } from './plugin-host.js'
 
@@ -121,7 +121,23 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     // The extra fields are typed through ChatRequestExtensions; the schema only checks them.
     requestSchema: chatRequestSchema.extend(setup.requestFields) as unknown as typeof chatRequestSchema,
     requestHooks: setup.requestHooks,
-    middleware: [...builtInMiddleware(config, registry, events), ...setup.middleware],
+    middleware: [
+      ...builtInMiddleware(
+        {
+          rateLimits: config.rateLimits,
+          cache: config.cache,
+          fallbacks: {
+            chains: config.fallbacks,
+            contextLength: config.contextFallbacks,
+            contentFilter: config.contentFilterFallbacks,
+          },
+          circuitBreaker: config.circuitBreaker,
+        },
+        registry,
+        events,
+      ),
+      ...setup.middleware,
+    ],
     prices,
     events,
     background: sinks,

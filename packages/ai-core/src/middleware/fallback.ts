@@ -1,18 +1,17 @@
-import { z } from 'zod'
 import { type AimuxError, toAimuxError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import type { Registry } from '../spec/registry.js'
 import type { Middleware, ModelCall, ModelResponse } from './middleware.js'
 
-export const fallbackOptionsSchema = z.strictObject({
+/** Fallbacks configured on the instance; `createAI()` validates them with the rest of its options. */
+export interface FallbackOptions {
   /** Per "provider:model", the models to try in order when it fails. */
-  chains: z.record(z.string(), z.array(z.string().min(1))).default({}),
+  chains: Record<string, string[]>
   /** Per "provider:model", a larger-context model to use when a prompt does not fit. */
-  contextLength: z.record(z.string(), z.string().min(1)).default({}),
+  contextLength: Record<string, string>
   /** Per "provider:model", a model to ask again when a reply is stopped by a content filter. */
-  contentFilter: z.record(z.string(), z.string().min(1)).default({}),
-})
-export type FallbackOptions = z.output<typeof fallbackOptionsSchema>
+  contentFilter: Record<string, string>
+}
 
 /** Errors that another model could answer: not the caller's mistake, not an abort. */
 function handsOver(error: AimuxError): boolean {
