@@ -1,6 +1,7 @@
 // `@aimux/ai-core/provider-kit`: what a provider adapter or a feature plugin needs beyond the
 // port itself: mapping HTTP errors, masking secrets, validating options, normalizing usage,
-// computing cost, and the signal to hand an SDK.
+// computing cost, the signal to hand an SDK, and the small primitives plugins share with the core
+// (a weighted random pick, work that must never delay or fail a call).
 export { computeCost, reportedCost, zeroCost } from './cost/cost.js'
 export { addUsage, emptyUsage, normalizeUsage } from './cost/usage.js'
 export {
@@ -11,7 +12,13 @@ export {
 } from './errors/http-error.js'
 export { redactSecrets } from './errors/redact-secrets.js'
 export { validate, validateOptions } from './errors/validate.js'
+export {
+  type BackgroundWork,
+  type BackgroundWorkOptions,
+  createBackgroundWork,
+} from './events/background-work.js'
 export { createRateWindow, type RateWindow } from './middleware/rate-window.js'
+export { weightedPick } from './middleware/weighted-pick.js'
 export { sdkSignal } from './spec/call-context.js'
 export {
   type CachedClient,

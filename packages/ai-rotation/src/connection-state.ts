@@ -6,11 +6,11 @@ import {
   type ConnectionStore,
   toAimuxError,
 } from '@aimux/ai-core'
+import type { BackgroundWork } from '@aimux/ai-core/provider-kit'
 import { isConfigured } from './config-fingerprint.js'
 import { type CredentialCipher, versionOf } from './credential-cipher.js'
 import { MASTER_KEY_ENV } from './master-keys.js'
 import { SecretCredentials } from './secret-credentials.js'
-import type { StoreWrites } from './store-writes.js'
 
 /** A connection as this instance knows it: its record (no ciphertext), health and credentials. */
 export interface ConnectionEntry extends Omit<ConnectionRecord, 'ciphertext'> {
@@ -64,7 +64,7 @@ export interface ConnectionStateOptions {
   /** The connections given in the plugin options, by id: their credentials and fingerprint. */
   configured: ReadonlyMap<string, { credentials: SecretCredentials; sealedAs: string }>
   refreshMs: number
-  writes: StoreWrites
+  writes: BackgroundWork
   /** Called once each time a stored ciphertext is decrypted (for the audit log). */
   onDecrypt(connectionId: string): Promise<void>
   /** Called after each load with the ids loaded: whatever is kept per connection for others can go. */
@@ -102,7 +102,7 @@ export function createConnectionState(options: ConnectionStateOptions): Connecti
 
   async function load(strict: boolean) {
     changedDuringLoad.clear()
-    await writes.settled()
+    await writes.flush()
     const records = await store.listConnections()
     const health = await Promise.all(records.map((record) => store.getHealth(record.id)))
     const next = new Map<string, ConnectionEntry>()

@@ -101,14 +101,14 @@ const auditQuerySchema = z.strictObject({
 
 export function createConnectionsApi(context: () => RotationContext | undefined): ConnectionsApi {
   const ready = (): RotationContext => {
-    const rt = context()
-    if (!rt) throw new ConfigError('ai.connections is not ready: createAI() has not finished.')
-    return rt
+    const rotation = context()
+    if (!rotation) throw new ConfigError('ai.connections is not ready: createAI() has not finished.')
+    return rotation
   }
 
-  const infoOf = async (rt: RotationContext, id: string): Promise<ConnectionInfo> => {
-    await rt.state.reload()
-    return toInfo(entryOf(rt, id))
+  const infoOf = async (rotation: RotationContext, id: string): Promise<ConnectionInfo> => {
+    await rotation.state.reload()
+    return toInfo(entryOf(rotation, id))
   }
 
   const setStatus = async (
@@ -118,27 +118,32 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     reason: string | undefined,
     options: ActorOption,
   ) => {
-    const rt = ready()
-    const record = await patchConnection(rt.store, id, {
+    const rotation = ready()
+    const record = await patchConnection(rotation.store, id, {
       status,
       ...(reason === undefined ? {} : { disabledReason: reason }),
     })
     if (!record) throw unknownConnection(id)
-    await rt.audit({ connectionId: id, action, actor: options.actor, ...(reason ? { detail: reason } : {}) })
-    return infoOf(rt, id)
+    await rotation.audit({
+      connectionId: id,
+      action,
+      actor: options.actor,
+      ...(reason ? { detail: reason } : {}),
+    })
+    return infoOf(rotation, id)
   }
 
   return {
     async add(input, options = {}) {
-      const rt = ready()
+      const rotation = ready()
       const connection = validate(newConnectionSchema, input, 'connection')
-      const cipher = cipherOf(rt, 'ai.connections.add()')
+      const cipher = cipherOf(rotation, 'ai.connections.add()')
       const id = connection.id ?? randomUUID()
-      checkProvider(rt.ai, { id, provider: connection.provider })
-      if (await rt.store.getConnection(id))
+      checkProvider(rotation.ai, { id, provider: connection.provider })
+      if (await rotation.store.getConnection(id))
         throw new ConfigError(`Connection '${id}' already exists; change it with ai.connections.update().`)
       const status = connection.status ?? 'active'
-      await rt.store.upsertConnection({
+      await rotation.store.upsertConnection({
         id,
         provider: connection.provider,
         name: connection.name ?? id,
@@ -150,31 +155,31 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
         ...(status === 'disabled' ? { disabledReason: connection.disabledReason ?? 'added disabled' } : {}),
         ...(connection.metadata ? { metadata: connection.metadata } : {}),
       })
-      await rt.audit({ connectionId: id, action: 'add', actor: options.actor })
-      return infoOf(rt, id)
+      await rotation.audit({ connectionId: id, action: 'add', actor: options.actor })
+      return infoOf(rotation, id)
     },
 
     async list(filter = {}) {
       const { provider } = validate(providerFilterSchema, filter, 'connection filter')
-      const rt = ready()
-      await rt.state.reload()
-      return rt.state
+      const rotation = ready()
+      await rotation.state.reload()
+      return rotation.state
         .all()
         .filter((entry) => provider === undefined || entry.provider === provider)
         .map(toInfo)
     },
 
     async get(id) {
-      const rt = ready()
-      await rt.state.reload()
-      const entry = rt.state.get(id)
+      const rotation = ready()
+      await rotation.state.reload()
+      const entry = rotation.state.get(id)
       return entry && toInfo(entry)
     },
 
     async update(id, input, options = {}) {
-      const rt = ready()
+      const rotation = ready()
       const { credentials, limits, ...settings } = validate(connectionPatchSchema, input, 'connection update')
-      const record = await rt.store.getConnection(id)
+      const record = await rotation.store.getConnection(id)
       if (!record) throw unknownConnection(id)
       if (isConfigured(record.ciphertext))
         throw new ConfigError(`Connection '${id}' is given in the rotation() options: change it there.`)
@@ -182,17 +187,17 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
         ...settings,
         ...(limits === undefined ? {} : { limits: limits ?? undefined }),
         ...(credentials
-          ? { ciphertext: cipherOf(rt, 'Changing credentials').encrypt(credentials, record) }
+          ? { ciphertext: cipherOf(rotation, 'Changing credentials').encrypt(credentials, record) }
           : {}),
       }
-      await patchConnection(rt.store, id, patch)
-      await rt.audit({
+      await patchConnection(rotation.store, id, patch)
+      await rotation.audit({
         connectionId: id,
         action: 'update',
         actor: options.actor,
         detail: Object.keys(input).sort().join(', '),
       })
-      return infoOf(rt, id)
+      return infoOf(rotation, id)
     },
 
     retire: (id, options = {}) => setStatus(id, 'retiring', 'retire', undefined, options),
@@ -201,28 +206,28 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     enable: (id, options = {}) => setStatus(id, 'active', 'enable', undefined, options),
 
     async remove(id, options = {}) {
-      const rt = ready()
-      const record = await rt.store.getConnection(id)
-      if (record && isConfigured(record.ciphertext) && (rt.configured.has(id) || !options.force)) {
+      const rotation = ready()
+      const record = await rotation.store.getConnection(id)
+      if (record && isConfigured(record.ciphertext) && (rotation.configured.has(id) || !options.force)) {
         throw new ConfigError(
-          `Connection '${id}' is given in the rotation() options of ${rt.configured.has(id) ? 'this' : 'another'} ` +
+          `Connection '${id}' is given in the rotation() options of ${rotation.configured.has(id) ? 'this' : 'another'} ` +
             'instance: take it out of them and restart every instance, then remove it with { force: true }.',
         )
       }
-      const removed = await rt.store.deleteConnection(id)
+      const removed = await rotation.store.deleteConnection(id)
       if (removed) {
-        await rt.audit({ connectionId: id, action: 'remove', actor: options.actor })
-        await rt.state.reload()
+        await rotation.audit({ connectionId: id, action: 'remove', actor: options.actor })
+        await rotation.state.reload()
       }
       return removed
     },
 
     async health(filter = {}) {
       const { provider } = validate(providerFilterSchema, filter, 'connection filter')
-      const rt = ready()
-      await rt.state.reload()
-      const now = rt.settings.now()
-      return rt.state
+      const rotation = ready()
+      await rotation.state.reload()
+      const now = rotation.settings.now()
+      return rotation.state
         .all()
         .filter((entry) => provider === undefined || entry.provider === provider)
         .map((entry) => ({
@@ -236,9 +241,9 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     },
 
     async test(id, options = {}) {
-      const rt = ready()
-      await rt.state.reload()
-      const entry = entryOf(rt, id)
+      const rotation = ready()
+      await rotation.state.reload()
+      const entry = entryOf(rotation, id)
       const credentials = entry.credentials
       if (!credentials) {
         throw (
@@ -251,7 +256,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
       const started = performance.now()
       let result: ConnectionTestResult
       try {
-        await rt.ai.providers.validate(entry.provider, { ...credentials.reveal(), connectionId: id })
+        await rotation.ai.providers.validate(entry.provider, { ...credentials.reveal(), connectionId: id })
         result = { ok: true, latencyMs: performance.now() - started }
       } catch (thrown) {
         const error = toAimuxError(thrown, { provider: entry.provider })
@@ -265,7 +270,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
           },
         }
       }
-      await rt.audit({
+      await rotation.audit({
         connectionId: id,
         action: 'test',
         actor: options.actor,
@@ -276,15 +281,15 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
 
     async audit(query = {}) {
       const filter = validate(auditQuerySchema, query, 'audit query')
-      const rt = ready()
-      await rt.writes.settled()
-      return rt.store.listAudit(filter)
+      const rotation = ready()
+      await rotation.writes.flush()
+      return rotation.store.listAudit(filter)
     },
 
     async rotateMasterKey(options = {}) {
-      const rt = ready()
-      const cipher = cipherOf(rt, 'Rotating the master key')
-      const stale = (await rt.store.listConnections()).filter(
+      const rotation = ready()
+      const cipher = cipherOf(rotation, 'Rotating the master key')
+      const stale = (await rotation.store.listConnections()).filter(
         (record) => !isConfigured(record.ciphertext) && versionOf(record.ciphertext) !== cipher.version,
       )
       // Decrypt all before writing any: a connection under a key that is not configured stops it
@@ -295,15 +300,15 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
           opened.push({ record, credentials: cipher.decrypt(record.ciphertext, record) })
       } finally {
         for (const { record } of opened)
-          await rt.audit({ connectionId: record.id, action: 'decrypt', actor: options.actor })
+          await rotation.audit({ connectionId: record.id, action: 'decrypt', actor: options.actor })
       }
       let reencrypted = 0
       for (const { record, credentials } of opened) {
-        const current = await rt.store.getConnection(record.id)
+        const current = await rotation.store.getConnection(record.id)
         // Changed or removed meanwhile, by another instance: whatever it wrote stays.
         if (current?.ciphertext !== record.ciphertext) continue
-        await patchConnection(rt.store, record.id, { ciphertext: cipher.encrypt(credentials, record) })
-        await rt.audit({
+        await patchConnection(rotation.store, record.id, { ciphertext: cipher.encrypt(credentials, record) })
+        await rotation.audit({
           connectionId: record.id,
           action: 'rotate-master-key',
           actor: options.actor,
@@ -311,7 +316,7 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
         })
         reencrypted++
       }
-      await rt.state.reload()
+      await rotation.state.reload()
       return { version: cipher.version, reencrypted }
     },
 
@@ -330,8 +335,8 @@ function toInfo(entry: ConnectionEntry): ConnectionInfo {
   }
 }
 
-function entryOf(rt: RotationContext, id: string): ConnectionEntry {
-  const entry = rt.state.get(id)
+function entryOf(rotation: RotationContext, id: string): ConnectionEntry {
+  const entry = rotation.state.get(id)
   if (!entry) throw unknownConnection(id)
   return entry
 }
@@ -340,8 +345,8 @@ function unknownConnection(id: string): ConfigError {
   return new ConfigError(`Unknown connection '${id}'.`)
 }
 
-function cipherOf(rt: RotationContext, what: string): CredentialCipher {
-  if (rt.cipher) return rt.cipher
+function cipherOf(rotation: RotationContext, what: string): CredentialCipher {
+  if (rotation.cipher) return rotation.cipher
   throw new ConfigError(
     `${what} needs a master key to encrypt credentials: set ${MASTER_KEY_ENV} or pass masterKey to rotation().`,
   )

@@ -1,3 +1,5 @@
+import { weightedPick } from '@aimux/ai-core/provider-kit'
+
 /** What selection needs to know of a connection that could serve the call now. */
 export interface Candidate {
   priority: number
@@ -18,11 +20,9 @@ export function pickConnection<T extends Candidate>(
   const pool = active.length > 0 ? active : available.filter((c) => c.status === 'retiring')
   if (pool.length === 0) return undefined
   const top = Math.max(...pool.map((c) => c.priority))
-  const tier = pool.filter((c) => c.priority === top)
-  let point = random() * tier.reduce((sum, c) => sum + c.weight, 0)
-  for (const candidate of tier) {
-    point -= candidate.weight
-    if (point < 0) return candidate
-  }
-  return tier[tier.length - 1]
+  return weightedPick(
+    pool.filter((c) => c.priority === top),
+    (c) => c.weight,
+    random,
+  )
 }

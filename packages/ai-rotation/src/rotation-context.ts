@@ -1,11 +1,11 @@
 import { type AI, type AuditEntry, ConfigError, type ConnectionStore, type PluginHost } from '@aimux/ai-core'
+import { type BackgroundWork, createBackgroundWork } from '@aimux/ai-core/provider-kit'
 import { configFingerprint, isConfigured } from './config-fingerprint.js'
 import type { ConnectionConfig } from './connection-config.js'
 import { createLimitCounters, type LimitCounters } from './connection-limits.js'
 import { type ConnectionState, createConnectionState } from './connection-state.js'
 import type { CredentialCipher } from './credential-cipher.js'
 import { SecretCredentials } from './secret-credentials.js'
-import { createStoreWrites, type StoreWrites } from './store-writes.js'
 
 /** The plugin's settings, once validated. */
 export interface RotationSettings {
@@ -29,7 +29,12 @@ export interface RotationContext {
   limits: LimitCounters
   /** Rate limits in a row without a Retry-After, per connection: they lengthen the backoff. */
   strikes: Map<string, number>
-  writes: StoreWrites
+  /**
+   * The store writes calls make (outcomes, cooldowns, disables, audit entries): a failed write is
+   * reported, never thrown at the call, and every write started can be waited for, so a reload
+   * from the store sees this instance's own changes and close() loses none.
+   */
+  writes: BackgroundWork
   settings: RotationSettings
   emit: PluginHost['emit']
   /** Appends an audit entry dated now, by the plugin's actor unless another is given. */
@@ -52,8 +57,9 @@ export async function startRotation(input: {
   for (const connection of input.connections) checkProvider(ai, connection)
   for (const connection of input.connections) await writeConfigured(store, connection)
 
-  const writes = createStoreWrites((label, error) =>
-    emit('background:error', { source: `rotation: ${label}`, error }),
+  const writes = createBackgroundWork(
+    (label, error) => emit('background:error', { source: `rotation: ${label}`, error }),
+    { start: 'now' },
   )
   const audit: RotationContext['audit'] = ({ actor, ...entry }) =>
     store.appendAudit({ ...entry, at: new Date(settings.now()), actor: actor ?? settings.actor })

@@ -20,7 +20,7 @@ import { scrubSecrets } from './scrub-secrets.js'
 
 /** One connection's turn at a call: what its failure handling needs. */
 interface Turn {
-  rt: RotationContext
+  rotation: RotationContext
   call: ModelCall
   entry: ConnectionEntry
   /** Starts a store write the call waits for before it returns. */
@@ -28,8 +28,10 @@ interface Turn {
 }
 
 /**
- * The credential choice, innermost in the middleware chain: picks a connection for the call's
- * provider and hands its credentials to the adapter. A 429 (or an exhausted quota) cools that
+ * The credential choice: picks a connection for the call's provider and hands its credentials to
+ * the adapter. It runs inside the core's built-in middleware (after fallbacks, retries, the
+ * attempt timeout and the circuit breaker), and innermost only while no plugin set up after
+ * rotation adds middleware of its own: such middleware would run between it and the adapter. A 429 (or an exhausted quota) cools that
  * connection down and a refused key (401) disables it, and the same call moves on to the next
  * connection at once; so does a 403 (a permission the key lacks, often for one model only),
  * without disabling the key, and when no key is left the caller gets the provider's 403. Other
@@ -41,34 +43,35 @@ interface Turn {
  */
 export function rotationMiddleware(context: () => RotationContext | undefined): Middleware {
   return async (call, next) => {
-    const rt = context()
-    if (!rt) return next()
-    await rt.state.fresh()
-    if (rt.state.forProvider(call.provider.id).length === 0) return next()
+    const rotation = context()
+    if (!rotation) return next()
+    await rotation.state.fresh()
+    if (rotation.state.forProvider(call.provider.id).length === 0) return next()
 
-    const { now } = rt.settings
+    const { now } = rotation.settings
     const tried = new Set<string>()
     // A key refused without being disabled (a 403, or a 401 for credentials replaced since):
     // the provider's own answer is what the caller gets when no connection is left to try.
     let refused: AimuxError | undefined
     const writes: Promise<void>[] = []
     const write = (label: string, run: () => Promise<unknown>) =>
-      void writes.push(rt.writes.start(label, run))
+      void writes.push(rotation.writes.run(label, run))
     try {
       for (;;) {
         const at = now()
-        const entries = rt.state.forProvider(call.provider.id)
+        const entries = rotation.state.forProvider(call.provider.id)
         const entry = pickConnection(
           entries.filter(
-            (e) => e.credentials && e.status !== 'disabled' && !tried.has(e.id) && freeAt(rt, e, at) <= at,
+            (e) =>
+              e.credentials && e.status !== 'disabled' && !tried.has(e.id) && freeAt(rotation, e, at) <= at,
           ),
-          rt.settings.random,
+          rotation.settings.random,
         )
-        if (!entry) throw refused ?? unavailable(rt, call, entries, at)
+        if (!entry) throw refused ?? unavailable(rotation, call, entries, at)
         const credentials = entry.credentials!
-        const turn: Turn = { rt, call, entry, write }
+        const turn: Turn = { rotation, call, entry, write }
         tried.add(entry.id)
-        rt.limits.count(entry.id, at, 1, 0)
+        rotation.limits.count(entry.id, at, 1, 0)
         selected(turn, tried.size > 1)
 
         const started = performance.now()
@@ -86,7 +89,11 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
           )
           const failedAt = now()
           write('outcome', () =>
-            rt.store.recordOutcome(entry.id, { ok: false, error: error.message, at: new Date(failedAt) }),
+            rotation.store.recordOutcome(entry.id, {
+              ok: false,
+              error: error.message,
+              at: new Date(failedAt),
+            }),
           )
           if (call.ctx.signal.aborted) throw error
           if (RateLimitError.is(error) || QuotaExceededError.is(error)) {
@@ -104,12 +111,12 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
         const latencyMs = performance.now() - started
         const settle: Settle = (tokens, outcome) => {
           const doneAt = now()
-          rt.limits.count(entry.id, doneAt, 0, tokens)
+          rotation.limits.count(entry.id, doneAt, 0, tokens)
           if (outcome === 'left') return Promise.resolve()
-          if (outcome === 'ok') rt.strikes.delete(entry.id)
+          if (outcome === 'ok') rotation.strikes.delete(entry.id)
           const error = outcome === 'ok' ? undefined : toAimuxError(outcome.failure, {}).message
-          return rt.writes.start('outcome', () =>
-            rt.store.recordOutcome(entry.id, {
+          return rotation.writes.run('outcome', () =>
+            rotation.store.recordOutcome(entry.id, {
               ok: error === undefined,
               at: new Date(doneAt),
               ...(error === undefined ? { latencyMs } : { error }),
@@ -128,8 +135,8 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
   }
 }
 
-function selected({ rt, call, entry, write }: Turn, failover: boolean) {
-  rt.emit('connection:selected', {
+function selected({ rotation, call, entry, write }: Turn, failover: boolean) {
+  rotation.emit('connection:selected', {
     requestId: call.ctx.requestId,
     provider: call.provider.id,
     model: call.request.model,
@@ -138,12 +145,12 @@ function selected({ rt, call, entry, write }: Turn, failover: boolean) {
     attempt: call.ctx.attempt,
     failover,
   })
-  if (!rt.settings.auditCalls) return
+  if (!rotation.settings.auditCalls) return
   write('audit', () =>
-    rt.audit({
+    rotation.audit({
       connectionId: entry.id,
       action: 'use',
-      actor: actorOf(call.ctx.scope, rt.settings.actor),
+      actor: actorOf(call.ctx.scope, rotation.settings.actor),
       requestId: call.ctx.requestId,
       detail: `${call.provider.id}:${call.request.model}`,
     }),
@@ -156,21 +163,21 @@ function selected({ rt, call, entry, write }: Turn, failover: boolean) {
  * a 429 without Retry-After only while the connection was not cooling yet, so calls in flight
  * together, refused together, count once.
  */
-function coolDown({ rt, call, entry, write }: Turn, error: AimuxError, at: number) {
+function coolDown({ rotation, call, entry, write }: Turn, error: AimuxError, at: number) {
   const quota = QuotaExceededError.is(error)
-  const known = (rt.state.get(entry.id) ?? entry).health.cooldownUntil?.getTime() ?? 0
-  let cooldownMs = error.retryAfterMs ?? rt.settings.quotaCooldownMs
+  const known = (rotation.state.get(entry.id) ?? entry).health.cooldownUntil?.getTime() ?? 0
+  let cooldownMs = error.retryAfterMs ?? rotation.settings.quotaCooldownMs
   if (!quota && error.retryAfterMs === undefined) {
-    let strike = rt.strikes.get(entry.id) ?? 0
-    if (known <= at) rt.strikes.set(entry.id, ++strike)
-    const { baseMs, maxMs } = rt.settings.cooldown
+    let strike = rotation.strikes.get(entry.id) ?? 0
+    if (known <= at) rotation.strikes.set(entry.id, ++strike)
+    const { baseMs, maxMs } = rotation.settings.cooldown
     cooldownMs = Math.min(maxMs, baseMs * 2 ** Math.max(0, strike - 1))
   }
   const until = new Date(Math.max(known, at + cooldownMs))
   cooldownMs = until.getTime() - at
-  rt.state.change(entry.id, { cooldownUntil: until })
-  write('cooldown', () => rt.store.setCooldown(entry.id, until))
-  rt.emit('connection:cooldown', {
+  rotation.state.change(entry.id, { cooldownUntil: until })
+  write('cooldown', () => rotation.store.setCooldown(entry.id, until))
+  rotation.emit('connection:cooldown', {
     requestId: call.ctx.requestId,
     provider: call.provider.id,
     connectionId: entry.id,
@@ -186,20 +193,20 @@ function coolDown({ rt, call, entry, write }: Turn, error: AimuxError, at: numbe
  * the call took them: here (then false: nothing changes), or by another instance, as the store
  * shows (then only this instance's view changes, until its next reload).
  */
-function disable({ rt, call, entry, write }: Turn, reason: string): boolean {
-  if (rt.state.get(entry.id)?.sealedAs !== entry.sealedAs) return false
-  rt.state.change(entry.id, { status: 'disabled', disabledReason: reason })
+function disable({ rotation, call, entry, write }: Turn, reason: string): boolean {
+  if (rotation.state.get(entry.id)?.sealedAs !== entry.sealedAs) return false
+  rotation.state.change(entry.id, { status: 'disabled', disabledReason: reason })
   write('disable', async () => {
     const patch = { status: 'disabled', disabledReason: reason } as const
-    if (!(await patchConnection(rt.store, entry.id, patch, entry.sealedAs))) return
-    await rt.audit({
+    if (!(await patchConnection(rotation.store, entry.id, patch, entry.sealedAs))) return
+    await rotation.audit({
       connectionId: entry.id,
       action: 'disable',
       requestId: call.ctx.requestId,
       detail: reason,
     })
   })
-  rt.emit('connection:disabled', {
+  rotation.emit('connection:disabled', {
     requestId: call.ctx.requestId,
     provider: call.provider.id,
     connectionId: entry.id,
@@ -238,8 +245,11 @@ async function* observe(
 }
 
 /** When a connection may be used again: after its cooldown and once under its limits. */
-function freeAt(rt: RotationContext, entry: ConnectionEntry, at: number): number {
-  return Math.max(entry.health.cooldownUntil?.getTime() ?? 0, rt.limits.freeAt(entry.id, entry.limits, at))
+function freeAt(rotation: RotationContext, entry: ConnectionEntry, at: number): number {
+  return Math.max(
+    entry.health.cooldownUntil?.getTime() ?? 0,
+    rotation.limits.freeAt(entry.id, entry.limits, at),
+  )
 }
 
 /**
@@ -248,7 +258,7 @@ function freeAt(rt: RotationContext, entry: ConnectionEntry, at: number): number
  * none readable here (a ConfigError: their credentials do not decrypt).
  */
 function unavailable(
-  rt: RotationContext,
+  rotation: RotationContext,
   call: ModelCall,
   entries: ConnectionEntry[],
   at: number,
@@ -268,7 +278,9 @@ function unavailable(
       options,
     )
   }
-  const [first] = waiting.map((entry) => ({ entry, at: freeAt(rt, entry, at) })).sort((a, b) => a.at - b.at)
+  const [first] = waiting
+    .map((entry) => ({ entry, at: freeAt(rotation, entry, at) }))
+    .sort((a, b) => a.at - b.at)
   const retryAfterMs = Math.max(0, first!.at - at)
   return new RateLimitError(
     `${provider}: every connection is cooling down or at its limits; the first, '${first!.entry.id}', ` +

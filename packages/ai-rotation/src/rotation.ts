@@ -92,7 +92,7 @@ export function rotation(options: RotationOptions = {}): Plugin {
       })
     },
     async dispose() {
-      await context?.writes.settled()
+      await context?.writes.flush()
     },
   }
 }

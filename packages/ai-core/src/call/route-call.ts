@@ -1,4 +1,4 @@
-import { estimateTokens } from '../spec/context-window.js'
+import { estimatePromptTokens, outputAllowance } from '../spec/context-window.js'
 import type { Message } from '../spec/message.js'
 import type { CallPolicy } from '../spec/policy.js'
 import type { ProviderAdapter } from '../spec/provider.js'
@@ -21,8 +21,9 @@ export async function routeCall(rt: Runtime, p: PreparedCall, messages: readonly
       (m) => typeof m.content !== 'string' && m.content.some((part) => part.type === 'image'),
     ),
     json: p.base.responseFormat?.type === 'json',
-    inputTokens: messages.reduce((sum, m) => sum + estimateTokens(m), 0),
-    outputTokens: p.base.maxOutputTokens ?? 1024,
+    inputTokens: estimatePromptTokens(messages),
+    // The same allowance for every model of the group, so their costs compare like for like.
+    outputTokens: outputAllowance(p.base.maxOutputTokens),
   }
   const order = await rt.router.order(p.group.name, p.group.group, needs)
   rt.events.emit('route', {

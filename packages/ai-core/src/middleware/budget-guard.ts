@@ -5,7 +5,7 @@ import type { PriceCatalog } from '../cost/price-catalog.js'
 import { normalizeUsage } from '../cost/usage.js'
 import { BudgetExceededError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
-import { estimateTokens } from '../spec/context-window.js'
+import { estimatePromptTokens, outputAllowance } from '../spec/context-window.js'
 import type { ProviderRequest } from '../spec/provider.js'
 import type { Scope } from '../spec/scope.js'
 import type { CatalogStore } from '../store/catalog-store.js'
@@ -40,9 +40,6 @@ export interface Reservation {
   keys: { key: SpendKey; budget: Budget; limitNanoUsd: number }[]
 }
 
-/** Output tokens assumed when neither the request nor the catalog gives a maximum. */
-const DEFAULT_OUTPUT_ALLOWANCE = 4096
-
 /** What a call is expected to cost: its prompt (estimated) plus its whole output allowance. */
 export function estimateCost(
   request: ProviderRequest,
@@ -50,7 +47,7 @@ export function estimateCost(
   prices: PriceCatalog,
   outputTokens: number,
 ) {
-  const inputTokens = request.messages.reduce((sum, m) => sum + estimateTokens(m), 0)
+  const inputTokens = estimatePromptTokens(request.messages)
   return computeCost(normalizeUsage({ inputTokens, outputTokens }), prices.resolve(provider, request.model))
     .nanoUsd
 }
@@ -111,8 +108,7 @@ export function createBudgetGuard(deps: {
       if (keys.length === 0) return undefined
       const outputTokens =
         request.maxOutputTokens ??
-        (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens ??
-        DEFAULT_OUTPUT_ALLOWANCE
+        outputAllowance(undefined, (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens)
       const estimateNanoUsd = estimateCost(request, provider, deps.prices, outputTokens)
       const result = await spend.reserve({
         reservationId: requestId,

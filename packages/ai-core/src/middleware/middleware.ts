@@ -28,7 +28,12 @@ export type Middleware = (
   next: (call?: ModelCall) => Promise<ModelResponse>,
 ) => Promise<ModelResponse>
 
-/** Runs `middleware` outer to inner around `terminal`, as Hono's compose does. */
+/**
+ * Runs `middleware` outer to inner around `terminal`, in the shape of Hono's compose, with one
+ * difference: Hono refuses a second `next()`, while here a middleware may call `next` again
+ * (a retry calls it once per attempt, a fallback once per model), each time running the rest of
+ * the chain afresh with the call it passes.
+ */
 export function compose(
   middleware: readonly Middleware[],
   terminal: (call: ModelCall) => Promise<ModelResponse>,

@@ -5,6 +5,7 @@ import { normalizeUsage } from '../cost/usage.js'
 import { ConfigError } from '../errors/errors.js'
 import { parseModelRef } from '../spec/model.js'
 import type { CatalogStore } from '../store/catalog-store.js'
+import { weightedPick } from './weighted-pick.js'
 
 const memberSchema = z.union([
   z.string().min(1),
@@ -57,13 +58,7 @@ export function createRouter(deps: { catalog: CatalogStore; prices: PriceCatalog
       const refs = members.map((m) => m.model)
       if (group.strategy === 'priority') return refs
       if (group.strategy === 'weighted') {
-        const pick = random() * members.reduce((sum, m) => sum + m.weight, 0)
-        let below = 0
-        const chosen =
-          members.find((m) => {
-            below += m.weight
-            return pick < below
-          }) ?? members[members.length - 1]!
+        const chosen = weightedPick(members, (m) => m.weight, random)!
         return [chosen.model, ...refs.filter((r) => r !== chosen.model)]
       }
       if (group.strategy === 'lowest-latency') {

@@ -22,6 +22,26 @@ export function estimateTokens(message: Message): number {
   return Math.ceil(chars / 4) + images * IMAGE_TOKENS + MESSAGE_OVERHEAD_TOKENS
 }
 
+/** The prompt's size in tokens: the sum of `estimateTokens` over its messages. */
+export function estimatePromptTokens(messages: readonly Message[]): number {
+  return messages.reduce((sum, m) => sum + estimateTokens(m), 0)
+}
+
+/**
+ * Output tokens assumed for a reply when neither the request (`maxOutputTokens`) nor the model
+ * catalog gives a maximum: enough for a long answer, so a budget's estimate errs on the high side.
+ */
+export const DEFAULT_OUTPUT_TOKENS = 4096
+
+/**
+ * The most tokens a reply may take, for estimates made before a call (budget reservations,
+ * routing by cost and context window): the request's maximum, else the model's maximum from the
+ * catalog, else DEFAULT_OUTPUT_TOKENS.
+ */
+export function outputAllowance(requested: number | undefined, modelMaximum?: number): number {
+  return requested ?? modelMaximum ?? DEFAULT_OUTPUT_TOKENS
+}
+
 /**
  * Drops the oldest messages first, always keeping the system prompt and the last message, and
  * never leaving the history starting on an assistant or tool message (providers refuse that).
