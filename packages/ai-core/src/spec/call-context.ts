@@ -20,13 +20,16 @@ export interface CallContext {
   signal: AbortSignal
   /** Epoch milliseconds after which the call must give up, when a total timeout is set. */
   deadline?: number
-  /** 1 for the first attempt; retries and fallbacks raise it. */
+  /** 1 for a model's first attempt; each retry raises it. A fallback model starts again at 1. */
   attempt: number
   /** Which step of a tool loop this model call is (1-based). */
   step: number
   credentials?: Credentials
   conversationId?: string
-  /** Retry, timeout and fallback settings for this call, when the resilience middleware runs. */
+  /**
+   * Retry, attempt timeout, fallback and cache settings for this call, read by the retry,
+   * attempt-timeout, fallback and response-cache middleware.
+   */
   policy?: CallPolicy
   metadata: Record<string, unknown>
 }

@@ -19,7 +19,10 @@ export const timeoutPolicySchema = z.strictObject({
 })
 export type TimeoutPolicy = z.output<typeof timeoutPolicySchema>
 
-/** What the resilience middleware reads for one call: the instance's defaults, overridden by the request. */
+/**
+ * What the retry, attempt-timeout, fallback and response-cache middleware read for one call: the
+ * instance's defaults, overridden by the request.
+ */
 export interface CallPolicy {
   retry: RetryPolicy | false
   attemptTimeoutMs?: number

@@ -2,12 +2,16 @@
 
 export type ConnectionStatus = 'active' | 'retiring' | 'disabled'
 
-/** A stored credential set for the rotation plugin. Credentials only ever as ciphertext. */
+/** A stored credential set for the rotation plugin. Credentials are never stored in the clear. */
 export interface ConnectionRecord {
   id: string
   provider: string
   name: string
-  /** The encrypted credentials, as the rotation plugin wrote them (key version included). */
+  /**
+   * The encrypted credentials, as the rotation plugin wrote them (key version included); for a
+   * connection given in the plugin's options, whose secret stays in the process, a fingerprint
+   * of it instead (`config:` and a SHA-256), never the secret itself.
+   */
   ciphertext: string
   priority: number
   weight: number
