@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { createMemoryStore } from '@aimux/ai-core'
+import { createBackgroundWork } from '@aimux/ai-core/provider-kit'
 import { expect, it } from 'vitest'
 import { createConnectionState } from './connection-state.js'
 import { createCredentialCipher } from './credential-cipher.js'
-import { createStoreWrites } from './store-writes.js'
 
 it('forgets what it keeps for connections no longer stored: a returning bad one is reported again', async () => {
   const store = createMemoryStore().connections
@@ -16,7 +16,7 @@ it('forgets what it keeps for connections no longer stored: a returning bad one 
     cipher,
     configured: new Map(),
     refreshMs: 0,
-    writes: createStoreWrites(() => {}),
+    writes: createBackgroundWork(() => {}, { start: 'now' }),
     onDecrypt: async () => {},
     retain: (ids) => void retained.push([...ids]),
     report: (error) => void reports.push(error),

@@ -10,7 +10,7 @@ import {
   type Keyed,
   rotatingAI,
   startKeyedServers,
-} from './test-fixtures.js'
+} from '../test/test-fixtures.js'
 
 let ai: AI | undefined
 let servers: Record<string, Keyed> = {}

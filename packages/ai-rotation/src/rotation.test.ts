@@ -9,12 +9,6 @@ import {
 import { openai } from '@aimux/ai-openai'
 import { createFakeServer, openaiChatProtocol } from '@aimux/ai-testing'
 import { afterEach, describe, expect, it } from 'vitest'
-import { rotation } from './rotation.js'
-import type {
-  ConnectionCooldownEvent,
-  ConnectionDisabledEvent,
-  ConnectionSelectedEvent,
-} from './rotation-events.js'
 import {
   ask,
   chatCalls,
@@ -25,7 +19,13 @@ import {
   rotatingAI,
   seededRandom,
   startKeyedServers,
-} from './test-fixtures.js'
+} from '../test/test-fixtures.js'
+import { rotation } from './rotation.js'
+import type {
+  ConnectionCooldownEvent,
+  ConnectionDisabledEvent,
+  ConnectionSelectedEvent,
+} from './rotation-events.js'
 
 let ai: AI | undefined
 let servers: Record<string, Keyed> = {}

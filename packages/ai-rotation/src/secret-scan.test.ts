@@ -6,7 +6,6 @@ import { inspect } from 'node:util'
 import type { AI, AimuxEventName } from '@aimux/ai-core'
 import { sqliteStore } from '@aimux/store-sqlite'
 import { afterAll, expect, it, vi } from 'vitest'
-import { SecretCredentials } from './secret-credentials.js'
 import {
   ask,
   closeServers,
@@ -16,7 +15,8 @@ import {
   type Keyed,
   rotatingAI,
   startKeyedServers,
-} from './test-fixtures.js'
+} from '../test/test-fixtures.js'
+import { SecretCredentials } from './secret-credentials.js'
 
 const directory = mkdtempSync(join(tmpdir(), 'aimux-rotation-scan-'))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))

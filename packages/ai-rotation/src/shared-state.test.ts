@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { LineWorker } from '@aimux/ai-testing'
 import { postgresStore } from '@aimux/store-postgres'
 import { afterAll, expect, it } from 'vitest'
-import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../../store-postgres/src/test-database.js'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../../store-postgres/test/test-database.js'
+import { startWorker } from '../test/processes/worker.js'
 import {
   chatCalls,
   closeServers,
@@ -11,8 +12,7 @@ import {
   type Keyed,
   rotatingAI,
   startKeyedServers,
-} from './test-fixtures.js'
-import { startWorker } from './test-processes/worker.js'
+} from '../test/test-fixtures.js'
 
 const schema = freshSchemaName()
 afterAll(() => dropSchemas([schema]))

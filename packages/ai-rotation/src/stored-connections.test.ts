@@ -5,7 +5,7 @@ import { type AI, AuthenticationError, ConfigError } from '@aimux/ai-core'
 import { createPostgresStore, postgresStore } from '@aimux/store-postgres'
 import { createSqliteStore, sqliteStore } from '@aimux/store-sqlite'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../../store-postgres/src/test-database.js'
+import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../../store-postgres/test/test-database.js'
 import {
   ask,
   closeServers,
@@ -14,7 +14,7 @@ import {
   type Keyed,
   rotatingAI,
   startKeyedServers,
-} from './test-fixtures.js'
+} from '../test/test-fixtures.js'
 
 let servers: Record<string, Keyed> = {}
 const open: AI[] = []

@@ -1,0 +1,12 @@
+import { type LineWorker, startLineWorker } from '@aimux/ai-testing'
+
+const hooks = new URL('./source-hooks.ts', import.meta.url).href
+
+/** One of the scripts in this folder in a child process, running the workspace's sources. */
+export function startWorker(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): LineWorker {
+  return startLineWorker(new URL(script, import.meta.url), args, { execArgv: ['--import', hooks], env })
+}
