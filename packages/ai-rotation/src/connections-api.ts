@@ -1,63 +1,28 @@
 import { randomUUID } from 'node:crypto'
-import {
-  type AuditEntry,
-  ConfigError,
-  type ConnectionHealth,
-  type ConnectionRecord,
-  type ConnectionStatus,
-  toAimuxError,
-} from '@aimux/ai-core'
+import { type AuditEntry, ConfigError, type ConnectionStatus, toAimuxError } from '@aimux/ai-core'
 import { redactSecrets, validate } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
 import { isConfigured } from './config-fingerprint.js'
 import {
   type ConnectionCredentials,
-  type ConnectionInput,
   type ConnectionPatch,
   connectionIdSchema,
   connectionPatchSchema,
   connectionSchema,
 } from './connection-config.js'
+import {
+  type ActorOption,
+  type ConnectionHealthReport,
+  type ConnectionInfo,
+  type ConnectionTestResult,
+  type NewConnection,
+  toInfo,
+} from './connection-info.js'
 import type { ConnectionEntry } from './connection-state.js'
 import { type CredentialCipher, versionOf } from './credential-cipher.js'
 import { MASTER_KEY_ENV } from './master-keys.js'
 import { patchConnection } from './patch-connection.js'
 import { checkProvider, type RotationContext } from './rotation-context.js'
-
-/** A connection as `ai.connections` shows it: everything but its credentials. */
-export interface ConnectionInfo extends Omit<ConnectionRecord, 'ciphertext'> {
-  /** 'config' when given in the plugin options (its secret is never stored), 'store' when added. */
-  source: 'config' | 'store'
-  /** The master key version of a stored connection's ciphertext. */
-  keyVersion?: string
-  /**
-   * False when this instance cannot use it: its credentials do not decrypt here (see `problem`),
-   * or it is configured in another instance's options.
-   */
-  usable: boolean
-  problem?: string
-}
-
-export interface ConnectionHealthReport extends ConnectionHealth {
-  provider: string
-  name: string
-  status: ConnectionStatus
-  disabledReason?: string
-  /** True while `cooldownUntil` is ahead. */
-  coolingDown: boolean
-}
-
-export type ConnectionTestResult =
-  | { ok: true; latencyMs: number }
-  | { ok: false; latencyMs: number; error: { code: string; message: string; status?: number } }
-
-/** Who made a change, for the audit log; default: the plugin's `actor`. */
-export interface ActorOption {
-  actor?: string
-}
-
-/** A new stored connection; without an id, one is generated. */
-export type NewConnection = Omit<ConnectionInput, 'id'> & { id?: string }
 
 /** `ai.connections`: the connections, their health and audit log. Nothing it returns holds a secret. */
 export interface ConnectionsApi {
@@ -323,15 +288,6 @@ export function createConnectionsApi(context: () => RotationContext | undefined)
     async refresh() {
       await ready().state.reload()
     },
-  }
-}
-
-function toInfo(entry: ConnectionEntry): ConnectionInfo {
-  const { credentials, problem, health: _health, sealedAs: _sealedAs, ...fields } = entry
-  return {
-    ...structuredClone(fields),
-    usable: credentials !== undefined,
-    ...(problem ? { problem: problem.message } : {}),
   }
 }
 

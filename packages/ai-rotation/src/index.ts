@@ -8,10 +8,10 @@ export type {
   ActorOption,
   ConnectionHealthReport,
   ConnectionInfo,
-  ConnectionsApi,
   ConnectionTestResult,
   NewConnection,
-} from './connections-api.js'
+} from './connection-info.js'
+export type { ConnectionsApi } from './connections-api.js'
 export { MASTER_KEY_ENV, type MasterKeyInput } from './master-keys.js'
 export { type RotationOptions, rotation } from './rotation.js'
 export type {
