@@ -8,7 +8,6 @@ import {
   type ProviderRequest,
   type ProviderStreamPart,
   RateLimitError,
-  StreamInterruptedError,
 } from '@aimux/ai-core'
 import { computeCost } from '@aimux/ai-core/provider-kit'
 import {
@@ -465,28 +464,6 @@ describe('anthropic errors', () => {
     ])
     expect(ProviderError.is(error)).toBe(true)
     expect(error).toMatchObject({ status: 529, retryable: true, message: 'anthropic: 529 Overloaded' })
-  })
-
-  it('ends ai.stream() with a StreamInterruptedError holding the text when the stream breaks', async () => {
-    server.enqueue({ chunks: ['Part ', 'one'], finishReason: 'error' })
-    const ai = await createAI({
-      plugins: [{ name: 'anthropic', setup: (host) => host.registerProvider(adapter) }],
-      defaultModel: 'anthropic:claude-sonnet-5',
-    })
-    const seen: string[] = []
-    const error = await failure(
-      (async () => {
-        for await (const part of ai.stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
-          if (part.type === 'text-delta') seen.push(part.text)
-        }
-      })(),
-    )
-    expect(seen).toEqual(['Part ', 'one'])
-    expect(StreamInterruptedError.is(error)).toBe(true)
-    expect(error).toMatchObject({ retryable: false, partialText: 'Part one' })
-    expect(ProviderError.is(error.cause)).toBe(true)
-    expect(error.cause).toMatchObject({ status: 529 })
-    await ai.close()
   })
 
   it('maps a dropped connection to a retryable ConnectionError', async () => {

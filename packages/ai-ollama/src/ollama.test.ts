@@ -6,7 +6,6 @@ import {
   createAI,
   type ProviderRequest,
   type ProviderStreamPart,
-  StreamInterruptedError,
   UnknownModelError,
   ValidationError,
 } from '@aimux/ai-core'
@@ -258,27 +257,6 @@ describe('ollama answers', () => {
     ])
     expect(ConnectionError.is(error)).toBe(true)
     expect(error).toMatchObject({ retryable: true })
-  })
-
-  it('ends ai.stream() with a StreamInterruptedError holding the text when the stream breaks', async () => {
-    server.enqueue({ chunks: ['Once ', 'upon ', 'a time'], breakAfterChunks: 2 })
-    const ai = await createAI({
-      plugins: [{ name: 'ollama', setup: (host) => host.registerProvider(adapter) }],
-      defaultModel: 'ollama:llama3.2:latest',
-    })
-    const seen: string[] = []
-    const error = await failure(
-      (async () => {
-        for await (const part of ai.stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
-          if (part.type === 'text-delta') seen.push(part.text)
-        }
-      })(),
-    )
-    expect(seen).toEqual(['Once ', 'upon '])
-    expect(StreamInterruptedError.is(error)).toBe(true)
-    expect(error).toMatchObject({ retryable: false, partialText: 'Once upon ' })
-    expect(ConnectionError.is(error.cause)).toBe(true)
-    await ai.close()
   })
 
   it('aborts a call waiting for its answer, though the ollama client takes no signal', async () => {

@@ -263,7 +263,9 @@ export function providerConformance(options: ProviderConformanceOptions): void {
           const { parts, error } = await collect(stream)
           expect(textDeltas(parts)).toEqual(['one ', 'two '])
           expectError(error, StreamInterruptedError)
-          expect(error).toMatchObject({ retryable: false, partialText: 'one two ' })
+          expect(error).toMatchObject({ retryable: false, partialText: 'one two ', provider: provider.id })
+          // The adapter's own typed error stays as the cause.
+          expect(AimuxError.is((error as Error).cause)).toBe(true)
         } finally {
           await ai.close()
         }
