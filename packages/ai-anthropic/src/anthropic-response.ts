@@ -77,17 +77,3 @@ export function anthropicContent(blocks: readonly Anthropic.ContentBlock[]): Ass
     return []
   })
 }
-
-/**
- * Streamed tool input (the input_json_delta fragments joined), parsed as the OpenAI adapters
- * parse theirs: `{}` when empty, the raw string when it is not JSON (the core's argument
- * validation then says what is wrong), so a malformed call never breaks the stream.
- */
-export function anthropicToolArguments(json: string): unknown {
-  if (json.trim() === '') return {}
-  try {
-    return JSON.parse(json)
-  } catch {
-    return json
-  }
-}

@@ -7,7 +7,12 @@ import {
   type ProviderAdapter,
   type ProviderModelInfo,
 } from '@aimux/ai-core'
-import { createClientCache, sdkSignal, validateOptions } from '@aimux/ai-core/provider-kit'
+import {
+  createClientCache,
+  parseToolArguments,
+  sdkSignal,
+  validateOptions,
+} from '@aimux/ai-core/provider-kit'
 import Anthropic from '@anthropic-ai/sdk'
 import { z } from 'zod'
 import { anthropicError } from './anthropic-error.js'
@@ -17,7 +22,6 @@ import {
   type AnthropicUsageReport,
   anthropicContent,
   anthropicFinishReason,
-  anthropicToolArguments,
   anthropicUsage,
   mergeUsageReports,
 } from './anthropic-response.js'
@@ -135,7 +139,7 @@ export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter 
           } else if (event.type === 'content_block_stop') {
             const tool = tools.get(event.index)
             if (tool) {
-              const args = anthropicToolArguments(tool.json)
+              const args = parseToolArguments(tool.json)
               yield { type: 'tool-call', toolCall: { id: tool.id, name: tool.name, args } }
             }
           } else if (event.type === 'message_delta') {

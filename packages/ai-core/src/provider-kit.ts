@@ -27,3 +27,4 @@ export {
   createClientCache,
 } from './spec/client-cache.js'
 export { compactFields } from './spec/compact-fields.js'
+export { parseToolArguments, stringifyToolArguments } from './spec/tool-arguments.js'

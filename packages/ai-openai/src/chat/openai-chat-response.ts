@@ -1,7 +1,6 @@
 import type { AssistantPart, FinishReason, ProviderResult, Usage } from '@aimux/ai-core'
-import { normalizeUsage } from '@aimux/ai-core/provider-kit'
+import { normalizeUsage, parseToolArguments } from '@aimux/ai-core/provider-kit'
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { parseToolArguments } from '../tool-arguments.js'
 
 /**
  * The `usage` object of a Chat Completions reply or stream chunk as it comes off the wire:

@@ -1,11 +1,11 @@
 import type { AssistantMessage, Message, UserMessage } from '@aimux/ai-core'
+import { stringifyToolArguments } from '@aimux/ai-core/provider-kit'
 import type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionContentPart,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions'
 import { imageUrl } from '../image-url.js'
-import { stringifyToolArguments } from '../tool-arguments.js'
 import { toolResultOutput } from '../tool-result-output.js'
 
 /**

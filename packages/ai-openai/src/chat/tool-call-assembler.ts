@@ -1,5 +1,5 @@
 import type { ToolCall } from '@aimux/ai-core'
-import { parseToolArguments } from '../tool-arguments.js'
+import { parseToolArguments } from '@aimux/ai-core/provider-kit'
 
 /** One streamed piece of a tool call, as Chat Completions sends it in `delta.tool_calls`. */
 export interface ToolCallFragment {

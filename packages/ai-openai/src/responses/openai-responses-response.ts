@@ -5,9 +5,8 @@ import {
   type ProviderResult,
   type Usage,
 } from '@aimux/ai-core'
-import { normalizeUsage } from '@aimux/ai-core/provider-kit'
+import { normalizeUsage, parseToolArguments } from '@aimux/ai-core/provider-kit'
 import type { Response, ResponseUsage } from 'openai/resources/responses/responses'
-import { parseToolArguments } from '../tool-arguments.js'
 
 /**
  * Responses API usage as aimux counts it: input_tokens includes the cached (and cache-written)

@@ -7,7 +7,7 @@ import {
   type ProviderAdapter,
   type Usage,
 } from '@aimux/ai-core'
-import { sdkSignal } from '@aimux/ai-core/provider-kit'
+import { parseToolArguments, sdkSignal } from '@aimux/ai-core/provider-kit'
 import type {
   Response,
   ResponseCreateParamsNonStreaming,
@@ -17,7 +17,6 @@ import type {
 import { modelsEndpoint } from '../models-endpoint.js'
 import { type ClientConfig, openaiClients } from '../openai-client.js'
 import { abortedError, mapOpenAIError } from '../openai-error.js'
-import { parseToolArguments } from '../tool-arguments.js'
 import { responsesRequestBody } from './openai-responses-request.js'
 import {
   failedResponse,

@@ -1,7 +1,7 @@
 import type { Message } from '@aimux/ai-core'
+import { stringifyToolArguments } from '@aimux/ai-core/provider-kit'
 import type { ResponseInputItem } from 'openai/resources/responses/responses'
 import { imageUrl } from '../image-url.js'
-import { stringifyToolArguments } from '../tool-arguments.js'
 import { toolResultOutput } from '../tool-result-output.js'
 
 /**
