@@ -2,6 +2,7 @@ import {
   AbortedError,
   defineProvider,
   type ModelPrice,
+  modelPriceSchema,
   type Plugin,
   type ProviderAdapter,
   type ToolCall,
@@ -36,10 +37,7 @@ const optionsSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   keepAlive: z.union([z.string().min(1), z.number()]).optional(),
-  // The shape only: the core checks each price when the adapter registers it.
-  prices: z
-    .record(z.string().min(1), z.looseObject({ input: z.number().min(0), output: z.number().min(0) }))
-    .optional(),
+  prices: z.record(z.string().min(1), modelPriceSchema).optional(),
 })
 
 /** The plugin applications install: `createAI({ plugins: [ollama()] })`. */
