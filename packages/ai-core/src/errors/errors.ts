@@ -29,6 +29,7 @@ export type AimuxErrorCode =
   | 'circuit-open'
   | 'store'
   | 'closed'
+  | 'not-found'
 
 export interface AimuxErrorOptions {
   cause?: unknown
@@ -154,6 +155,8 @@ export class CircuitOpenError extends errorClass('circuit-open', 'CircuitOpenErr
 export class StoreError extends errorClass('store', 'StoreError') {}
 /** The instance was closed; no new calls are accepted. */
 export class ClosedError extends errorClass('closed', 'ClosedError') {}
+/** What was asked for by id does not exist (or is not the caller's to see). */
+export class NotFoundError extends errorClass('not-found', 'NotFoundError') {}
 
 /**
  * Makes any thrown value a typed error carrying the request id. A foreign error's message is
