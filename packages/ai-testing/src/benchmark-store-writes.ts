@@ -61,6 +61,38 @@ export async function benchmarkStoreWrites(
   })
 }
 
+export interface StoreWritesBenchmarkOptions {
+  /** The command line: `[records] [batch size]`; default `process.argv.slice(2)`. */
+  args?: readonly string[]
+  /** Runs after the store is closed, e.g. to remove the database. */
+  cleanup?: () => void | Promise<void>
+}
+
+/**
+ * A store package's `bench` command: opens an empty store, runs `benchmarkStoreWrites` on it with
+ * the records and batch size from the command line (default 100,000 and 100), then closes it and
+ * runs `cleanup`, whether the benchmark succeeded or not.
+ */
+export async function runStoreWritesBenchmark(
+  open: () => Promise<Store>,
+  options: StoreWritesBenchmarkOptions = {},
+): Promise<void> {
+  const [records, batchSize] = options.args ?? process.argv.slice(2)
+  try {
+    const store = await open()
+    try {
+      await benchmarkStoreWrites(store, {
+        records: Number(records ?? 100_000),
+        batchSize: Number(batchSize ?? 100),
+      })
+    } finally {
+      await store.close?.()
+    }
+  } finally {
+    await options.cleanup?.()
+  }
+}
+
 /** The i-th usage record the benchmark writes. */
 function benchRecord(i: number): UsageRecord {
   return {

@@ -14,4 +14,15 @@ export {
   scriptedBackend,
   scriptedTarget,
 } from './scripted-target.js'
+export { type CrashMidWriteOptions, checkCrashMidWrite } from './store-checks/crash-mid-write.js'
+export {
+  checkReservationsAcrossProcesses,
+  type ReservationsAcrossProcessesOptions,
+} from './store-checks/reservations-across-processes.js'
+export {
+  checkSecondStoreRefused,
+  checkStorePlugin,
+  type StorePluginOptions,
+} from './store-checks/store-plugin.js'
+export { usageRecord } from './store-conformance/fixtures.js'
 export { type StoreConformanceOptions, storeConformance } from './store-conformance.js'

@@ -2,6 +2,8 @@ export { type AnthropicProtocolOptions, anthropicProtocol } from './anthropic-pr
 export {
   type BenchmarkStoreWritesOptions,
   benchmarkStoreWrites,
+  runStoreWritesBenchmark,
+  type StoreWritesBenchmarkOptions,
 } from './benchmark-store-writes.js'
 export {
   createFakeServer,
@@ -38,5 +40,7 @@ export {
   splitIntoChunks,
   type TakenTurn,
 } from './scripted-turn.js'
+export { type ReserveSummary, type ReserveWorkload, runReserveWorker } from './store-checks/reserve-worker.js'
+export { runUsageWriter } from './store-checks/usage-writer.js'
 export { testContext } from './test-context.js'
 export { type XAIChatProtocolOptions, xaiChatProtocol } from './xai-chat-protocol.js'

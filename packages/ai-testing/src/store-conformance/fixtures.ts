@@ -20,6 +20,7 @@ export function textMessage(conversationId: string, text: string): NewMessage {
   return { id: randomUUID(), conversationId, role: 'user', content: [{ type: 'text', text }] }
 }
 
+/** A usage record with a new requestId and zero tokens and cost, `overrides` on top. */
 export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
   return {
     requestId: randomUUID(),

@@ -34,6 +34,21 @@ export function messagesSuite(currentStore: () => Store): void {
       expect((await store.conversations.listMessages(conversationId))[0]?.content).toEqual(expected)
     })
 
+    it('keeps message text exactly, NUL and astral characters included', async () => {
+      const conversationId = randomUUID()
+      await store.conversations.createConversation({ id: conversationId })
+      const text = 'nul:\u0000 emoji:🦊 rtl:שלום quote:" backslash:\\'
+      await store.conversations.appendMessage({
+        id: randomUUID(),
+        conversationId,
+        role: 'user',
+        content: [{ type: 'text', text }],
+      })
+      expect((await store.conversations.listMessages(conversationId))[0]!.content).toEqual([
+        { type: 'text', text },
+      ])
+    })
+
     it('appends with seq 1, 2, 3, defaults, and the conversation totals', async () => {
       const conversationId = randomUUID()
       const conversation = await store.conversations.createConversation({ id: conversationId })

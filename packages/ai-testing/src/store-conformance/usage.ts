@@ -107,6 +107,16 @@ export function usageSuite(currentStore: () => Store): void {
       })
     })
 
+    it('sums amounts past 32 bits exactly', async () => {
+      const tenantId = randomUUID()
+      const cost = 9_000_000_007
+      await store.usage.recordUsage(
+        Array.from({ length: 1_000 }, () => usageRecord({ tenantId, costNanoUsd: cost })),
+      )
+      const [total] = await store.usage.queryUsage({ ...wholeRange, tenantId })
+      expect(total!.costNanoUsd).toBe(cost * 1_000)
+    })
+
     it('returns one zero "total" row when nothing matches, and no rows for a grouped query', async () => {
       const tenantId = randomUUID()
       expect(await store.usage.queryUsage({ ...wholeRange, tenantId })).toEqual([
