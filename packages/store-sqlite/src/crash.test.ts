@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { checkCrashMidWrite } from '@aimux/ai-testing/conformance'
 import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
 import { startWorker } from '../test/processes/worker.js'
@@ -11,32 +12,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 it('keeps every usage record a process acknowledged before it was killed with SIGKILL', async () => {
   const path = join(dir, 'crash.db')
-  const tenantId = 'tenant-crash'
-  const writer = startWorker('./usage-writer.ts', [path, tenantId])
-  const acknowledged: string[] = []
-  while (acknowledged.length < 500) acknowledged.push(...(await writer.nextLine()).split(','))
-  writer.child.kill('SIGKILL')
-  expect(await writer.exited).toEqual({ code: null, signal: 'SIGKILL' })
-
-  const check = new Database(path, { readonly: true })
-  expect(check.pragma('integrity_check', { simple: true })).toBe('ok')
-  check.close()
-
-  const store = await createSqliteStore({ path })
-  try {
-    const missing = []
-    for (const requestId of acknowledged)
-      if (!(await store.usage.getUsage(requestId))) missing.push(requestId)
-    expect(missing).toEqual([])
-    const [total] = await store.usage.queryUsage({
-      from: new Date(0),
-      to: new Date(Date.now() + 60_000),
-      tenantId,
-    })
-    expect(total!.requests).toBeGreaterThanOrEqual(acknowledged.length)
-    expect(total!.requests % 10).toBe(0)
-    expect(total!.costNanoUsd).toBe(total!.requests * 1_234)
-  } finally {
-    await store.close()
-  }
+  await checkCrashMidWrite({
+    start: () => startWorker('./usage-writer.ts', [path]),
+    afterKill() {
+      const check = new Database(path, { readonly: true })
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok')
+      check.close()
+    },
+    open: () => createSqliteStore({ path }),
+  })
 }, 60_000)
