@@ -10,7 +10,9 @@ export {
   type HttpErrorDetails,
   parseRetryAfter,
 } from './errors/http-error.js'
+export { type InvalidResponseDetails, invalidResponse } from './errors/invalid-response.js'
 export { redactSecrets } from './errors/redact-secrets.js'
+export { scrubCause } from './errors/scrub-cause.js'
 export { validate, validateOptions } from './errors/validate.js'
 export {
   type BackgroundWork,

@@ -215,3 +215,40 @@ describe('sseEvent', () => {
     expect(sseEvent('two\nlines')).toBe('data: two\ndata: lines\n\n')
   })
 })
+
+describe('raw answers and echoed keys', () => {
+  it('writes a raw answer as it is, whatever the protocol', async () => {
+    const server = await createFakeServer(echoProtocol)
+    servers.push(server)
+    server.enqueue(
+      { raw: { body: '{"text": "cut' } },
+      { raw: { status: 502, contentType: 'text/html', body: '<html>Bad gateway</html>' } },
+      { text: 'fine' },
+    )
+    const first = await fetch(`${server.url}/reply`, { method: 'POST' })
+    expect([first.status, first.headers.get('content-type'), await first.text()]).toEqual([
+      200,
+      'application/json',
+      '{"text": "cut',
+    ])
+    const second = await fetch(`${server.url}/reply`, { method: 'POST' })
+    expect([second.status, await second.text()]).toEqual([502, '<html>Bad gateway</html>'])
+    expect(await (await fetch(`${server.url}/reply`, { method: 'POST' })).json()).toEqual({ text: 'fine' })
+  })
+
+  it('echoes the key a request carried in error messages and a header, when asked', async () => {
+    const server = await createFakeServer(echoProtocol, { echoKey: true })
+    servers.push(server)
+    server.enqueue({ error: { status: 401 } }, { error: { status: 500, message: 'down' } }, { text: 'ok' })
+    const refused = await fetch(`${server.url}/reply`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k-123456' },
+    })
+    expect(refused.headers.get('x-echoed-key')).toBe('k-123456')
+    expect(await refused.json()).toEqual({ error: 'Incorrect API key provided: k-123456.' })
+    const failed = await fetch(`${server.url}/reply`, { method: 'POST', headers: { 'x-api-key': 'k-abc' } })
+    expect(await failed.json()).toEqual({ error: 'down (key: k-abc)' })
+    const ok = await fetch(`${server.url}/reply?key=k-query`, { method: 'POST' })
+    expect(ok.headers.get('x-echoed-key')).toBe('k-query')
+  })
+})

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   createScript,
@@ -58,10 +64,42 @@ export interface WireProtocol {
   errorBody(error: ScriptedError['error'], request: FakeRequest): unknown
 }
 
+/**
+ * An answer written as it is, whatever the protocol: malformed JSON, an empty or HTML body, `{}`,
+ * or an error body in a shape the protocol does not use.
+ */
+export interface ScriptedRawAnswer {
+  raw: {
+    /** Default 200. */
+    status?: number
+    /** Default 'application/json'. */
+    contentType?: string
+    headers?: Record<string, string>
+    body: string
+  }
+}
+
+/** What a fake server can be scripted to answer: any scripted turn, or a raw answer. */
+export type FakeServerTurn = ScriptedTurn | ScriptedRawAnswer
+
+export function isScriptedRawAnswer(turn: FakeServerTurn): turn is ScriptedRawAnswer {
+  return 'raw' in turn
+}
+
+export interface FakeServerOptions {
+  /**
+   * Echo the key each request carried (`Authorization: Bearer`, `x-api-key`, `x-goog-api-key` or
+   * `?key=`) back, as providers do: in the message of every scripted error ("Incorrect API key
+   * provided: <key>." for a 401) and in an `x-echoed-key` header on every answer. For tests that
+   * check no key reaches an error, event or log. Default false.
+   */
+  echoKey?: boolean
+}
+
 export interface FakeServer {
   /** http://127.0.0.1:PORT, without a trailing slash. */
   url: string
-  enqueue(...turns: ScriptedTurn[]): void
+  enqueue(...turns: FakeServerTurn[]): void
   readonly requests: readonly FakeRequest[]
   /** Scripted turns not answered yet. */
   readonly pending: number
@@ -86,18 +124,24 @@ export function ndjsonLine(value: unknown): string {
 /**
  * Starts a server on 127.0.0.1 and a random port that answers model calls from a script in the
  * given wire protocol: replies (with delays and streams broken mid-way), error statuses with
- * their headers, and connections dropped without an answer.
+ * their headers, connections dropped without an answer, and raw bodies the protocol would never
+ * send; with `echoKey`, the request's key echoed back in error messages and a header.
  *
  * @example
  * const server = await createFakeServer(openaiChatProtocol())
  * server.enqueue({ text: 'Hi' }, { error: { status: 429, retryAfterMs: 2000 } })
  * const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${server.url}/v1`, maxRetries: 0 })
  */
-export async function createFakeServer(protocol: WireProtocol): Promise<FakeServer> {
+export async function createFakeServer(
+  protocol: WireProtocol,
+  options: FakeServerOptions = {},
+): Promise<FakeServer> {
   const script = createScript()
   const requests: FakeRequest[] = []
 
-  const sendError = (res: ServerResponse, error: ScriptedError['error'], request: FakeRequest) => {
+  const sendError = (res: ServerResponse, scripted: ScriptedError['error'], request: FakeRequest) => {
+    const key = options.echoKey ? keyOf(request) : undefined
+    const error = key === undefined ? scripted : { ...scripted, message: echoed(scripted, key) }
     const headers: Record<string, string> = { ...error.headers }
     const named = Object.keys(headers).map((name) => name.toLowerCase())
     if (error.retryAfterMs !== undefined && !named.includes('retry-after')) {
@@ -114,6 +158,8 @@ export async function createFakeServer(protocol: WireProtocol): Promise<FakeServ
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const request = await readRequest(req)
     requests.push(request)
+    const key = options.echoKey ? keyOf(request) : undefined
+    if (key !== undefined) res.setHeader('x-echoed-key', key)
     const route = protocol.routes.find((candidate) => matches(candidate, request))
     if (!route) {
       return sendError(
@@ -129,9 +175,11 @@ export async function createFakeServer(protocol: WireProtocol): Promise<FakeServ
       const message = `fake ${protocol.name} server has no scripted reply left for ${request.method} ${request.path}`
       return sendError(res, { status: 500, message }, request)
     }
-    if (isScriptedDrop(taken.turn)) return void req.socket.destroy()
-    if (isScriptedError(taken.turn)) return sendError(res, taken.turn.error, request)
-    const reply = resolveReply(taken.turn, taken.number)
+    const turn: FakeServerTurn = taken.turn
+    if (isScriptedRawAnswer(turn)) return sendRaw(res, turn.raw)
+    if (isScriptedDrop(turn)) return void req.socket.destroy()
+    if (isScriptedError(turn)) return sendError(res, turn.error, request)
+    const reply = resolveReply(turn, taken.number)
     if (await wait(reply.delayMs, res)) await send(res, route.reply(request, reply), reply)
   }
 
@@ -157,7 +205,8 @@ export async function createFakeServer(protocol: WireProtocol): Promise<FakeServ
       return script.pending
     },
     enqueue(...turns) {
-      script.enqueue(...turns)
+      // The script holds raw answers too; the handler tells them apart.
+      script.enqueue(...(turns as ScriptedTurn[]))
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -167,6 +216,32 @@ export async function createFakeServer(protocol: WireProtocol): Promise<FakeServ
       return closing
     },
   }
+}
+
+/** The key a request carried, in any of the places providers read one from. */
+function keyOf(request: FakeRequest): string | undefined {
+  const header = (name: string) => {
+    const value = request.headers[name]
+    return Array.isArray(value) ? value[0] : value
+  }
+  const bearer = /^Bearer\s+(.+)$/i.exec(header('authorization') ?? '')?.[1]
+  return bearer ?? header('x-api-key') ?? header('x-goog-api-key') ?? request.query.key
+}
+
+/** A scripted error's message with the key echoed back, as a careless provider writes it. */
+function echoed(error: ScriptedError['error'], key: string): string {
+  if (error.message) return `${error.message} (key: ${key})`
+  if (error.status === 401) return `Incorrect API key provided: ${key}.`
+  return `${STATUS_CODES[error.status] ?? 'Error'} (key: ${key})`
+}
+
+function sendRaw(res: ServerResponse, raw: ScriptedRawAnswer['raw']) {
+  res.writeHead(raw.status ?? 200, {
+    'content-type': raw.contentType ?? 'application/json',
+    'content-length': Buffer.byteLength(raw.body),
+    ...raw.headers,
+  })
+  res.end(raw.body)
 }
 
 function matches(route: WireRoute, request: FakeRequest): boolean {

@@ -9,8 +9,12 @@ export {
   createFakeServer,
   type FakeRequest,
   type FakeServer,
+  type FakeServerOptions,
+  type FakeServerTurn,
   type FixedRoute,
+  isScriptedRawAnswer,
   ndjsonLine,
+  type ScriptedRawAnswer,
   type ScriptedRoute,
   sseEvent,
   type WireFrame,
@@ -40,6 +44,13 @@ export {
   splitIntoChunks,
   type TakenTurn,
 } from './scripted-turn.js'
+export {
+  type EventSource,
+  type SecretScan,
+  scannedEvents,
+  shownEverywhere,
+  startSecretScan,
+} from './secret-scan.js'
 export { type ReserveSummary, type ReserveWorkload, runReserveWorker } from './store-checks/reserve-worker.js'
 export { runUsageWriter } from './store-checks/usage-writer.js'
 export { testContext } from './test-context.js'

@@ -1,4 +1,5 @@
 import { redactSecrets } from './redact-secrets.js'
+import { scrubCause } from './scrub-cause.js'
 
 /**
  * Typed errors. Every error aimux throws is an {@link AimuxError} with a stable `code`.
@@ -30,6 +31,7 @@ export type AimuxErrorCode =
   | 'store'
   | 'closed'
   | 'not-found'
+  | 'invalid-response'
 
 export interface AimuxErrorOptions {
   cause?: unknown
@@ -39,6 +41,14 @@ export interface AimuxErrorOptions {
   retryable?: boolean
   retryAfterMs?: number
   requestId?: string
+  /**
+   * Secrets to keep out of this error, such as the API key of the call. When given (an empty list
+   * too), the message is masked, and a cause that is not an aimux error is replaced by a plain
+   * copy (name, message, status, code and stack, masked; its own causes copied the same way), so
+   * nothing a provider echoed back (in an SDK error's message, headers or body) stays in the chain.
+   * Adapters pass it for every error they make from an SDK's. See {@link scrubCause}.
+   */
+  secrets?: readonly string[]
 }
 
 export class AimuxError extends Error {
@@ -52,7 +62,12 @@ export class AimuxError extends Error {
   requestId: string | undefined
 
   constructor(code: AimuxErrorCode, message: string, options: AimuxErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    const { secrets } = options
+    const cause = secrets === undefined ? options.cause : scrubCause(options.cause, secrets)
+    super(
+      secrets === undefined ? message : redactSecrets(message, secrets),
+      cause === undefined ? undefined : { cause },
+    )
     this.name = 'AimuxError'
     this.code = code
     this.provider = options.provider
@@ -115,8 +130,45 @@ export class ValidationError extends errorClass('validation', 'ValidationError')
 export class ConfigError extends errorClass('config', 'ConfigError') {}
 export class UnknownProviderError extends errorClass('unknown-provider', 'UnknownProviderError') {}
 export class UnknownModelError extends errorClass('unknown-model', 'UnknownModelError') {}
-/** A provider answered with an error that has no more specific class. */
-export class ProviderError extends errorClass('provider', 'ProviderError') {}
+/**
+ * A provider answered with an error that has no more specific class. `ProviderError.is()` also
+ * matches its kind {@link InvalidResponseError}.
+ */
+export class ProviderError extends AimuxError {
+  declare readonly code: 'provider' | 'invalid-response'
+  constructor(message: string, options: AimuxErrorOptions = {}) {
+    super('provider', message, options)
+    this.name = 'ProviderError'
+  }
+  /** True for a ProviderError (an InvalidResponseError included), whichever copy of the package created it. */
+  static override is(value: unknown): value is ProviderError {
+    return AimuxError.is(value) && (value.code === 'provider' || value.code === 'invalid-response')
+  }
+}
+/**
+ * A provider answered, but not with anything the adapter can read: malformed JSON on a 200, an
+ * empty or HTML body, `{}`, a reply with no choices or candidates. A ProviderError with code
+ * 'invalid-response'; `excerpt` holds the start of what came back (secrets masked, a few hundred
+ * characters at most). Not retryable by default: an unreadable answer usually comes again (a
+ * proxy or a wrong `baseURL` answering with a page), so it is not worth another attempt.
+ */
+export class InvalidResponseError extends ProviderError {
+  declare readonly code: 'invalid-response'
+  /** The start of the body the adapter could not read, secrets masked; '' when there was none. */
+  excerpt = ''
+  constructor(message: string, options: AimuxErrorOptions = {}) {
+    super(message, options)
+    ;(this as { code: AimuxErrorCode }).code = 'invalid-response'
+    this.name = 'InvalidResponseError'
+  }
+  /** True for an InvalidResponseError, whichever copy of the package created it. */
+  static override is(value: unknown): value is InvalidResponseError {
+    return AimuxError.is(value) && value.code === 'invalid-response'
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), excerpt: this.excerpt }
+  }
+}
 /** 401 / 403: the credentials were refused. Never retried. */
 export class AuthenticationError extends errorClass('authentication', 'AuthenticationError') {}
 /** 429: retryable; `retryAfterMs` says when, when the provider said so. */
@@ -160,7 +212,8 @@ export class NotFoundError extends errorClass('not-found', 'NotFoundError') {}
 
 /**
  * Makes any thrown value a typed error carrying the request id. A foreign error's message is
- * kept with anything shaped like a key masked; an abort becomes AbortedError (or the typed
+ * kept with anything shaped like a key masked, and it is kept as the cause only as a masked plain
+ * copy (see {@link scrubCause}); an abort becomes AbortedError (or the typed
  * error the signal was aborted with, such as a TimeoutError).
  */
 export function toAimuxError(
@@ -180,9 +233,9 @@ export function toAimuxError(
       ? reason
       : new AbortedError('The call was aborted.', { cause: reason ?? error })
   } else {
-    const message = error instanceof Error ? error.message : String(error)
-    typed = new ProviderError(redactSecrets(message), {
+    typed = new ProviderError(redactSecrets(error), {
       cause: error,
+      secrets: [],
       provider: context.provider,
       model: context.model,
     })

@@ -24,8 +24,11 @@ export interface HttpErrorDetails {
   model?: string
   requestId?: string
   cause?: unknown
-  /** Strings masked in the message, such as the API key the call used. */
-  secrets?: string[]
+  /**
+   * Strings masked in the message, such as the API key the call used. Given (an empty list too),
+   * the cause is kept only as a masked plain copy: see AimuxErrorOptions.secrets.
+   */
+  secrets?: readonly string[]
 }
 
 const quotaCodes = new Set(['insufficient_quota'])
@@ -48,7 +51,7 @@ const contextLengthMessage =
  * - any other status: ProviderError, not retryable
  *
  * The message names the provider and status and never contains `secrets` or anything shaped
- * like an API key.
+ * like an API key; with `secrets` given, neither does the cause (a masked plain copy of it).
  *
  * @example throw errorFromStatus(429, { message: body.error.message, retryAfterMs: parseRetryAfter(headers), provider: 'openai' })
  */
@@ -61,6 +64,7 @@ export function errorFromStatus(status: number, details: HttpErrorDetails = {}):
     model: details.model,
     requestId: details.requestId,
     cause: details.cause,
+    secrets: details.secrets,
   }
   const retryLater = { ...options, retryable: true, retryAfterMs: details.retryAfterMs }
   const code = details.code ?? ''

@@ -94,7 +94,7 @@ describe('plugin host', () => {
     await ai.chat({ messages })
     expect(mock.calls[0]!.request.tools).toBeUndefined()
     expect(mock.calls[0]!.request.messages).toEqual(messages)
-    const chat = await ai.conversation({ id: 'c1' })
+    const chat = await ai.conversation({ id: 'c1', create: true })
     await chat.send('Hi', { notes: ['todo'] })
     expect(seen[1]).toMatchObject({ conversationId: 'c1', request: { notes: ['todo'] } })
     expect(mock.calls[1]!.request.tools?.map((t) => t.name)).toEqual(['read_notes'])
@@ -207,5 +207,28 @@ describe('plugin host', () => {
     await ai.providers.validate('keyed', { apiKey: 'sk-second' })
     expect(seen).toEqual([undefined, 'sk-second'])
     await ai.close()
+  })
+})
+
+describe('a plugin that fails to set up', () => {
+  it('is a ConfigError that holds no key or bearer token, in its message or cause', async () => {
+    const key = 'sk-proj-9f8e7d6c5b4a39281706'
+    const failing = definePlugin({
+      name: 'leaky',
+      setup() {
+        throw Object.assign(new Error(`connect failed with ${key} (Bearer tok_abcdef123456)`), {
+          config: { apiKey: key },
+        })
+      },
+    })
+    const error = await createAI({ plugins: [failing] }).catch((e: unknown) => e)
+    expect(ConfigError.is(error)).toBe(true)
+    expect((error as Error).message).toBe(
+      "Plugin 'leaky' failed to set up: Error: connect failed with [redacted] ([redacted])",
+    )
+    const { inspect } = await import('node:util')
+    const shown = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })
+    expect(shown).not.toContain(key)
+    expect(shown).not.toContain('tok_abcdef123456')
   })
 })

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { RequestHook } from '../call/request-hook.js'
 import { createPriceCatalog, type PriceCatalog } from '../cost/price-catalog.js'
 import { type AimuxError, ConfigError, ValidationError } from '../errors/errors.js'
+import { redactSecrets } from '../errors/redact-secrets.js'
 import type { EventBus } from '../events/event-bus.js'
 import type { Middleware } from '../middleware/middleware.js'
 import { createRegistry, type Registry } from '../spec/registry.js'
@@ -29,6 +30,14 @@ export interface PluginSetup {
 }
 
 /**
+ * A plugin's failure as text for a message, anything shaped like a key or bearer token masked (the
+ * error's cause is kept only as a masked plain copy: see AimuxErrorOptions.secrets).
+ */
+function shown(error: unknown): string {
+  return redactSecrets(error instanceof Error ? String(error) : error)
+}
+
+/**
  * Sets up each plugin in order with a host of its own. When one fails, those already set up are
  * disposed and a registered store is closed, and the error is a ConfigError naming the plugin.
  */
@@ -50,7 +59,10 @@ export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus)
         await plugin.dispose?.()
       } catch (error) {
         failures.push(
-          new ConfigError(`Plugin '${plugin.name}' failed to dispose: ${String(error)}`, { cause: error }),
+          new ConfigError(`Plugin '${plugin.name}' failed to dispose: ${shown(error)}`, {
+            cause: error,
+            secrets: [],
+          }),
         )
       }
     }
@@ -91,8 +103,8 @@ export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus)
     } catch (cause) {
       await dispose()
       await store?.close?.()
-      const reason = ConfigError.is(cause) || ValidationError.is(cause) ? cause.message : String(cause)
-      throw new ConfigError(`Plugin '${plugin.name}' failed to set up: ${reason}`, { cause })
+      const reason = ConfigError.is(cause) || ValidationError.is(cause) ? cause.message : shown(cause)
+      throw new ConfigError(`Plugin '${plugin.name}' failed to set up: ${reason}`, { cause, secrets: [] })
     }
   }
   return {
