@@ -1,5 +1,5 @@
-import { AbortedError, AimuxError, ConnectionError, TimeoutError } from '@aimux/ai-core'
-import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
+import { AbortedError, AimuxError, ConnectionError, ProviderError, TimeoutError } from '@aimux/ai-core'
+import { errorFromStatus, invalidResponse, parseRetryAfter, redactSecrets } from '@aimux/ai-core/provider-kit'
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk'
 
 /** The status each error type stands for, for errors that arrive as stream events, without one. */
@@ -28,20 +28,33 @@ export interface ErrorContext {
 /**
  * The typed error for whatever a call threw: an abort first, then HTTP errors (and `error`
  * events in a stream) through errorFromStatus with the key kept out of the message, then
- * connection failures (the SDK's, and fetch's own when a stream's body is cut). Anything else
- * is returned as it is. A stream throws it as it is too, whether or not parts were yielded
+ * connection failures (the SDK's, and fetch's own when a stream's body is cut); a body that is
+ * not JSON is an InvalidResponseError; anything else a ProviderError. Each keeps the SDK's error
+ * only as a masked plain copy (its message, headers and body can echo the key). A stream throws it as it is too, whether or not parts were yielded
  * before: the core turns a failure after the first part into a StreamInterruptedError holding
  * the text so far, with this error as its cause.
  */
-export function anthropicError(error: unknown, { signal, model, apiKey }: ErrorContext): unknown {
-  if (signal.aborted)
-    return new AbortedError('The call was aborted.', { provider: 'anthropic', model, cause: error })
+export function anthropicError(error: unknown, { signal, model, apiKey }: ErrorContext): AimuxError {
+  const provider = 'anthropic'
+  const secrets = apiKey ? [apiKey] : []
+  const options = { provider, model, cause: error, secrets }
+  if (signal.aborted) return new AbortedError('The call was aborted.', options)
   if (AimuxError.is(error)) return error
   if (error instanceof APIConnectionTimeoutError) {
-    return new TimeoutError(`anthropic: ${error.message}`, { provider: 'anthropic', model, cause: error })
+    return new TimeoutError(`anthropic: ${error.message}`, options)
   }
   if (error instanceof APIConnectionError) {
-    return new ConnectionError(`anthropic: ${error.message}`, { provider: 'anthropic', model, cause: error })
+    return new ConnectionError(`anthropic: ${error.message}`, options)
+  }
+  if (error instanceof SyntaxError) {
+    return invalidResponse({
+      provider,
+      model,
+      problem: 'not JSON',
+      body: error.message,
+      cause: error,
+      secrets,
+    })
   }
   if (error instanceof APIError) {
     const status = error.status ?? statusOfType[error.type ?? ''] ?? 500
@@ -50,21 +63,17 @@ export function anthropicError(error: unknown, { signal, model, apiKey }: ErrorC
       type: error.type ?? undefined,
       code: error.errorCode ?? undefined,
       retryAfterMs: parseRetryAfter(error.headers),
-      provider: 'anthropic',
+      provider,
       model,
-      secrets: apiKey ? [apiKey] : [],
+      secrets,
       cause: error,
     })
   }
   if (isNetworkError(error)) {
     const code = (error as Error & { cause?: { code?: string } }).cause?.code
-    return new ConnectionError(`anthropic: ${error.message}${code ? ` (${code})` : ''}`, {
-      provider: 'anthropic',
-      model,
-      cause: error,
-    })
+    return new ConnectionError(`anthropic: ${error.message}${code ? ` (${code})` : ''}`, options)
   }
-  return error
+  return new ProviderError(`anthropic: ${redactSecrets(error, secrets)}`, options)
 }
 
 /** fetch's own failures, which reach a stream as they are: a body cut off ("terminated"), or no connection. */

@@ -56,6 +56,17 @@ export function anthropicFinishReason(reason: Anthropic.StopReason | null | unde
   }
 }
 
+/**
+ * What keeps a Messages API reply from being read, or undefined when it can be: not a JSON object
+ * (an HTML page, an empty body), or no `content` list. Never an empty success.
+ */
+export function unreadableMessage(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null) {
+    return message === undefined || message === '' ? 'an empty body' : 'not a JSON object'
+  }
+  return Array.isArray((message as { content?: unknown }).content) ? undefined : 'no content'
+}
+
 /** Text, thinking (with the signature it must be sent back with) and tool calls; server tool blocks are left out. */
 export function anthropicContent(blocks: readonly Anthropic.ContentBlock[]): AssistantPart[] {
   return blocks.flatMap((block): AssistantPart[] => {

@@ -9,6 +9,7 @@ import {
 } from '@aimux/ai-core'
 import {
   createClientCache,
+  invalidResponse,
   parseToolArguments,
   sdkSignal,
   validateOptions,
@@ -24,6 +25,7 @@ import {
   anthropicFinishReason,
   anthropicUsage,
   mergeUsageReports,
+  unreadableMessage,
 } from './anthropic-response.js'
 
 export interface AnthropicOptions {
@@ -79,6 +81,17 @@ export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter 
           { ...anthropicRequest(request, defaultMaxTokens), stream: false },
           { signal: sdkSignal(ctx) },
         )
+        const problem = unreadableMessage(message)
+        if (problem) {
+          const secrets = apiKey ? [apiKey] : []
+          throw invalidResponse({
+            provider: 'anthropic',
+            model: request.model,
+            problem,
+            body: message,
+            secrets,
+          })
+        }
         return {
           content: anthropicContent(message.content),
           finishReason: anthropicFinishReason(message.stop_reason),

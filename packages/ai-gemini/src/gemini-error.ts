@@ -1,5 +1,5 @@
-import { AbortedError, AimuxError, AuthenticationError, ConnectionError } from '@aimux/ai-core'
-import { errorFromStatus, redactSecrets } from '@aimux/ai-core/provider-kit'
+import { AbortedError, AimuxError, AuthenticationError, ConnectionError, ProviderError } from '@aimux/ai-core'
+import { errorFromStatus, invalidResponse, redactSecrets } from '@aimux/ai-core/provider-kit'
 import { ApiError } from '@google/genai'
 
 interface GoogleErrorDetail {
@@ -27,14 +27,28 @@ export interface ErrorContext {
  * The typed error for whatever a call threw: an abort first; then API errors through
  * errorFromStatus, with retryAfterMs from the body's google.rpc.RetryInfo `retryDelay` (the SDK
  * keeps no response headers) and an API_KEY_INVALID reason as an AuthenticationError; then
- * connection failures. Anything else is returned as it is. A stream throws it as it is too,
+ * connection failures; a body that is not JSON is an InvalidResponseError; anything else a
+ * ProviderError. Each keeps the SDK's error only as a masked plain copy (its message holds the
+ * provider's body, which can echo the key). A stream throws it as it is too,
  * whether or not parts were yielded before: the core turns a failure after the first part into
  * a StreamInterruptedError holding the text so far, with this error as its cause.
  */
-export function geminiError(error: unknown, { signal, apiKey, model }: ErrorContext): unknown {
+export function geminiError(error: unknown, { signal, apiKey, model }: ErrorContext): AimuxError {
   const provider = 'gemini'
-  if (signal.aborted) return new AbortedError('The call was aborted.', { provider, model, cause: error })
+  const secrets = apiKey ? [apiKey] : []
+  const options = { provider, model, cause: error, secrets }
+  if (signal.aborted) return new AbortedError('The call was aborted.', options)
   if (AimuxError.is(error)) return error
+  if (error instanceof SyntaxError) {
+    return invalidResponse({
+      provider,
+      model,
+      problem: 'not JSON',
+      body: error.message,
+      cause: error,
+      secrets,
+    })
+  }
   if (error instanceof ApiError) {
     const body = errorBody(error.message)
     const details = body?.details ?? []
@@ -42,15 +56,10 @@ export function geminiError(error: unknown, { signal, apiKey, model }: ErrorCont
     const reason = detail('ErrorInfo')?.reason
     const message = body?.message ?? error.message
     if (reason === 'API_KEY_INVALID') {
-      return new AuthenticationError(
-        `gemini: ${error.status} ${redactSecrets(message, apiKey ? [apiKey] : [])}`,
-        {
-          status: error.status,
-          provider,
-          model,
-          cause: error,
-        },
-      )
+      return new AuthenticationError(`gemini: ${error.status} ${redactSecrets(message, secrets)}`, {
+        ...options,
+        status: error.status,
+      })
     }
     return errorFromStatus(error.status, {
       message,
@@ -60,19 +69,15 @@ export function geminiError(error: unknown, { signal, apiKey, model }: ErrorCont
       retryAfterMs: parseRetryDelay(detail('RetryInfo')?.retryDelay),
       provider,
       model,
-      secrets: apiKey ? [apiKey] : [],
+      secrets,
       cause: error,
     })
   }
   if (isNetworkError(error)) {
     const code = (error as Error & { cause?: { code?: string } }).cause?.code
-    return new ConnectionError(`gemini: ${(error as Error).message}${code ? ` (${code})` : ''}`, {
-      provider,
-      model,
-      cause: error,
-    })
+    return new ConnectionError(`gemini: ${(error as Error).message}${code ? ` (${code})` : ''}`, options)
   }
-  return error
+  return new ProviderError(`gemini: ${redactSecrets(error, secrets)}`, options)
 }
 
 /** The SDK puts the error body, as JSON, in the message (after "got status: ..." for stream errors). */

@@ -86,6 +86,17 @@ export function geminiPart(
   return part.text ? { type: 'text', text: part.text } : undefined
 }
 
+/**
+ * What keeps a generateContent answer from being read, or undefined when it can be: not a JSON
+ * object, or no candidates without a blocked prompt to say why (`{}` is never an empty success).
+ */
+export function unreadableAnswer(response: unknown): string | undefined {
+  if (typeof response !== 'object' || response === null) return 'not a JSON object'
+  const { candidates, promptFeedback } = response as GenerateContentResponse
+  if (promptFeedback?.blockReason) return undefined
+  return Array.isArray(candidates) && candidates.length > 0 ? undefined : 'no candidates'
+}
+
 export function geminiContent(response: GenerateContentResponse, ctx: CallContext): AssistantPart[] {
   const nextId = toolCallIds(ctx)
   const parts = response.candidates?.[0]?.content?.parts ?? []

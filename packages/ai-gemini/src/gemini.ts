@@ -9,13 +9,20 @@ import {
   type ProviderAdapter,
   type ProviderModelInfo,
 } from '@aimux/ai-core'
-import { createClientCache, sdkSignal, validateOptions } from '@aimux/ai-core/provider-kit'
+import { createClientCache, invalidResponse, sdkSignal, validateOptions } from '@aimux/ai-core/provider-kit'
 import { type GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai'
 import { z } from 'zod'
 import { geminiError } from './gemini-error.js'
 import { geminiPrices } from './gemini-prices.js'
 import { geminiRequest } from './gemini-request.js'
-import { geminiContent, geminiFinishReason, geminiPart, geminiUsage, toolCallIds } from './gemini-response.js'
+import {
+  geminiContent,
+  geminiFinishReason,
+  geminiPart,
+  geminiUsage,
+  toolCallIds,
+  unreadableAnswer,
+} from './gemini-response.js'
 
 export interface GeminiOptions {
   /**
@@ -94,6 +101,17 @@ export function geminiAdapter(input: GeminiOptions = {}): ProviderAdapter {
           contents,
           config: { ...config, ...perCall(ctx) },
         })
+        const problem = unreadableAnswer(response)
+        if (problem) {
+          const secrets = apiKey ? [apiKey] : []
+          throw invalidResponse({
+            provider: 'gemini',
+            model: request.model,
+            problem,
+            body: response,
+            secrets,
+          })
+        }
         const content = geminiContent(response, ctx)
         return {
           content,

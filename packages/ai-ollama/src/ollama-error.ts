@@ -1,5 +1,5 @@
-import { AbortedError, AimuxError, ConnectionError } from '@aimux/ai-core'
-import { errorFromStatus, parseRetryAfter } from '@aimux/ai-core/provider-kit'
+import { AbortedError, AimuxError, ConnectionError, ProviderError } from '@aimux/ai-core'
+import { errorFromStatus, invalidResponse, parseRetryAfter, redactSecrets } from '@aimux/ai-core/provider-kit'
 
 export interface ErrorContext {
   signal: AbortSignal
@@ -14,25 +14,39 @@ export interface ErrorContext {
 
 /**
  * The typed error for whatever a call threw: an abort first; then the SDK's ResponseError (an
- * HTTP status and Ollama's `{ error }` message) through errorFromStatus, with Retry-After read
- * from the response; then a server that cannot be reached, as a retryable ConnectionError naming
- * the host. Anything else is returned as it is. A stream throws it as it is too, whether or not
+ * HTTP status and Ollama's `{ error }` message, a string or, from some proxies, an object with a
+ * `message`) through errorFromStatus, with its status and the Retry-After read from the response;
+ * then a server that cannot be reached, as a retryable ConnectionError naming the host; a body
+ * that is not JSON, an InvalidResponseError; anything else a ProviderError. Each keeps the
+ * client's error only as a masked plain copy. A stream throws it as it is too, whether or not
  * parts were yielded before: the core turns a failure after the first part into a
  * StreamInterruptedError holding the text so far, with this error as its cause.
  */
-export function ollamaError(error: unknown, context: ErrorContext): unknown {
+export function ollamaError(error: unknown, context: ErrorContext): AimuxError {
   const { signal, host, response, apiKey, model } = context
   const provider = 'ollama'
-  if (signal.aborted) return new AbortedError('The call was aborted.', { provider, model, cause: error })
+  const secrets = apiKey ? [apiKey] : []
+  const options = { provider, model, cause: error, secrets }
+  if (signal.aborted) return new AbortedError('The call was aborted.', options)
   if (AimuxError.is(error)) return error
   if (isResponseError(error)) {
     return errorFromStatus(error.status_code, {
-      message: error.error,
+      message: redactSecrets(error.error, secrets),
       retryAfterMs: parseRetryAfter(response?.headers),
       provider,
       model,
-      secrets: apiKey ? [apiKey] : [],
+      secrets,
       cause: error,
+    })
+  }
+  if (error instanceof SyntaxError) {
+    return invalidResponse({
+      provider,
+      model,
+      problem: 'not JSON',
+      body: error.message,
+      cause: error,
+      secrets,
     })
   }
   if (error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated')) {
@@ -41,13 +55,13 @@ export function ollamaError(error: unknown, context: ErrorContext): unknown {
       error.message === 'fetch failed'
         ? `ollama: cannot reach the Ollama server at ${host}${code ? ` (${code})` : ''}. Is it running? Start it with \`ollama serve\`.`
         : `ollama: the connection to ${host} broke before the answer was complete${code ? ` (${code})` : ''}`
-    return new ConnectionError(message, { provider, model, cause: error })
+    return new ConnectionError(message, options)
   }
-  return error
+  return new ProviderError(`ollama: ${redactSecrets(error, secrets)}`, options)
 }
 
-/** The SDK's ResponseError, which it does not export. */
-function isResponseError(error: unknown): error is Error & { error: string; status_code: number } {
+/** The SDK's ResponseError, which it does not export; `error` is whatever the body's `error` held. */
+function isResponseError(error: unknown): error is Error & { error: unknown; status_code: number } {
   return (
     error instanceof Error &&
     error.name === 'ResponseError' &&

@@ -7,6 +7,16 @@ export function ollamaUsage(response: Pick<ChatResponse, 'prompt_eval_count' | '
   return normalizeUsage({ inputTokens: response.prompt_eval_count, outputTokens: response.eval_count })
 }
 
+/**
+ * What keeps an /api/chat answer from being read, or undefined when it can be: not a JSON object,
+ * or no `message` object (`{}` is never an empty success).
+ */
+export function unreadableChat(response: unknown): string | undefined {
+  if (typeof response !== 'object' || response === null) return 'not a JSON object'
+  const { message } = response as { message?: unknown }
+  return typeof message === 'object' && message !== null ? undefined : 'no message'
+}
+
 /** Ollama ends a turn with tool calls as 'stop': the calls themselves say 'tool-calls'. */
 export function ollamaFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
   if (reason === 'length') return 'length'

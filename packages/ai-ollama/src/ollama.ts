@@ -7,14 +7,14 @@ import {
   type ProviderAdapter,
   type ToolCall,
 } from '@aimux/ai-core'
-import { validateOptions } from '@aimux/ai-core/provider-kit'
+import { invalidResponse, validateOptions } from '@aimux/ai-core/provider-kit'
 import type { ChatResponse } from 'ollama'
 import { z } from 'zod'
 import { createOllamaClients } from './ollama-client.js'
 import { ollamaError } from './ollama-error.js'
 import { ollamaModelPrice, ollamaPrices } from './ollama-prices.js'
 import { ollamaRequest } from './ollama-request.js'
-import { ollamaFinishReason, ollamaToolCalls, ollamaUsage } from './ollama-response.js'
+import { ollamaFinishReason, ollamaToolCalls, ollamaUsage, unreadableChat } from './ollama-response.js'
 
 export interface OllamaOptions {
   /** The Ollama server. Default: the OLLAMA_HOST environment variable, else http://127.0.0.1:11434. */
@@ -63,6 +63,18 @@ export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
         const response = await run((client) =>
           client.chat({ ...ollamaRequest(request, options.keepAlive), stream: false }),
         )
+        const problem = unreadableChat(response)
+        if (problem) {
+          const { apiKey } = errorContext()
+          const secrets = apiKey ? [apiKey] : []
+          throw invalidResponse({
+            provider: 'ollama',
+            model: request.model,
+            problem,
+            body: response,
+            secrets,
+          })
+        }
         const toolCalls = ollamaToolCalls(ctx)(response.message.tool_calls)
         return {
           content: [

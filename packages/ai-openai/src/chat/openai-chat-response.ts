@@ -73,6 +73,22 @@ export function reasoningOf(message: object | undefined): string {
 }
 
 /**
+ * What keeps a Chat Completions reply from being read, or undefined when it can be: not a JSON
+ * object (an HTML page, an empty body), no `choices`, or a first choice without a message. A reply
+ * with no choices is never an empty success.
+ */
+export function unreadableCompletion(completion: unknown): string | undefined {
+  if (typeof completion !== 'object' || completion === null) {
+    return completion === undefined || completion === '' ? 'an empty body' : 'not a JSON object'
+  }
+  const { choices } = completion as { choices?: unknown }
+  if (!Array.isArray(choices) || choices.length === 0) return 'no choices'
+  const first = choices[0] as { message?: unknown } | null
+  if (typeof first?.message !== 'object' || first.message === null) return 'a choice without a message'
+  return undefined
+}
+
+/**
  * A whole Chat Completions reply as the port's result: the reasoning, the text and the tool calls
  * (arguments parsed; a call without an id gets `call_<index>`), the finish reason, the usage and
  * reported cost as `readUsage` reads them, and the model that answered.

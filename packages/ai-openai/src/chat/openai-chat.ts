@@ -6,7 +6,7 @@ import {
   type PriceEntryInput,
   type ProviderAdapter,
 } from '@aimux/ai-core'
-import { sdkSignal } from '@aimux/ai-core/provider-kit'
+import { invalidResponse, sdkSignal } from '@aimux/ai-core/provider-kit'
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -24,6 +24,7 @@ import {
   chatUsage,
   type ReadUsage,
   reasoningOf,
+  unreadableCompletion,
   wireUsage,
 } from './openai-chat-response.js'
 import { createToolCallAssembler } from './tool-call-assembler.js'
@@ -50,7 +51,8 @@ export interface OpenAICompatibleConfig
  * The adapter for any OpenAI-compatible Chat Completions endpoint, on the official `openai` SDK:
  * generate and stream (text, reasoning and tool calls assembled from their fragments, then one
  * usage part and the finish), images, tools and tool choice, structured output, per-call
- * credentials, typed errors, aborts, model listing and credential checks. A stream that fails
+ * credentials, typed errors (an answer it cannot read is an InvalidResponseError), aborts, model
+ * listing and credential checks. A stream that fails
  * throws the typed error; the core makes it a StreamInterruptedError once parts have reached the
  * caller.
  *
@@ -83,6 +85,16 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
       } catch (error) {
         throw mapOpenAIError(error, { provider, model: request.model, signal: ctx.signal, apiKey })
       }
+      const problem = unreadableCompletion(completion)
+      if (problem) {
+        throw invalidResponse({
+          provider,
+          model: request.model,
+          problem,
+          body: completion,
+          secrets: [apiKey],
+        })
+      }
       return chatResult(completion, readUsage)
     },
 
@@ -106,7 +118,7 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
         for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
           if (chunk.model) model = chunk.model
           if (chunk.usage) read = readUsage(wireUsage(chunk.usage))
-          const choice = chunk.choices[0]
+          const choice = chunk.choices?.[0]
           if (!choice) continue
           const reasoning = reasoningOf(choice.delta)
           if (reasoning) yield { type: 'reasoning-delta', text: reasoning }

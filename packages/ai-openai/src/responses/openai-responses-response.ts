@@ -41,13 +41,33 @@ export function responsesFinishReason(
   return outcome.toolCalls ? 'tool-calls' : 'stop'
 }
 
-/** A response the API marked failed, as a ProviderError (retryable when the server says it erred). */
-export function failedResponse(response: Response, provider: string, model: string): ProviderError {
+/**
+ * What keeps a Responses API response from being read, or undefined when it can be: not a JSON
+ * object (an HTML page, an empty body), or no `output` list. Never an empty success.
+ */
+export function unreadableResponse(response: unknown): string | undefined {
+  if (typeof response !== 'object' || response === null) {
+    return response === undefined || response === '' ? 'an empty body' : 'not a JSON object'
+  }
+  return Array.isArray((response as { output?: unknown }).output) ? undefined : 'no output'
+}
+
+/**
+ * A response the API marked failed, as a ProviderError (retryable when the server says it erred),
+ * `secrets` masked in its message.
+ */
+export function failedResponse(
+  response: Response,
+  provider: string,
+  model: string,
+  secrets: readonly string[] = [],
+): ProviderError {
   const message = response.error?.message ?? 'the response failed'
   return new ProviderError(`${provider}: ${message}`, {
     provider,
     model,
     retryable: response.error?.code === 'server_error',
+    secrets,
   })
 }
 

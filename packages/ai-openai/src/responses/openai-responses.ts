@@ -7,7 +7,7 @@ import {
   type ProviderAdapter,
   type Usage,
 } from '@aimux/ai-core'
-import { parseToolArguments, sdkSignal } from '@aimux/ai-core/provider-kit'
+import { invalidResponse, parseToolArguments, sdkSignal } from '@aimux/ai-core/provider-kit'
 import type {
   Response,
   ResponseCreateParamsNonStreaming,
@@ -23,6 +23,7 @@ import {
   responsesFinishReason,
   responsesResult,
   responsesUsage,
+  unreadableResponse,
 } from './openai-responses-response.js'
 
 export interface OpenAIResponsesConfig extends ClientConfig {
@@ -67,7 +68,11 @@ export function createOpenAIResponsesAdapter(config: OpenAIResponsesConfig): Pro
       } catch (error) {
         throw mapOpenAIError(error, { provider, model: request.model, signal: ctx.signal, apiKey })
       }
-      if (response.status === 'failed') throw failedResponse(response, provider, request.model)
+      const problem = unreadableResponse(response)
+      if (problem) {
+        throw invalidResponse({ provider, model: request.model, problem, body: response, secrets: [apiKey] })
+      }
+      if (response.status === 'failed') throw failedResponse(response, provider, request.model, [apiKey])
       return responsesResult(response)
     },
 
@@ -131,7 +136,7 @@ export function createOpenAIResponsesAdapter(config: OpenAIResponsesConfig): Pro
               }
               break
             case 'response.failed':
-              throw failedResponse(event.response, provider, request.model)
+              throw failedResponse(event.response, provider, request.model, [apiKey])
           }
         }
         // The SDK ends a stream quietly when its signal aborts; the port asks for an error.
