@@ -1,6 +1,6 @@
 import { type AI, createAI, type ToolMessage } from '@aimux/ai-core'
 import { mockProvider } from '@aimux/ai-testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { everythingServer, thinkingServer } from '../test/test-servers.js'
 import { mcp } from './mcp.js'
 
@@ -13,6 +13,10 @@ const thought = (n: number, text: string, more: boolean) => ({
   name: 'thinking_sequentialthinking',
   args: { thought: text, thoughtNumber: n, totalThoughts: 2, nextThoughtNeeded: more },
 })
+
+// Every test here starts real server processes, which alone can take seconds on a loaded
+// machine: tests assert outcomes and order, and their time limits leave room for that.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 describe('the thinking step', () => {
   it('runs sequential-thinking with the model before the request’s own call and passes the thoughts on', async () => {
