@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
 import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import { Pool } from 'pg'
@@ -17,7 +18,16 @@ export interface PostgresStoreOptions {
   pool?: Pool
   /** The PostgreSQL schema that holds the store's tables, created when missing; default `aimux`. */
   schema?: string
+  /**
+   * With `connectionString`: how long opening a connection may take, the handshake included,
+   * and how long a query may wait for a free pooled connection; default 10000. (A pool of your
+   * own has its own `connectionTimeoutMillis`.)
+   */
+  connectTimeoutMs?: number
 }
+
+/** How long opening a connection may take unless `connectTimeoutMs` says otherwise. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 
 const optionsSchema = z
   .strictObject({
@@ -35,10 +45,15 @@ const optionsSchema = z
         message: 'a PostgreSQL name is at most 63 bytes, without NUL',
       })
       .default('aimux'),
+    connectTimeoutMs: z.number().int().positive().optional(),
   })
   .refine((options) => (options.connectionString === undefined) !== (options.pool === undefined), {
     message: 'give exactly one of connectionString and pool',
     path: ['connectionString'],
+  })
+  .refine((options) => options.pool === undefined || options.connectTimeoutMs === undefined, {
+    message: "applies to the pool the store opens; set your pool's connectionTimeoutMillis instead",
+    path: ['connectTimeoutMs'],
   })
 
 /** A Store on PostgreSQL; close() ends the pool the store opened (and is safe to call twice). */
@@ -51,8 +66,13 @@ export interface PostgresStore extends Store {
  * and returns every storage port on it. Any number of instances may share one schema.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  const { connectionString, pool: given, schema } = validate(optionsSchema, options, 'postgresStore options')
-  const pool = given ?? new Pool({ connectionString })
+  const {
+    connectionString,
+    pool: given,
+    schema,
+    connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+  } = validate(optionsSchema, options, 'postgresStore options')
+  const pool = given ?? new Pool({ connectionString, connectionTimeoutMillis: connectTimeoutMs })
   // A pooled idle connection that breaks is dropped by the pool; unheard, its error would end the process.
   if (!given) pool.on('error', () => {})
   let closing: Promise<void> | undefined
@@ -65,12 +85,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   } catch (error) {
     await close()
     if (AimuxError.is(error)) throw error
-    throw new StoreError(
-      `Cannot set up the PostgreSQL store in schema ${schema}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    )
+    const timeoutMs = given ? (given.options.connectionTimeoutMillis ?? 0) : connectTimeoutMs
+    throw setUpError(error, given ? given.options : { connectionString }, schema, timeoutMs)
   }
   const s = quoteIdentifier(schema)
   return {
@@ -84,4 +100,61 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }),
     close,
   }
+}
+
+type ServerOptions = {
+  connectionString?: string | undefined
+  host?: string | undefined
+  port?: number | undefined
+}
+
+/**
+ * The StoreError of a store that could not be set up: it names the server (host and port) and
+ * says when no answer came in time. The password of the connection string is masked in its
+ * message, and the driver's error is kept as its cause only when the password is nowhere in it.
+ */
+function setUpError(error: unknown, server: ServerOptions, schema: string, timeoutMs: number): StoreError {
+  const at = serverOf(server)
+  const secrets = passwordsOf(server.connectionString)
+  const mask = (text: string) =>
+    secrets.reduce((masked, secret) => masked.split(secret).join('[redacted]'), text)
+  const reason = error instanceof Error ? error.message : String(error)
+  const message = /connection timeout|timeout exceeded when trying to connect|timeout expired/i.test(reason)
+    ? `Cannot connect to PostgreSQL at ${at}: no answer within ${timeoutMs} ms.`
+    : `Cannot set up the PostgreSQL store in schema ${schema}: ${mask(reason)} (server ${at})`
+  const shown = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })
+  const safe = secrets.every((secret) => !shown.includes(secret))
+  const code = (error as { code?: unknown } | null)?.code
+  const cause = safe ? error : Object.assign(new Error(mask(reason)), code === undefined ? {} : { code })
+  return new StoreError(message, { cause })
+}
+
+/** `host:port` of the server, as pg resolves it (the connection string, else PGHOST/PGPORT). */
+function serverOf({ connectionString, host, port }: ServerOptions): string {
+  let url: URL | undefined
+  try {
+    url = connectionString ? new URL(connectionString) : undefined
+  } catch {
+    return 'the server of its connection string'
+  }
+  const name = url?.searchParams.get('host') || url?.hostname || host || process.env.PGHOST || 'localhost'
+  const number = url?.searchParams.get('port') || url?.port || port || process.env.PGPORT || 5432
+  return name.startsWith('/') ? name : `${name}:${number}`
+}
+
+/** The password of a connection string, as written and decoded, to mask wherever it shows. */
+function passwordsOf(connectionString: string | undefined): string[] {
+  if (!connectionString) return []
+  const written = [
+    /^[a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:([^@/?#]+)@/i.exec(connectionString)?.[1],
+    /[?&]password=([^&#]+)/i.exec(connectionString)?.[1],
+  ].filter((secret): secret is string => !!secret)
+  const decoded = written.map((secret) => {
+    try {
+      return decodeURIComponent(secret)
+    } catch {
+      return secret
+    }
+  })
+  return [...new Set([...written, ...decoded])]
 }
