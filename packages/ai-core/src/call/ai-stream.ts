@@ -1,5 +1,6 @@
 import { AbortedError, ConfigError } from '../errors/errors.js'
 import type { ChatResult, StreamPart } from '../spec/result.js'
+import type { InFlight } from './in-flight.js'
 
 /**
  * What ai.stream() returns: iterate it for parts as they arrive, or await `result` for the
@@ -12,7 +13,15 @@ export interface AIStream<T = unknown> extends AsyncIterable<StreamPart> {
   readonly textStream: AsyncIterable<string>
 }
 
-export function createAIStream<T>(run: AsyncGenerator<StreamPart, ChatResult>): AIStream<T> {
+/**
+ * `inFlight`: where `ai.close()` finds streams still open at its deadline. A stream it aborts ends
+ * its run at once (the request is aborted and its usage recorded), even one whose caller stopped
+ * reading without leaving the loop; its `result` rejects with the reason, and so does its next part.
+ */
+export function createAIStream<T>(
+  run: AsyncGenerator<StreamPart, ChatResult>,
+  inFlight?: InFlight,
+): AIStream<T> {
   let resolve!: (result: ChatResult<T>) => void
   let reject!: (error: unknown) => void
   const result = new Promise<ChatResult<T>>((res, rej) => {
@@ -27,9 +36,19 @@ export function createAIStream<T>(run: AsyncGenerator<StreamPart, ChatResult>): 
     if (consumed) throw new ConfigError('This stream has already been consumed; a stream can be read once.')
     consumed = true
     let settled = false
+    let aborted: { reason: unknown } | undefined
+    const release = inFlight?.hold({
+      abort(reason) {
+        aborted = { reason }
+        if (!settled) reject(reason)
+        settled = true
+        run.return(undefined as never).catch(() => {})
+      },
+    })
     try {
       for (;;) {
         const next = await run.next()
+        if (aborted) throw aborted.reason
         if (next.done) {
           settled = true
           resolve(next.value as ChatResult<T>)
@@ -50,6 +69,7 @@ export function createAIStream<T>(run: AsyncGenerator<StreamPart, ChatResult>): 
       reject(error)
       throw error
     } finally {
+      release?.()
       if (!settled) {
         await run.return(undefined as never)
         reject(new AbortedError('The stream was closed before it finished.'))

@@ -47,16 +47,35 @@ describe('createCallAbort', () => {
     expect(released.signal.aborted).toBe(false)
   })
 
-  it('marks the signal as one nothing aborts only for a generate call with no signal and no timeout', () => {
+  it('never marks the signal as one nothing aborts: ai.close() can abort every call', () => {
     const given = (input: Partial<Parameters<typeof createCallAbort>[0]>) => {
       const call = createCallAbort({ ...base, ...input })
       call.release()
       return sdkSignal(call) !== undefined
     }
-    expect(given({})).toBe(false)
+    expect(given({})).toBe(true)
     expect(given({ mode: 'stream' })).toBe(true)
     expect(given({ totalTimeoutMs: 60_000 })).toBe(true)
     expect(given({ signal: new AbortController().signal })).toBe(true)
+  })
+
+  it('sets no timer and no deadline for a total timeout of 0 (off)', () => {
+    vi.useFakeTimers({ now: 1_000 })
+    const call = createCallAbort({ ...base, totalTimeoutMs: 0 })
+    expect(call.deadline).toBeUndefined()
+    vi.advanceTimersByTime(1_000_000)
+    expect(call.signal.aborted).toBe(false)
+    call.release()
+  })
+
+  it('runs its release listeners once it is released, or at once when it already is', () => {
+    const call = createCallAbort(base)
+    const heard: string[] = []
+    call.onRelease(() => heard.push('before'))
+    expect(heard).toEqual([])
+    call.release()
+    call.onRelease(() => heard.push('after'))
+    expect(heard).toEqual(['before', 'after'])
   })
 
   it('aborts with the given reason, which is not a timeout', () => {

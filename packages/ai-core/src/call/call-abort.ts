@@ -1,7 +1,9 @@
 import { TimeoutError } from '../errors/errors.js'
-import { markCannotAbort } from '../spec/call-context.js'
 
-/** The one signal of a request: the caller's signal, its total timeout, or leaving a stream early. */
+/**
+ * The one signal of a request: the caller's signal, its total timeout, leaving a stream early, or
+ * `ai.close()` reaching its deadline.
+ */
 export interface CallAbort {
   signal: AbortSignal
   /** Epoch milliseconds at which the total timeout fires, when one is set. */
@@ -12,19 +14,23 @@ export interface CallAbort {
   timedOut(): boolean
   /** Stops the timer and the listener on the caller's signal; call it once the request is over. */
   release(): void
+  /** Runs `listener` once the call is released (at once when it already is). */
+  onRelease(listener: () => void): void
 }
 
 export function createCallAbort(input: {
   requestId: string
+  /** Which kind of call this is; either kind can be aborted. */
   mode: 'generate' | 'stream'
   signal: AbortSignal | undefined
+  /** The total timeout; undefined or 0 for none. */
   totalTimeoutMs: number | undefined
 }): CallAbort {
-  const { requestId, signal, totalTimeoutMs } = input
+  const { requestId, signal } = input
+  const totalTimeoutMs = input.totalTimeoutMs || undefined
+  // Every call's signal can be aborted (ai.close() aborts what is still running at its deadline),
+  // so none is marked as one nothing aborts (see sdkSignal).
   const controller = new AbortController()
-  // Only a caller's signal, a total timeout or a stream left early abort a call; without them
-  // adapters may leave the signal out of their SDK call (see sdkSignal).
-  if (input.mode === 'generate' && !signal && totalTimeoutMs === undefined) markCannotAbort(controller.signal)
   const onCallerAbort = () => controller.abort(signal?.reason)
   if (signal?.aborted) onCallerAbort()
   signal?.addEventListener('abort', onCallerAbort, { once: true })
@@ -36,6 +42,8 @@ export function createCallAbort(input: {
           const reason = `The request did not finish within its total timeout of ${totalTimeoutMs} ms.`
           controller.abort(new TimeoutError(reason, { requestId, retryable: false }))
         }, totalTimeoutMs)
+  let released = false
+  const listeners: (() => void)[] = []
   return {
     signal: controller.signal,
     deadline,
@@ -44,6 +52,12 @@ export function createCallAbort(input: {
     release() {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onCallerAbort)
+      released = true
+      for (const listener of listeners.splice(0)) listener()
+    },
+    onRelease(listener) {
+      if (released) listener()
+      else listeners.push(listener)
     },
   }
 }

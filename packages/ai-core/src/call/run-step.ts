@@ -36,7 +36,9 @@ export async function* runStep(
 ): AsyncGenerator<StreamPart, StepResult> {
   const { step, mode, route, call } = input
   if (call.signal.aborted) throw new AbortedError('The call was aborted before it was sent.')
-  const ctx = callContext(p, input)
+  // From its first model call until it ends, ai.close() can abort the request at its deadline.
+  if (step === 1) call.onRelease(rt.inFlight.hold(call))
+  const ctx = callContext(rt, p, input)
   const stepStarted = performance.now()
   const pipeline = compose(rt.middleware, (modelCall) => {
     const served = { provider: modelCall.provider.id, model: modelCall.request.model }
@@ -78,14 +80,19 @@ export async function* runStep(
 }
 
 /** The context every middleware and the adapter see; retries copy it with a higher `attempt`. */
-function callContext(p: PreparedCall, { step, route, call, conversationId }: StepInput): CallContext {
+function callContext(
+  rt: Runtime,
+  p: PreparedCall,
+  { step, route, call, conversationId }: StepInput,
+): CallContext {
+  const idleMs = p.request.timeout?.idleMs ?? rt.timeout.idleMs
   const ctx: CallContext = {
     requestId: p.requestId,
     scope: p.scope,
     signal: call.signal,
     attempt: 1,
     step,
-    policy: route.policy,
+    policy: { ...route.policy, idleTimeoutMs: idleMs || 0 },
     metadata: p.metadata,
   }
   if (call.deadline !== undefined) ctx.deadline = call.deadline

@@ -1,25 +1,31 @@
 import { TimeoutError } from '../errors/errors.js'
 import type { Middleware } from './middleware.js'
+import { watchIdle } from './stream-idle-timeout.js'
 
 /**
- * Gives each attempt `policy.attemptTimeoutMs` to answer (a stream: to deliver its first part).
- * When it passes, the attempt's HTTP request is aborted and a retryable TimeoutError is thrown,
- * so the retry and fallback middleware outside can act on it.
+ * Gives each attempt `policy.attemptTimeoutMs` to answer (a stream: to deliver its first part),
+ * and a stream `policy.idleTimeoutMs` for each part after that. When one passes, the attempt's
+ * HTTP request is aborted and a retryable TimeoutError is thrown: before the first part, inside
+ * the chain, where the retry and fallback middleware outside can act on it; after it, from the
+ * stream, which the core's relay turns into a StreamInterruptedError once a part reached the caller.
  */
 export function attemptTimeoutMiddleware(): Middleware {
   return async (call, next) => {
-    const ms = call.ctx.policy?.attemptTimeoutMs
-    if (ms === undefined) return next()
+    const ms = call.ctx.policy?.attemptTimeoutMs || undefined
+    const idleMs = call.mode === 'stream' ? call.ctx.policy?.idleTimeoutMs || undefined : undefined
+    if (ms === undefined && idleMs === undefined) return next()
+    const source = { provider: call.provider.id, model: call.request.model }
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), ms)
+    const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(), ms)
     const signal = AbortSignal.any([call.ctx.signal, controller.signal])
     try {
-      return await next({ ...call, ctx: { ...call.ctx, signal } })
+      const response = await next({ ...call, ctx: { ...call.ctx, signal } })
+      if (idleMs === undefined || response.mode !== 'stream') return response
+      return { ...response, stream: watchIdle(response.stream, idleMs, controller, source) }
     } catch (error) {
       if (controller.signal.aborted && !call.ctx.signal.aborted) {
-        throw new TimeoutError(`${call.provider.id}:${call.request.model} did not answer within ${ms} ms`, {
-          provider: call.provider.id,
-          model: call.request.model,
+        throw new TimeoutError(`${source.provider}:${source.model} did not answer within ${ms} ms`, {
+          ...source,
           cause: error,
         })
       }

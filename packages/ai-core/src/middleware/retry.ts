@@ -9,8 +9,11 @@ import { sleep } from './sleep.js'
  * Retries a failed attempt when its error is retryable (429, 5xx, 529, connection resets,
  * timeouts; never 400, 401, 403, 404, an exhausted quota or a context-length error). The wait is
  * the provider's Retry-After when it gave one, else exponential backoff with full jitter, capped
- * by maxDelayMs; a wait that would pass the call's deadline is not taken. A stream is retried only
- * before its first part: once `next()` has resolved, its parts belong to the caller.
+ * by maxDelayMs. A Retry-After longer than maxDelayMs is not cut short (asking again early would
+ * only be refused again): the error is thrown at once, carrying `retryAfterMs`, and the fallback
+ * middleware outside moves to the next model if there is one. A wait that would pass the call's
+ * deadline is not taken either. A stream is retried only before its first part: once `next()` has
+ * resolved, its parts belong to the caller.
  */
 export function retryMiddleware(events: EventBus, random: () => number = Math.random): Middleware {
   return async (call, next) => {
@@ -26,10 +29,8 @@ export function retryMiddleware(events: EventBus, random: () => number = Math.ra
           model: call.request.model,
         })
         if (!error.retryable || attempt >= policy.maxAttempts || call.ctx.signal.aborted) throw error
-        const delayMs = Math.min(
-          policy.maxDelayMs,
-          error.retryAfterMs ?? backoffDelay(policy, attempt, random),
-        )
+        if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxDelayMs) throw error
+        const delayMs = error.retryAfterMs ?? backoffDelay(policy, attempt, random)
         const deadline = call.ctx.deadline
         if (deadline !== undefined && Date.now() + delayMs >= deadline) throw error
         events.emit('retry', {

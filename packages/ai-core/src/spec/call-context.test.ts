@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../cost/usage.js'
 import { createAI } from '../instance/create-ai.js'
-import { type CallContext, sdkSignal } from './call-context.js'
+import { type CallContext, markCannotAbort, sdkSignal } from './call-context.js'
 import { defineProvider } from './provider.js'
 
 /** A provider that records, per call, whether the adapter would hand its SDK a signal. */
@@ -32,16 +32,22 @@ async function setup() {
 const messages = [{ role: 'user' as const, content: 'Hi' }]
 
 describe('sdkSignal', () => {
-  it('leaves the signal out only when nothing can abort the call', async () => {
+  it('hands the SDK the signal of every call, as each can be aborted (ai.close() aborts what still runs)', async () => {
     const { ai, given } = await setup()
     await ai.chat({ messages })
     await ai.chat({ messages, signal: new AbortController().signal })
-    await ai.chat({ messages, timeout: { totalMs: 60_000 } })
-    await ai.chat({ messages, timeout: { attemptMs: 60_000 } })
+    await ai.chat({ messages, timeout: { attemptMs: false, idleMs: false, totalMs: false } })
     for await (const _ of ai.stream({ messages })) {
     }
     await (await ai.conversation()).send('Hi')
-    expect(given).toEqual([false, true, true, true, true, false])
+    expect(given).toEqual([true, true, true, true, true])
     await ai.close()
+  })
+
+  it('leaves out a signal marked as one nothing aborts', () => {
+    const signal = new AbortController().signal
+    expect(sdkSignal({ signal })).toBe(signal)
+    markCannotAbort(signal)
+    expect(sdkSignal({ signal })).toBeUndefined()
   })
 })
