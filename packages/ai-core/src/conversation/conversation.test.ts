@@ -1,6 +1,7 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { NotFoundError, ValidationError } from '../errors/errors.js'
 import { createAI } from '../instance/create-ai.js'
 import { textOfParts as textOf } from '../spec/message.js'
 
@@ -153,9 +154,63 @@ describe('conversations', () => {
     const { ai } = await setup()
     const mine = await ai.conversation({ tenantId: 'acme', userId: 'u', title: 'mine' })
     const other = await ai.conversation({ id: mine.id, tenantId: 'globex', userId: 'u' }).catch((e) => e)
-    // Same id under another tenant: not loaded; creating it again collides with the stored id.
-    expect(other.code).toBe('store')
+    expect(NotFoundError.is(other)).toBe(true)
     expect((await mine.record()).title).toBe('mine')
+    await ai.close()
+  })
+
+  it('loads a conversation only for its owner, with the same error as an id that does not exist', async () => {
+    const { ai } = await setup()
+    const mine = await ai.conversation({ tenantId: 't1', userId: 'u1', projectId: 'p1' })
+    for (const owner of [
+      { userId: 'u2' },
+      { projectId: 'p2' },
+      { tenantId: 't2' },
+      { userId: 'u1', projectId: 'p2' },
+    ]) {
+      const taken = await ai.conversation({ id: mine.id, ...owner }).catch((e) => e)
+      const unknown = await ai.conversation({ id: 'no-such-id', ...owner }).catch((e) => e)
+      expect(NotFoundError.is(taken)).toBe(true)
+      expect(NotFoundError.is(unknown)).toBe(true)
+      // Nothing tells a stored id from an unknown one.
+      expect(taken.message.replace(mine.id, 'ID')).toBe(unknown.message.replace('no-such-id', 'ID'))
+    }
+    // Every owner field given matches, or none is given: loaded.
+    for (const owner of [{}, { userId: 'u1' }, { tenantId: 't1', userId: 'u1', projectId: 'p1' }])
+      expect((await ai.conversation({ id: mine.id, ...owner })).id).toBe(mine.id)
+    await ai.close()
+  })
+
+  it('never creates a conversation when loading an id that does not exist; create: true does', async () => {
+    const { ai } = await setup()
+    await expect(ai.conversation({ id: 'c1' })).rejects.toMatchObject({
+      code: 'not-found',
+      message: "There is no conversation 'c1'. To create one with this id, pass `create: true`.",
+    })
+    expect(await ai.store.conversations.getConversation('c1')).toBeUndefined()
+    const created = await ai.conversation({
+      id: 'c1',
+      create: true,
+      userId: 'u1',
+      title: 'New',
+      system: 'sys',
+    })
+    expect(await created.record()).toMatchObject({ id: 'c1', userId: 'u1', title: 'New', messageCount: 1 })
+    expect((await ai.conversation({ id: 'c1', userId: 'u1' })).id).toBe('c1')
+    // Creating an id that is taken fails, and leaves the stored one alone.
+    await expect(ai.conversation({ id: 'c1', create: true })).rejects.toMatchObject({ code: 'store' })
+    expect((await created.record()).title).toBe('New')
+    await ai.close()
+  })
+
+  it('refuses creation fields when loading, naming them', async () => {
+    const { ai } = await setup()
+    const chat = await ai.conversation({ title: 'kept' })
+    const error = await ai.conversation({ id: chat.id, title: 'ignored?', system: 'x' }).catch((e) => e)
+    expect(ValidationError.is(error)).toBe(true)
+    expect(error.message).toMatch(/title: is set only when a conversation is created/)
+    expect(error.message).toMatch(/system: /)
+    expect((await chat.record()).title).toBe('kept')
     await ai.close()
   })
 

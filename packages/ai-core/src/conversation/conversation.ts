@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { type AIStream, createAIStream } from '../call/ai-stream.js'
 import { prepareCall } from '../call/prepare-call.js'
 import { drain, runChat } from '../call/run-chat.js'
@@ -18,21 +17,10 @@ import type { ChatRequest } from '../spec/request.js'
 import type { ChatResult, StepResult, StreamPart } from '../spec/result.js'
 import type { ConversationRecord, MessageRecord, NewMessage } from '../store/conversation-store.js'
 import type { Store } from '../store/store.js'
+import { type ConversationOptions, conversationOptionsSchema } from './conversation-options.js'
+import { createRecord, loadRecord } from './open-record.js'
 
-export const conversationOptionsSchema = z.strictObject({
-  /** Loads the conversation with this id, or creates it with this id when there is none. */
-  id: z.string().min(1).optional(),
-  tenantId: z.string().min(1).optional(),
-  userId: z.string().min(1).optional(),
-  projectId: z.string().min(1).optional(),
-  title: z.string().optional(),
-  /** This conversation's model, "provider:model"; it overrides the user's preference and the default. */
-  model: z.string().min(1).optional(),
-  /** A system prompt, stored as the conversation's first message when it is created. */
-  system: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-})
-export type ConversationOptions = z.input<typeof conversationOptionsSchema>
+export type { ConversationOptions } from './conversation-options.js'
 
 /** Per-call options of send() and stream(): anything a chat request takes but its messages and scope. */
 export type SendOptions<T = unknown> = Omit<ChatRequest<T>, 'messages' | 'scope' | 'system'>
@@ -67,19 +55,10 @@ export async function openConversation(
   const options = validate(conversationOptionsSchema, input, 'conversation options')
   const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId }
   if (options.model !== undefined) rt.registry.resolve(options.model)
-  let record = options.id ? await store.conversations.getConversation(options.id, tenant) : undefined
-  if (!record) {
-    const { system, ...fields } = options
-    record = await store.conversations.createConversation({ ...fields, id: options.id ?? rt.newId() })
-    if (system) {
-      await store.conversations.appendMessage({
-        id: rt.newId(),
-        conversationId: record.id,
-        role: 'system',
-        content: [{ type: 'text', text: system }],
-      })
-    }
-  }
+  const record =
+    options.id === undefined || options.create
+      ? await createRecord(rt, store, options)
+      : await loadRecord(store, options.id, options)
   const id = record.id
   let queue: Promise<void> = Promise.resolve()
 

@@ -31,7 +31,7 @@ export async function checkStorePlugin(options: StorePluginOptions): Promise<voi
     prices: [{ provider: 'mock', model: 'mock-model', price: { input: 1, output: 2 } }],
   })
   expect(ai.store.name).toBe(options.storeName)
-  const chat = await ai.conversation({ id: 'c1', userId: 'u1', title: 'Support' })
+  const chat = await ai.conversation({ id: 'c1', create: true, userId: 'u1', title: 'Support' })
   await chat.send('Hi')
   const res = await ai.chat({ messages: [{ role: 'user', content: 'Hi' }], scope: { userId: 'u1' } })
   await ai.close()
