@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AimuxError, CircuitOpenError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import type { CircuitState } from '../events/events.js'
+import { createIdleMap } from './idle-map.js'
 import type { Middleware } from './middleware.js'
 
 export const circuitBreakerSchema = z.strictObject({
@@ -23,6 +24,9 @@ interface Circuit {
   trialInFlight: boolean
 }
 
+/** The most circuits kept in memory; past it, the one called least recently is dropped. */
+const MAX_CIRCUITS = 10_000
+
 /** Failures that say the provider is unwell; a refused request (400, 401, ...) says nothing about it. */
 function countsAsFailure(error: unknown): boolean {
   return !AimuxError.is(error) || error.retryable
@@ -33,13 +37,19 @@ function countsAsFailure(error: unknown): boolean {
  * the threshold; open (failing fast with CircuitOpenError, which the fallback middleware hands
  * over) for openMs once it passes; then half-open, letting one trial call through, which closes
  * the circuit on success and opens it again on failure. Emits 'circuit:state' on every change.
+ * A circuit not called for windowMs and openMs (its outcomes have all left the window, and an open
+ * one would let a trial through) is forgotten, so distinct model strings cannot grow memory.
  */
 export function circuitBreakerMiddleware(
   options: CircuitBreakerOptions,
   events: EventBus,
   now: () => number = Date.now,
 ): Middleware {
-  const circuits = new Map<string, Circuit>()
+  const circuits = createIdleMap<string, Circuit>({
+    idleMs: Math.max(options.windowMs, options.openMs),
+    max: MAX_CIRCUITS,
+    now,
+  })
   const move = (key: string, circuit: Circuit, to: CircuitState, failureRate: number) => {
     if (circuit.state === to) return
     const at = key.indexOf(':')
@@ -53,11 +63,12 @@ export function circuitBreakerMiddleware(
   }
   return async (call, next) => {
     const key = `${call.provider.id}:${call.request.model}`
-    let circuit = circuits.get(key)
-    if (!circuit) {
-      circuit = { state: 'closed', outcomes: [], openUntil: 0, trialInFlight: false }
-      circuits.set(key, circuit)
-    }
+    const circuit = circuits.touch(key, () => ({
+      state: 'closed',
+      outcomes: [],
+      openUntil: 0,
+      trialInFlight: false,
+    }))
     const at = now()
     if (circuit.state === 'open' && at >= circuit.openUntil) move(key, circuit, 'half-open', rate(circuit))
     if (circuit.state === 'open' || (circuit.state === 'half-open' && circuit.trialInFlight)) {
@@ -73,7 +84,9 @@ export function circuitBreakerMiddleware(
     const trial = circuit.state === 'half-open'
     circuit.trialInFlight = trial
     const record = (ok: boolean) => {
-      const c = circuit!
+      // Touched again: a call as long as the idle time must not leave its outcome on a circuit
+      // that was dropped meanwhile.
+      const c = circuits.touch(key, () => circuit)
       const t = now()
       c.trialInFlight = false
       if (trial) {

@@ -1,5 +1,6 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { ConfigError, ValidationError } from '../errors/errors.js'
 import type { AimuxEvents } from '../events/events.js'
 import { type CreateAIOptions, createAI } from '../instance/create-ai.js'
 import { defineProvider, type ProviderResult } from '../spec/provider.js'
@@ -90,9 +91,29 @@ describe('rate limits', () => {
     await ai.close()
   })
 
-  it('refuses an unknown tier name when the call is checked', async () => {
-    const { mock, ai } = await setup({ rules: [{ scope: 'user', tier: 'gold' }] })
-    await expect(ai.chat(ask('u'))).rejects.toThrow("Rate limits: unknown tier 'gold' for user 'u'.")
+  it('refuses a rule naming an unknown tier when the instance is created, naming the field', async () => {
+    const error = await createAI({
+      plugins: [mockProvider()],
+      rateLimits: { tiers: { free: { requestsPerDay: 1 } }, rules: [{ scope: 'user', tier: 'gold' }] },
+    }).catch((e) => e)
+    expect(ValidationError.is(error)).toBe(true)
+    expect(error.message).toBe(
+      "Invalid createAI options: rateLimits.rules[0].tier: names the tier 'gold', which 'tiers' does not define (defined: free)",
+    )
+  })
+
+  it('refuses a call whose tierOf names an unknown tier with a ConfigError, not a retryable rate limit', async () => {
+    const { mock, ai } = await setup({
+      tiers: { free: { requestsPerDay: 2 } },
+      rules: [{ scope: 'user', tier: 'free' }],
+      tierOf: () => 'gold',
+    })
+    const error = await ai.chat(ask('u')).catch((e) => e)
+    expect(ConfigError.is(error)).toBe(true)
+    expect(error).toMatchObject({
+      retryable: false,
+      message: "Rate limits: unknown tier 'gold' for user 'u'.",
+    })
     expect(mock.calls).toHaveLength(0)
     await ai.close()
   })

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { normalizeUsage } from '../cost/usage.js'
-import { RateLimitError } from '../errors/errors.js'
+import { ConfigError, RateLimitError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import type { ProviderStreamPart } from '../spec/provider.js'
+import { createIdleMap } from './idle-map.js'
 import type { Middleware, ModelCall } from './middleware.js'
 import { createRateWindow, type RateWindow } from './rate-window.js'
 import { sleep } from './sleep.js'
@@ -25,17 +26,34 @@ const ruleSchema = limitsSchema.extend({
   tier: z.string().min(1).optional(),
 })
 
-export const rateLimitsSchema = z.strictObject({
-  /** Named sets of limits, e.g. `{ free: { requestsPerDay: 10 }, starter: { requestsPerDay: 100 } }`. */
-  tiers: z.record(z.string(), limitsSchema).default({}),
-  rules: z.array(ruleSchema).default([]),
-  /** The tier of a user or tenant, when it comes from your own data; it wins over the rule's tier. */
-  tierOf: z
-    .custom<(scope: 'user' | 'tenant', id: string) => string | undefined>((v) => typeof v === 'function')
-    .optional(),
-  /** How long a call may wait for room before it fails; 0 (the default) fails at once. */
-  maxWaitMs: z.number().int().min(0).default(0),
-})
+export const rateLimitsSchema = z
+  .strictObject({
+    /** Named sets of limits, e.g. `{ free: { requestsPerDay: 10 }, starter: { requestsPerDay: 100 } }`. */
+    tiers: z.record(z.string(), limitsSchema).default({}),
+    rules: z.array(ruleSchema).default([]),
+    /** The tier of a user or tenant, when it comes from your own data; it wins over the rule's tier. */
+    tierOf: z
+      .custom<(scope: 'user' | 'tenant', id: string) => string | undefined>((v) => typeof v === 'function')
+      .optional(),
+    /** How long a call may wait for room before it fails; 0 (the default) fails at once. */
+    maxWaitMs: z.number().int().min(0).default(0),
+    /**
+     * The most counters (one per user, tenant, provider or model seen) kept in memory. Past it,
+     * the counter used least recently is dropped and starts again from zero. Default 100,000.
+     */
+    maxCounters: z.number().int().positive().default(100_000),
+  })
+  .superRefine((limits, ctx) => {
+    limits.rules.forEach((rule, index) => {
+      if (rule.tier === undefined || Object.hasOwn(limits.tiers, rule.tier)) return
+      const known = Object.keys(limits.tiers)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rules', index, 'tier'],
+        message: `names the tier '${rule.tier}', which 'tiers' does not define (${known.length > 0 ? `defined: ${known.join(', ')}` : 'no tier is defined'})`,
+      })
+    })
+  })
 export type RateLimitsInput = z.input<typeof rateLimitsSchema>
 export type RateLimits = z.output<typeof rateLimitsSchema>
 type Rule = z.output<typeof ruleSchema>
@@ -49,10 +67,22 @@ const windows = [
   { limit: 'tokensPerDay', window: 'day', kind: 'tokens' },
 ] as const
 
-/** What one counter (say, user u1) has used over the last minute and the last day. */
+/**
+ * What one counter (say, user u1) has used over the last minute and the last day; a window is
+ * made only once a limit needs it.
+ */
 interface Usage {
-  minute: RateWindow
-  day: RateWindow
+  minute?: RateWindow
+  day?: RateWindow
+}
+
+const newWindow = (window: 'minute' | 'day') =>
+  window === 'minute' ? createRateWindow(MINUTE, 1_000) : createRateWindow(DAY, MINUTE)
+
+/** Whether any limit the options can give counts over a day. */
+function countsDays(options: RateLimits): boolean {
+  const sets: Limits[] = [...options.rules, ...Object.values(options.tiers)]
+  return sets.some((l) => l.requestsPerDay !== undefined || l.tokensPerDay !== undefined)
 }
 
 /**
@@ -61,14 +91,21 @@ interface Usage {
  * for a minute and of a minute for a day). A call over a limit
  * waits for room up to `maxWaitMs`, or fails at once with a RateLimitError whose `retryAfterMs`
  * says when to try again. Tokens are counted when a call ends. Emits 'rate-limit' for each wait
- * and each refusal.
+ * and each refusal. Counters live in memory, dropped once idle (every bucket of their windows has
+ * expired) and, past `maxCounters`, least recently used first, so that many distinct users
+ * cannot grow the heap without bound.
  */
 export function rateLimitMiddleware(
   options: RateLimits,
   events: EventBus,
   now: () => number = Date.now,
 ): Middleware {
-  const usage = new Map<string, Usage>()
+  // A counter is idle once its longest window has emptied: a day and a bucket after its last call.
+  const usage = createIdleMap<string, Usage>({
+    idleMs: countsDays(options) ? DAY + MINUTE : MINUTE + 1_000,
+    max: options.maxCounters,
+    now,
+  })
 
   const limitsFor = (scope: Rule['scope'], id: string): Limits | undefined => {
     const rule =
@@ -78,7 +115,8 @@ export function rateLimitMiddleware(
     const tierName =
       (scope === 'user' || scope === 'tenant' ? options.tierOf?.(scope, id) : undefined) ?? rule.tier
     const tier = tierName === undefined ? {} : options.tiers[tierName]
-    if (!tier) throw new RateLimitError(`Rate limits: unknown tier '${tierName}' for ${scope} '${id}'.`)
+    // createAI checks the rules' tiers; one that tierOf returns can only be checked here.
+    if (!tier) throw new ConfigError(`Rate limits: unknown tier '${tierName}' for ${scope} '${id}'.`)
     const own = Object.fromEntries(
       Object.entries(rule).filter(([k, v]) => v !== undefined && k in limitsSchema.shape),
     )
@@ -96,12 +134,7 @@ export function rateLimitMiddleware(
       const limits = id === undefined ? undefined : limitsFor(scope, id)
       if (!limits || id === undefined) return []
       const key = `${scope}:${id}`
-      let used = usage.get(key)
-      if (!used) {
-        used = { minute: createRateWindow(MINUTE, 1_000), day: createRateWindow(DAY, MINUTE) }
-        usage.set(key, used)
-      }
-      return [{ scope, id, limits, used }]
+      return [{ scope, id, key, limits, used: usage.touch(key, () => ({})) }]
     })
   }
 
@@ -113,6 +146,7 @@ export function rateLimitMiddleware(
       for (const { limit, window, kind } of windows) {
         const max = limits[limit]
         if (max === undefined) continue
+        used[window] ??= newWindow(window)
         const until = used[window].waitUntilBelow(at, kind, max)
         if (until > wait) {
           wait = until
@@ -144,9 +178,11 @@ export function rateLimitMiddleware(
     }
     const count = (requests: number, tokens: number) => {
       const at = now()
-      for (const { used } of counters) {
-        used.minute.add(at, requests, tokens)
-        used.day.add(at, requests, tokens)
+      for (const { key, used } of counters) {
+        // The same counter, unless it went idle during a long call: then it starts again.
+        const current = usage.touch(key, () => used)
+        current.minute?.add(at, requests, tokens)
+        current.day?.add(at, requests, tokens)
       }
     }
     count(1, 0)

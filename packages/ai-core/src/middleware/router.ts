@@ -40,15 +40,27 @@ const LATENCY_WEIGHT = 0.2
 
 /**
  * Orders a group's models for one request; the first is called and the rest become its fallback
- * chain. Latencies are learnt from every call the instance makes.
+ * chain. Latencies are learnt from every call the instance makes to a model of a lowest-latency
+ * group, and kept for those models only, so that calls to other model strings leave no state.
  */
-export function createRouter(deps: { catalog: CatalogStore; prices: PriceCatalog; random?: () => number }) {
+export function createRouter(deps: {
+  catalog: CatalogStore
+  prices: PriceCatalog
+  groups: Record<string, ModelGroup>
+  random?: () => number
+}) {
+  const timed = new Set(
+    Object.values(deps.groups)
+      .filter((g) => g.strategy === 'lowest-latency')
+      .flatMap((g) => g.models.map((m) => (typeof m === 'string' ? m : m.model))),
+  )
   const latency = new Map<string, number>()
   const random = deps.random ?? Math.random
 
   return {
     /** Records one successful call's latency for "provider:model". */
     observe(ref: string, latencyMs: number): void {
+      if (!timed.has(ref)) return
       const before = latency.get(ref)
       latency.set(ref, before === undefined ? latencyMs : before + LATENCY_WEIGHT * (latencyMs - before))
     },
