@@ -339,6 +339,7 @@ describe('ollama models, hosts and prices', () => {
       { id: 'qwen3:8b', price: { input: 0.2, output: 0.8 } },
     ])
     expect(priced.prices).toEqual([
+      { provider: 'ollama', model: '*', price: { input: 0, output: 0 } },
       { provider: 'ollama', model: 'qwen3:8b', price: { input: 0.2, output: 0.8 } },
     ])
     await expect(priced.validateCredentials?.(testContext())).resolves.toBeUndefined()

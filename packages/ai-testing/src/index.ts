@@ -51,6 +51,7 @@ export {
   shownEverywhere,
   startSecretScan,
 } from './secret-scan.js'
+export { type BudgetWorkload, runBudgetWorker } from './store-checks/budget-worker.js'
 export { type ReserveSummary, type ReserveWorkload, runReserveWorker } from './store-checks/reserve-worker.js'
 export { runUsageWriter } from './store-checks/usage-writer.js'
 export { testContext } from './test-context.js'

@@ -193,3 +193,42 @@ it('reports a server it cannot reach as a StoreError', async () => {
     message: expect.stringMatching(/^Cannot set up the PostgreSQL store in schema aimux: .*ECONNREFUSED/),
   })
 })
+
+it('gives the reservations of a version 1 schema an expiry, so one left by a dead process stops counting', async () => {
+  const schema = newSchema()
+  const key = { scope: 'tenant', scopeId: 't1', period: 'total', periodStart: '1970-01-01' } as const
+  await client.query(`CREATE SCHEMA "${schema}"`)
+  await client.query(
+    `CREATE TABLE "${schema}".aimux_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz(3) NOT NULL)`,
+  )
+  await client.query(migrations[0]!.sql(`"${schema}"`))
+  await client.query(`INSERT INTO "${schema}".aimux_migrations VALUES (1, $1, now())`, [migrations[0]!.name])
+  await client.query(
+    `INSERT INTO "${schema}".spend_counters VALUES ('tenant', 't1', 'total', '1970-01-01', 5, 300)`,
+  )
+  const now = Date.now()
+  // Made 20 minutes ago by a process that died, and 1 minute ago by one still running.
+  for (const [id, amount, at] of [
+    ['dead', 100, now - 20 * 60_000],
+    ['running', 200, now - 60_000],
+  ] as const) {
+    await client.query(`INSERT INTO "${schema}".spend_reservations VALUES ($1, $2, $3, $4)`, [
+      id,
+      amount,
+      JSON.stringify([key]),
+      new Date(at),
+    ])
+  }
+
+  const store = await open(schema)
+  try {
+    expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 5, reservedNanoUsd: 200 })
+    await store.spend.settle('running', 150)
+    expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 155, reservedNanoUsd: 0 })
+  } finally {
+    await store.close()
+  }
+  const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${schema}".spend_reservations`)
+  expect(rows[0].n).toBe(0)
+  expect(await applied(schema)).toHaveLength(migrations.length)
+})

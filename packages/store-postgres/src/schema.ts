@@ -172,4 +172,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX connection_audit_by_connection ON ${s}.connection_audit (connection_id, at, id);
     `,
   },
+  {
+    version: 2,
+    name: 'spend reservations expire',
+    // A reservation pending from before this migration expires 15 minutes after it was made, the
+    // longest the core holds one by default.
+    sql: (s) => `
+      ALTER TABLE ${s}.spend_reservations ADD COLUMN expires_at timestamptz(3);
+      UPDATE ${s}.spend_reservations SET expires_at = created_at + interval '15 minutes';
+      CREATE INDEX spend_reservations_by_expiry ON ${s}.spend_reservations (expires_at);
+    `,
+  },
 ]

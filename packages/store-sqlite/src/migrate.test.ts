@@ -136,3 +136,31 @@ it('reports a file that is not a database as a StoreError', async () => {
     message: expect.stringMatching(/not-a-database\.db/),
   })
 })
+
+it('gives the reservations of a version 1 database an expiry, so one left by a dead process stops counting', async () => {
+  const path = join(dir, 'version-1.db')
+  const key = { scope: 'tenant', scopeId: 't1', period: 'total', periodStart: '1970-01-01' } as const
+  const old = new Database(path)
+  old.exec(
+    'CREATE TABLE aimux_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
+  )
+  old.exec(migrations[0]!.sql)
+  old.prepare('INSERT INTO aimux_migrations VALUES (1, ?, 1)').run(migrations[0]!.name)
+  const now = Date.now()
+  old.prepare("INSERT INTO spend_counters VALUES ('tenant', 't1', 'total', '1970-01-01', 5, 300)").run()
+  const reserve = old.prepare('INSERT INTO spend_reservations VALUES (?, ?, ?, ?)')
+  // Made 20 minutes ago by a process that died, and 1 minute ago by one still running.
+  reserve.run('dead', 100, JSON.stringify([key]), now - 20 * 60_000)
+  reserve.run('running', 200, JSON.stringify([key]), now - 60_000)
+  old.close()
+
+  const store = await createSqliteStore({ path })
+  expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 5, reservedNanoUsd: 200 })
+  await store.spend.settle('running', 150)
+  expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 155, reservedNanoUsd: 0 })
+  await store.close()
+  inspect(path, (db) => {
+    expect(db.prepare('SELECT count(*) FROM spend_reservations').pluck().get()).toBe(0)
+    expect(appliedVersions(db)).toHaveLength(migrations.length)
+  })
+})

@@ -170,4 +170,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX connection_audit_by_connection ON connection_audit (connection_id, at, id);
     `,
   },
+  {
+    version: 2,
+    name: 'spend reservations expire',
+    // A reservation pending from before this migration expires 15 minutes after it was made, the
+    // longest the core holds one by default.
+    sql: `
+      ALTER TABLE spend_reservations ADD COLUMN expires_at INTEGER;
+      UPDATE spend_reservations SET expires_at = created_at + 900000;
+      CREATE INDEX spend_reservations_by_expiry ON spend_reservations (expires_at);
+    `,
+  },
 ]

@@ -4,6 +4,7 @@ import { addUsage, emptyUsage, normalizeUsage, type Usage } from '../cost/usage.
 import { type AssistantPart, textOfParts } from '../spec/message.js'
 import type { ProviderResult } from '../spec/provider.js'
 import type { ChatResult, StepResult } from '../spec/result.js'
+import { usageUnreported } from '../spec/stream-assembler.js'
 import type { ToolCall } from '../spec/tool.js'
 
 /** Which provider, model and connection served a model call (after fallbacks). */
@@ -15,7 +16,8 @@ export interface Served {
 
 /**
  * One model call's result, costed: nothing for an answer from the cache, the provider's own cost
- * when it reported one, else the price catalog's.
+ * when it reported one, else the price catalog's. A stream that never reported its usage has an
+ * unknown cost (source 'unknown', 0 until the request's accounting estimates it).
  */
 export function stepResult(
   prices: PriceCatalog,
@@ -31,7 +33,9 @@ export function stepResult(
     ? zeroCost('cache')
     : reported !== undefined && Number.isFinite(reported) && reported >= 0
       ? reportedCost(Math.round(reported))
-      : computeCost(usage, prices.resolve(served.provider, served.model))
+      : usageUnreported(result)
+        ? zeroCost('unknown')
+        : computeCost(usage, prices.resolve(served.provider, served.model))
   const current: StepResult = {
     step,
     provider: served.provider,

@@ -6,16 +6,20 @@ import type { Usage } from './usage.js'
  * - catalog: computed from the price catalog
  * - provider: reported by the provider itself (wins over the catalog)
  * - unpriced: the model has no price; the amount is 0
+ * - unknown: the provider did not say what the call used (a stream that ended without its usage);
+ *   the amount is an estimate (`estimated: true`), and a sum with such a part is unknown too
  * - cache: served from the response cache; nothing was spent
  * - mixed: a sum over calls of different sources
  */
-export type CostSource = 'catalog' | 'provider' | 'unpriced' | 'cache' | 'mixed'
+export type CostSource = 'catalog' | 'provider' | 'unpriced' | 'unknown' | 'cache' | 'mixed'
 
 /** What a call cost, in exact nano-USD. `usd` is the same amount as a number, for display. */
 export interface Cost {
   nanoUsd: number
   usd: number
   source: CostSource
+  /** True when the amount is an estimate, not computed from the usage the provider reported. */
+  estimated?: true
   /** Per token kind, when the cost was computed from the catalog; absent for a reported cost. */
   breakdown?: CostBreakdown
 }
@@ -85,7 +89,13 @@ export function reportedCost(nanoUsd: number): Cost {
 }
 
 export function addCost(a: Cost, b: Cost): Cost {
-  const source = a.source === b.source ? a.source : 'mixed'
+  const sum = sumOf(a, b)
+  return a.estimated || b.estimated ? { ...sum, estimated: true } : sum
+}
+
+function sumOf(a: Cost, b: Cost): Cost {
+  const source =
+    a.source === 'unknown' || b.source === 'unknown' ? 'unknown' : a.source === b.source ? a.source : 'mixed'
   const x = a.breakdown
   const y = b.breakdown
   if (!x || !y) {
@@ -99,4 +109,13 @@ export function addCost(a: Cost, b: Cost): Cost {
     outputNanoUsd: x.outputNanoUsd + y.outputNanoUsd,
     reasoningNanoUsd: x.reasoningNanoUsd + y.reasoningNanoUsd,
   })
+}
+
+/**
+ * What a call whose usage went unreported probably cost: `usage` (estimated by the caller) at
+ * `price`, marked as an estimate of source 'unknown'; 0 when the model has no price either.
+ */
+export function estimatedCost(usage: Usage, price: ModelPrice | undefined): Cost {
+  const { breakdown: _breakdown, ...cost } = computeCost(usage, price)
+  return { ...cost, source: 'unknown', estimated: true }
 }

@@ -25,3 +25,13 @@ export function formatUsd(nanoUsd: number): string {
     .padEnd(2, '0')
   return `${sign}$${whole}.${fraction}`
 }
+
+/**
+ * Formats amounts side by side, each exactly, with as many decimals as the longest needs (at
+ * least 2): [12_300_000, 10_000_000] -> ["$0.0123", "$0.0100"].
+ */
+export function formatUsdAligned(nanoUsd: readonly number[]): string[] {
+  const formatted = nanoUsd.map(formatUsd)
+  const decimals = Math.max(...formatted.map((f) => f.length - f.indexOf('.') - 1))
+  return formatted.map((f) => f.padEnd(f.indexOf('.') + 1 + decimals, '0'))
+}

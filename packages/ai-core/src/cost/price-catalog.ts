@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { validate } from '../errors/validate.js'
+import { ANY_MODEL, baseModels } from './model-aliases.js'
 
 const rate = z.number().finite().nonnegative()
 
@@ -39,7 +40,12 @@ const rank: Record<PriceSource, number> = { builtin: 0, synced: 1, user: 2 }
 
 export interface PriceCatalog {
   add(entries: readonly PriceEntryInput[], source: PriceSource): void
-  /** The price in force for provider and model at `at`, or undefined if the model has none. */
+  /**
+   * The price in force for provider and model at `at`: the model's own, else its base model's
+   * when the id is a dated snapshot or an alias (`gpt-4o-mini-2024-07-18` is priced as
+   * `gpt-4o-mini`, by each provider's naming rules), else the provider's entry for every model
+   * (model `'*'`, how a local provider declares its models free); undefined when none applies.
+   */
   resolve(provider: string, model: string, at?: Date): ModelPrice | undefined
   list(): (PriceEntry & { source: PriceSource })[]
 }
@@ -62,8 +68,12 @@ export function createPriceCatalog(): PriceCatalog {
       }
     },
     resolve(provider, model, at = new Date()) {
-      const list = byModel.get(`${provider}:${model}`)
-      return list?.find((e) => e.effectiveFrom.getTime() <= at.getTime())?.price
+      for (const id of [model, ...baseModels(provider, model), ANY_MODEL]) {
+        const list = byModel.get(`${provider}:${id}`)
+        const price = list?.find((e) => e.effectiveFrom.getTime() <= at.getTime())?.price
+        if (price) return price
+      }
+      return undefined
     },
     list() {
       return [...byModel.values()].flat()

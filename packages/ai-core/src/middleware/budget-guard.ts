@@ -1,15 +1,16 @@
 import { z } from 'zod'
 import { computeCost } from '../cost/cost.js'
-import { usdToNano } from '../cost/money.js'
 import type { PriceCatalog } from '../cost/price-catalog.js'
 import { normalizeUsage } from '../cost/usage.js'
-import { BudgetExceededError } from '../errors/errors.js'
+import { BudgetExceededError, ConfigError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import { estimatePromptTokens, outputAllowance } from '../spec/context-window.js'
 import type { ProviderRequest } from '../spec/provider.js'
 import type { Scope } from '../spec/scope.js'
 import type { CatalogStore } from '../store/catalog-store.js'
-import type { BudgetPeriod, SpendKey, SpendStore } from '../store/spend-store.js'
+import type { SpendStore } from '../store/spend-store.js'
+import { type BudgetEntry, budgetEntries } from './budget-keys.js'
+import { type BudgetStatus, budgetStatus, refusalMessage } from './budget-status.js'
 
 export const budgetSchema = z.strictObject({
   /** Who the budget is for: each user, project or tenant separately, or everyone together. */
@@ -26,19 +27,22 @@ export const budgetSchema = z.strictObject({
 export type BudgetInput = z.input<typeof budgetSchema>
 export type Budget = z.output<typeof budgetSchema>
 
-/** The UTC start of the period that contains `at`: a day, a week from Monday, a month, or all time. */
-export function periodStart(period: BudgetPeriod, at: Date): string {
-  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()))
-  if (period === 'total') return '1970-01-01'
-  if (period === 'month') day.setUTCDate(1)
-  if (period === 'week') day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7))
-  return day.toISOString().slice(0, 10)
-}
+export { periodStart } from './budget-keys.js'
 
+/** A call's reservation: the budgets it counts against, and when it stops counting if never settled. */
 export interface Reservation {
   id: string
-  keys: { key: SpendKey; budget: Budget; limitNanoUsd: number }[]
+  keys: BudgetEntry[]
+  expiresAt: Date
 }
+
+/**
+ * The longest a reservation is held by default (15 minutes): a process killed between reserving
+ * and settling keeps a budget's room taken at most this long.
+ */
+export const DEFAULT_RESERVATION_MAX_MS = 15 * 60_000
+/** How long a reservation outlives its call's deadline, for the settlement to arrive. */
+export const RESERVATION_MARGIN_MS = 60_000
 
 /** What a call is expected to cost: its prompt (estimated) plus its whole output allowance. */
 export function estimateCost(
@@ -56,7 +60,9 @@ export function estimateCost(
  * Budgets over the store's spend counters: before a request, its estimated cost is reserved
  * against every budget it belongs to, atomically (all or none), and a hard budget that would be
  * passed refuses the call before anything is sent; afterwards the reservation is settled to what
- * the call really cost, and every threshold passed emits 'budget:threshold' once per period.
+ * the call really cost, and every threshold passed emits 'budget:threshold' once per period, in
+ * the order they were crossed. A reservation expires at the call's deadline plus a margin, at
+ * most `reservationMaxMs` after it was made, so one whose process died stops counting.
  */
 export function createBudgetGuard(deps: {
   budgets: readonly Budget[]
@@ -64,58 +70,73 @@ export function createBudgetGuard(deps: {
   catalog: CatalogStore
   prices: PriceCatalog
   events: EventBus
+  /** 'refuse' (the default): a call to a model without a price is refused under a hard budget. */
+  unpricedModels?: UnpricedModels
+  /** The longest a reservation is held; default DEFAULT_RESERVATION_MAX_MS. */
+  reservationMaxMs?: number
   now?: () => Date
 }) {
   const { budgets, spend, events } = deps
   const now = deps.now ?? (() => new Date())
-  const scopeId = (budget: Budget, scope: Scope): string | undefined => {
-    const id =
-      budget.scope === 'global'
-        ? 'global'
-        : budget.scope === 'user'
-          ? scope.userId
-          : budget.scope === 'project'
-            ? scope.projectId
-            : scope.tenantId
-    return id !== undefined && (budget.id === undefined || budget.id === id) ? id : undefined
-  }
-  const info = (entry: Reservation['keys'][number], spent: number) => ({
+  const maxMs = deps.reservationMaxMs ?? DEFAULT_RESERVATION_MAX_MS
+  const info = (entry: BudgetEntry, spent: number) => ({
     ...entry.key,
     spentNanoUsd: spent,
     limitNanoUsd: entry.limitNanoUsd,
   })
+  /** Threshold checks run one after another, so their events come in the order spend crossed them. */
+  let thresholdChecks = Promise.resolve()
+
+  async function emitThresholds(reservation: Reservation): Promise<void> {
+    for (const entry of reservation.keys) {
+      if (entry.budget.thresholds.length === 0) continue
+      const { spentNanoUsd } = await spend.getSpend(entry.key)
+      for (const threshold of [...entry.budget.thresholds].sort((a, b) => a - b)) {
+        if (spentNanoUsd < threshold * entry.limitNanoUsd) break
+        if (await spend.markThreshold(entry.key, threshold)) {
+          events.emit('budget:threshold', { ...info(entry, spentNanoUsd), threshold })
+        }
+      }
+    }
+  }
 
   return {
-    /** Reserves the call's estimate, or throws BudgetExceededError; undefined when no budget applies. */
+    /**
+     * Reserves the call's estimate, or throws BudgetExceededError (or a ConfigError for a model
+     * without a price); undefined when no budget applies. `deadline` is when the call will have
+     * been stopped (milliseconds since the epoch), when it has one.
+     */
     async reserve(
       requestId: string,
       scope: Scope,
       request: ProviderRequest,
       provider: string,
+      deadline?: number,
     ): Promise<Reservation | undefined> {
       const at = now()
-      const keys = budgets.flatMap((budget) => {
-        const id = scopeId(budget, scope)
-        if (id === undefined) return []
-        const key: SpendKey = {
-          scope: budget.scope,
-          scopeId: id,
-          period: budget.period,
-          periodStart: periodStart(budget.period, at),
-        }
-        return [{ key, budget, limitNanoUsd: usdToNano(budget.limitUsd) }]
-      })
+      const keys = budgetEntries(budgets, scope, at)
       if (keys.length === 0) return undefined
+      if (
+        deps.unpricedModels !== 'allow' &&
+        keys.some((k) => k.budget.hard) &&
+        !deps.prices.resolve(provider, request.model)
+      )
+        throw unpricedError(provider, request.model, requestId)
       const outputTokens =
         request.maxOutputTokens ??
         outputAllowance(undefined, (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens)
       const estimateNanoUsd = estimateCost(request, provider, deps.prices, outputTokens)
+      const latest = at.getTime() + maxMs
+      const expiresAt = new Date(
+        deadline === undefined ? latest : Math.min(deadline + RESERVATION_MARGIN_MS, latest),
+      )
       const result = await spend.reserve({
         reservationId: requestId,
         amountNanoUsd: estimateNanoUsd,
         keys: keys.map((k) =>
           k.budget.hard ? { key: k.key, limitNanoUsd: k.limitNanoUsd } : { key: k.key },
         ),
+        expiresAt,
       })
       if (!result.ok) {
         const entry = keys.find((k) => JSON.stringify(k.key) === JSON.stringify(result.key))!
@@ -124,35 +145,66 @@ export function createBudgetGuard(deps: {
           requestId,
           estimatedNanoUsd: estimateNanoUsd,
         })
-        const { scope: s, scopeId: id, period } = result.key
         throw new BudgetExceededError(
-          `The ${period} budget for ${s} '${id}' would be passed: ${result.spentNanoUsd + result.reservedNanoUsd} ` +
-            `of ${result.limitNanoUsd} nano-USD spent or reserved, and this call is estimated at ${estimateNanoUsd}.`,
+          refusalMessage(
+            result.key,
+            result.spentNanoUsd + result.reservedNanoUsd,
+            result.limitNanoUsd,
+            estimateNanoUsd,
+          ),
           { requestId },
         )
       }
-      return { id: requestId, keys }
+      return { id: requestId, keys, expiresAt }
     },
 
-    /** Replaces the reservation by what the call really cost. */
-    settle(reservation: Reservation, actualNanoUsd: number): Promise<void> {
-      return spend.settle(reservation.id, actualNanoUsd)
+    /**
+     * Replaces the reservation by what the call really cost. When it expired before the call
+     * ended, the store no longer has it: the cost is then spent on its budgets without it.
+     */
+    async settle(reservation: Reservation, actualNanoUsd: number): Promise<void> {
+      try {
+        await spend.settle(reservation.id, actualNanoUsd)
+      } catch (error) {
+        if (now().getTime() < reservation.expiresAt.getTime()) throw error
+        const late = `${reservation.id}:late`
+        await spend.reserve({
+          reservationId: late,
+          amountNanoUsd: actualNanoUsd,
+          keys: reservation.keys.map(({ key }) => ({ key })),
+          expiresAt: new Date(now().getTime() + maxMs),
+        })
+        await spend.settle(late, actualNanoUsd)
+      }
     },
 
     /** Emits 'budget:threshold' for each threshold the settled spend passed for the first time. */
-    async checkThresholds(reservation: Reservation): Promise<void> {
-      for (const entry of reservation.keys) {
-        if (entry.budget.thresholds.length === 0) continue
-        const { spentNanoUsd } = await spend.getSpend(entry.key)
-        for (const threshold of [...entry.budget.thresholds].sort((a, b) => a - b)) {
-          if (spentNanoUsd < threshold * entry.limitNanoUsd) break
-          if (await spend.markThreshold(entry.key, threshold)) {
-            events.emit('budget:threshold', { ...info(entry, spentNanoUsd), threshold })
-          }
-        }
-      }
+    checkThresholds(reservation: Reservation): Promise<void> {
+      const check = thresholdChecks.then(() => emitThresholds(reservation))
+      thresholdChecks = check.catch(() => {})
+      return check
+    },
+
+    /** Where each budget that applies to `scope` stands now; expired reservations are not counted. */
+    status(scope: Scope): Promise<BudgetStatus[]> {
+      const entries = budgetEntries(budgets, scope, now())
+      return Promise.all(entries.map(async (entry) => budgetStatus(entry, await spend.getSpend(entry.key))))
     },
   }
 }
 
 export type BudgetGuard = ReturnType<typeof createBudgetGuard>
+
+/** What a hard budget does with a call to a model without a price: refuse it, or let it through at cost 0. */
+export type UnpricedModels = 'refuse' | 'allow'
+
+/** The refusal of a call a hard budget cannot hold: its model has no price. */
+function unpricedError(provider: string, model: string, requestId: string): ConfigError {
+  return new ConfigError(
+    `The model '${provider}:${model}' has no price, so a hard budget cannot hold its cost; nothing was sent. ` +
+      `Price it with createAI({ prices: [{ provider: '${provider}', model: '${model}', price: { input, output } }] }) ` +
+      `(USD per million tokens), run ai.models.sync() if the provider publishes its prices, ` +
+      `or set createAI({ unpricedModels: 'allow' }) to let calls to unpriced models through at cost 0.`,
+    { requestId, provider, model },
+  )
+}

@@ -3,6 +3,17 @@ import type { AssistantPart, ProviderMetadata } from './message.js'
 import type { FinishReason, ProviderResult, ProviderStreamPart } from './provider.js'
 import type { ToolCall } from './tool.js'
 
+/** Results assembled from a stream that ended without its 'usage' part. */
+const withoutUsage = new WeakSet<ProviderResult>()
+
+/**
+ * True for a result assembled from a stream that never said what it used (no 'usage' part): its
+ * usage is all zeros because nothing was reported, not because nothing was spent.
+ */
+export function usageUnreported(result: ProviderResult): boolean {
+  return withoutUsage.has(result)
+}
+
 /** Builds a step's result from an adapter's stream parts, as they pass by. */
 export interface StreamAssembler {
   add(part: ProviderStreamPart): void
@@ -21,7 +32,7 @@ export function createStreamAssembler(): StreamAssembler {
   let reasoning = ''
   let reasoningMetadata: ProviderMetadata | undefined
   const calls: ToolCall[] = []
-  let usage: Usage = emptyUsage()
+  let usage: Usage | undefined
   let costNanoUsd: number | undefined
   let finish: Extract<ProviderStreamPart, { type: 'finish' }> | undefined
   return {
@@ -56,7 +67,12 @@ export function createStreamAssembler(): StreamAssembler {
       }
       if (text) content.push({ type: 'text', text })
       for (const call of calls) content.push({ type: 'tool-call', ...call })
-      const result: ProviderResult = { content, finishReason: finish?.finishReason ?? 'other', usage }
+      const result: ProviderResult = {
+        content,
+        finishReason: finish?.finishReason ?? 'other',
+        usage: usage ?? emptyUsage(),
+      }
+      if (!usage) withoutUsage.add(result)
       if (costNanoUsd !== undefined) result.costNanoUsd = costNanoUsd
       if (finish?.model !== undefined) result.model = finish.model
       if (finish?.raw !== undefined) result.raw = finish.raw

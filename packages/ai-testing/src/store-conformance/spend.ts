@@ -3,7 +3,7 @@ import type { SpendKey, Store } from '@aimux/ai-core'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { spendKey } from './fixtures.js'
 
-/** Budget spend counters: atomic reserve, settle, release and thresholds. */
+/** Budget spend counters: atomic reserve, settle, release, expiry and thresholds. */
 export function spendSuite(currentStore: () => Store): void {
   describe('spend', () => {
     let store: Store
@@ -173,6 +173,67 @@ export function spendSuite(currentStore: () => Store): void {
       const granted = ids.filter((_, i) => results[i]!.ok)
       await Promise.all(granted.map((id) => store.spend.settle(id, 8)))
       expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 200, reservedNanoUsd: 0 })
+    })
+
+    it('stops counting a reservation once it expires, releasing it on every key', async () => {
+      const a = spendKey()
+      const b = spendKey()
+      const past = new Date(Date.now() - 1_000)
+      const later = new Date(Date.now() + 3_600_000)
+      await settleNow(a, 10)
+      const expired = randomUUID()
+      const held = randomUUID()
+      const keys = [{ key: a, limitNanoUsd: 100 }, { key: b }]
+      expect(
+        await store.spend.reserve({ reservationId: expired, amountNanoUsd: 50, keys, expiresAt: past }),
+      ).toEqual({
+        ok: true,
+      })
+      expect(
+        await store.spend.reserve({ reservationId: held, amountNanoUsd: 30, keys, expiresAt: later }),
+      ).toEqual({
+        ok: true,
+      })
+      expect(await store.spend.getSpend(a)).toEqual({ spentNanoUsd: 10, reservedNanoUsd: 30 })
+      expect(await store.spend.getSpend(b)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 30 })
+      // Room for 60 more on a: the expired 50 no longer counts.
+      expect(await reserve(a, 60, 100)).toEqual({ ok: true })
+      await expect(store.spend.settle(expired, 50)).rejects.toMatchObject({ code: 'store' })
+      await expect(store.spend.release(expired)).rejects.toMatchObject({ code: 'store' })
+      await store.spend.settle(held, 20)
+      expect(await store.spend.getSpend(a)).toEqual({ spentNanoUsd: 30, reservedNanoUsd: 60 })
+      expect(await store.spend.getSpend(b)).toEqual({ spentNanoUsd: 20, reservedNanoUsd: 0 })
+      // An expired reservation's id is free again.
+      expect(
+        await store.spend.reserve({ reservationId: expired, amountNanoUsd: 1, keys: [{ key: b }] }),
+      ).toEqual({
+        ok: true,
+      })
+    })
+
+    it('releases each expired reservation once, however many callers sweep at the same time', async () => {
+      const key = spendKey()
+      const past = new Date(Date.now() - 1_000)
+      for (let i = 0; i < 10; i++) {
+        await store.spend.reserve({
+          reservationId: randomUUID(),
+          amountNanoUsd: 7,
+          keys: [{ key }],
+          expiresAt: past,
+        })
+      }
+      await store.spend.reserve({
+        reservationId: randomUUID(),
+        amountNanoUsd: 5,
+        keys: [{ key }],
+        expiresAt: new Date(Date.now() + 3_600_000),
+      })
+      const racing = await Promise.all([
+        ...Array.from({ length: 10 }, () => store.spend.getSpend(key)),
+        ...Array.from({ length: 10 }, () => reserve(key, 1, 1_000).then(() => store.spend.getSpend(key))),
+      ])
+      for (const spend of racing) expect(spend.reservedNanoUsd).toBeGreaterThanOrEqual(5)
+      expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 15 })
     })
 
     it('marks a threshold only the first time per key', async () => {

@@ -4,11 +4,14 @@ import type { Spend, SpendKey, SpendStore } from '../spend-store.js'
 interface Reservation {
   amountNanoUsd: number
   keys: string[]
+  /** Milliseconds since the epoch; undefined: never expires. */
+  expiresAt: number | undefined
 }
 
 /**
- * Spend counters, in memory. Every method checks and writes synchronously before it returns
- * its promise, so concurrent callers in one process cannot overdraw a limit.
+ * Spend counters, in memory. Every method sweeps expired reservations, then checks and writes,
+ * synchronously before it returns its promise, so concurrent callers in one process cannot
+ * overdraw a limit.
  */
 export function createMemorySpendStore(): SpendStore {
   const counters = new Map<string, Spend>()
@@ -24,15 +27,27 @@ export function createMemorySpendStore(): SpendStore {
     return spend
   }
 
+  /** Drops every expired reservation and releases its amount. */
+  function sweep(): void {
+    const now = Date.now()
+    for (const [id, reservation] of reservations) {
+      if (reservation.expiresAt === undefined || reservation.expiresAt > now) continue
+      reservations.delete(id)
+      for (const key of reservation.keys) counter(key).reservedNanoUsd -= reservation.amountNanoUsd
+    }
+  }
+
   function take(reservationId: string): Reservation {
+    sweep()
     const reservation = reservations.get(reservationId)
-    if (!reservation) throw new StoreError(`reservation ${reservationId} not found`)
+    if (!reservation) throw new StoreError(`reservation ${reservationId} not found (or expired)`)
     reservations.delete(reservationId)
     return reservation
   }
 
   return {
-    async reserve({ reservationId, amountNanoUsd, keys }) {
+    async reserve({ reservationId, amountNanoUsd, keys, expiresAt }) {
+      sweep()
       if (reservations.has(reservationId)) throw new StoreError(`reservation ${reservationId} already exists`)
       for (const { key, limitNanoUsd } of keys) {
         if (limitNanoUsd === undefined) continue
@@ -41,9 +56,9 @@ export function createMemorySpendStore(): SpendStore {
           return { ok: false, key: { ...key }, spentNanoUsd, reservedNanoUsd, limitNanoUsd }
         }
       }
-      const reserved = keys.map(({ key }) => spendKey(key))
+      const reserved = [...new Set(keys.map(({ key }) => spendKey(key)))]
       for (const key of reserved) counter(key).reservedNanoUsd += amountNanoUsd
-      reservations.set(reservationId, { amountNanoUsd, keys: reserved })
+      reservations.set(reservationId, { amountNanoUsd, keys: reserved, expiresAt: expiresAt?.getTime() })
       return { ok: true }
     },
 
@@ -62,6 +77,7 @@ export function createMemorySpendStore(): SpendStore {
     },
 
     async getSpend(key) {
+      sweep()
       return { ...(counters.get(spendKey(key)) ?? { spentNanoUsd: 0, reservedNanoUsd: 0 }) }
     },
 

@@ -39,13 +39,16 @@ describe('spend rows', () => {
 
   it('writes a reservation with its keys as JSON and reads them back', () => {
     const at = new Date('2026-11-22T12:00:00.000Z')
-    const row = toReservationRow('r1', 25, [month, total], at, sqliteCodec)
+    const row = toReservationRow('r1', 25, [month, total], at, undefined, sqliteCodec)
     expect(row).toEqual({
       id: 'r1',
       amount_nano_usd: 25,
       keys: JSON.stringify([month, total]),
       created_at: at.getTime(),
+      expires_at: null,
     })
+    const expiring = toReservationRow('r2', 25, [month], at, new Date(at.getTime() + 60_000), sqliteCodec)
+    expect(expiring.expires_at).toBe(at.getTime() + 60_000)
     expect(toReservation(row, sqliteCodec)).toEqual({ amountNanoUsd: 25, keys: [month, total] })
     expect(toReservation({ amount_nano_usd: '25', keys: [month] }, postgresCodec)).toEqual({
       amountNanoUsd: 25,

@@ -37,17 +37,27 @@ export function toSpend(row: SpendCounterRow | undefined, codec: SqlCodec): Spen
   }
 }
 
-/** A row of `spend_reservations`: an amount held on every one of its keys until settled or released. */
+/**
+ * A row of `spend_reservations`: an amount held on every one of its keys until settled or
+ * released, or until `expires_at` (null: never), when a sweep drops it and releases the amount.
+ */
 export interface ReservationRow {
   id: string
   amount_nano_usd: SqlInt64
   keys: SqlJson
   created_at: SqlDate
+  expires_at: SqlDate | null
 }
 
 export const spendReservationsTable: SqlTable<ReservationRow> = {
   name: 'spend_reservations',
-  columns: { id: 'text', amount_nano_usd: 'int64', keys: 'json', created_at: 'timestamp' },
+  columns: {
+    id: 'text',
+    amount_nano_usd: 'int64',
+    keys: 'json',
+    created_at: 'timestamp',
+    expires_at: 'timestamp',
+  },
 }
 
 export function toReservationRow(
@@ -55,6 +65,7 @@ export function toReservationRow(
   amountNanoUsd: number,
   keys: readonly SpendKey[],
   now: Date,
+  expiresAt: Date | undefined,
   codec: SqlCodec,
 ): ReservationRow {
   return {
@@ -62,6 +73,7 @@ export function toReservationRow(
     amount_nano_usd: codec.int64.write(amountNanoUsd),
     keys: codec.json.write(keys),
     created_at: codec.date.write(now),
+    expires_at: expiresAt === undefined ? null : codec.date.write(expiresAt),
   }
 }
 

@@ -1,0 +1,48 @@
+import { usdToNano } from '../cost/money.js'
+import type { Scope } from '../spec/scope.js'
+import type { BudgetPeriod, SpendKey } from '../store/spend-store.js'
+import type { Budget } from './budget-guard.js'
+
+/** A budget that applies to a call, with the spend counter it counts on now. */
+export interface BudgetEntry {
+  key: SpendKey
+  budget: Budget
+  limitNanoUsd: number
+}
+
+/** The UTC start of the period that contains `at`: a day, a week from Monday, a month, or all time. */
+export function periodStart(period: BudgetPeriod, at: Date): string {
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()))
+  if (period === 'total') return '1970-01-01'
+  if (period === 'month') day.setUTCDate(1)
+  if (period === 'week') day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7))
+  return day.toISOString().slice(0, 10)
+}
+
+/** Who in `scope` a budget counts for, or undefined when it does not apply to the scope. */
+function scopeId(budget: Budget, scope: Scope): string | undefined {
+  const id =
+    budget.scope === 'global'
+      ? 'global'
+      : budget.scope === 'user'
+        ? scope.userId
+        : budget.scope === 'project'
+          ? scope.projectId
+          : scope.tenantId
+  return id !== undefined && (budget.id === undefined || budget.id === id) ? id : undefined
+}
+
+/** Every budget that applies to a call in `scope` made at `at`, in the order they were given. */
+export function budgetEntries(budgets: readonly Budget[], scope: Scope, at: Date): BudgetEntry[] {
+  return budgets.flatMap((budget) => {
+    const id = scopeId(budget, scope)
+    if (id === undefined) return []
+    const key: SpendKey = {
+      scope: budget.scope,
+      scopeId: id,
+      period: budget.period,
+      periodStart: periodStart(budget.period, at),
+    }
+    return [{ key, budget, limitNanoUsd: usdToNano(budget.limitUsd) }]
+  })
+}
