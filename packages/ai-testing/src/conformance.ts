@@ -20,6 +20,10 @@ export {
   type ReservationsAcrossProcessesOptions,
 } from './store-checks/reservations-across-processes.js'
 export {
+  checkReservationsExpireAfterCrash,
+  type ReservationsExpireAfterCrashOptions,
+} from './store-checks/reservations-expire-after-crash.js'
+export {
   checkSecondStoreRefused,
   checkStorePlugin,
   type StorePluginOptions,

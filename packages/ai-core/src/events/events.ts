@@ -25,6 +25,16 @@ export interface AimuxEvents {
   response: CallInfo & { finishReason: FinishReason; usage: Usage; latencyMs: number; stream: boolean }
   /** What a model call cost. */
   cost: CallInfo & { usage: Usage; cost: Cost }
+  /**
+   * A model call went through whose model has no price (none of its own, its base model's or its
+   * provider's): it counts as cost 0. Add a price with `createAI({ prices })`.
+   */
+  'cost:unpriced': CallInfo & { usage: Usage }
+  /**
+   * A model call's stream ended without saying what it used: its usage is zeros and its cost
+   * (source 'unknown', `estimated: true`) an estimate from its prompt and reply, which budgets count.
+   */
+  'cost:unknown': CallInfo & { usage: Usage; cost: Cost }
   /** A call failed (after whatever retries and fallbacks there were). */
   error: { requestId: string; provider?: string; model?: string; scope: Scope; error: AimuxError }
   /** A tool ran in the tool loop. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { type PriceEntryInput, priceEntrySchema } from '../cost/price-catalog.js'
-import { type BudgetInput, budgetSchema } from '../middleware/budget-guard.js'
+import { type BudgetInput, budgetSchema, DEFAULT_RESERVATION_MAX_MS } from '../middleware/budget-guard.js'
 import { circuitBreakerSchema } from '../middleware/circuit-breaker.js'
 import { type RateLimitsInput, rateLimitsSchema } from '../middleware/rate-limiter.js'
 import { responseCacheSchema } from '../middleware/response-cache.js'
@@ -10,6 +10,7 @@ import { type TrimStrategy, trimOldestFirst } from '../spec/context-window.js'
 import { parseModelRef } from '../spec/model.js'
 import { retryPolicySchema, timeoutPolicySchema } from '../spec/policy.js'
 import type { Plugin } from './plugin.js'
+import { DEFAULT_CLOSE_TIMEOUT_MS } from './shut-down.js'
 
 const fn = (v: unknown) => typeof v === 'function'
 
@@ -39,7 +40,10 @@ export const createAIOptionsSchema = z.strictObject({
   trimStrategy: z.custom<TrimStrategy>(fn, 'must be a function').default(() => trimOldestFirst),
   /** Retries of failed attempts (on by default: 3 attempts); false turns them off. */
   retry: z.union([retryPolicySchema.partial(), z.literal(false)]).optional(),
-  /** Per-attempt and total timeouts; none by default. */
+  /**
+   * Per-attempt, stream-idle and total timeouts; on by default (5 min, 60 s, 10 min: see
+   * `defaultTimeouts`), each turned off with `false` or 0.
+   */
   timeout: timeoutPolicySchema.default({}),
   /** A circuit breaker per provider and model; off unless given (`{}` for the defaults). */
   circuitBreaker: circuitBreakerSchema.optional(),
@@ -62,6 +66,17 @@ export const createAIOptionsSchema = z.strictObject({
   cache: responseCacheSchema.optional(),
   /** Spend limits with thresholds; see docs/budgets.md. */
   budgets: z.array(budgetSchema).default([]),
+  /**
+   * A call to a model without a price under a hard budget: 'refuse' (the default) fails it before
+   * anything is sent; 'allow' lets it through at cost 0. Either way 'cost:unpriced' is emitted.
+   */
+  unpricedModels: z.enum(['refuse', 'allow']).default('refuse'),
+  /**
+   * The longest a budget reservation is held, in milliseconds (default 15 minutes). A reservation
+   * expires at its call's deadline plus a minute, or after this long, whichever comes first, so a
+   * process killed mid-call does not hold a budget's room for good.
+   */
+  budgetReservationMaxMs: z.number().int().positive().default(DEFAULT_RESERVATION_MAX_MS),
   /** Generates request, conversation and message ids. */
   generateId: z.custom<() => string>(fn, 'must be a function').default(() => randomUUID),
 })
@@ -78,3 +93,11 @@ export type CreateAIOptions = Omit<
 
 /** The options as validated, defaults filled in. */
 export type CreateAIConfig = z.output<typeof createAIOptionsSchema>
+
+/** The options of `ai.close()`. */
+export const closeOptionsSchema = z.strictObject({
+  /** How long to wait for calls in flight and background work before aborting what still runs. */
+  timeoutMs: z.number().int().min(0).default(DEFAULT_CLOSE_TIMEOUT_MS),
+})
+
+export type CloseOptions = z.input<typeof closeOptionsSchema>

@@ -15,20 +15,29 @@ import { validate } from '../errors/validate.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus, type EventBus } from '../events/event-bus.js'
 import { createBudgetGuard } from '../middleware/budget-guard.js'
+import type { BudgetStatus } from '../middleware/budget-status.js'
 import { builtInMiddleware } from '../middleware/built-in-middleware.js'
 import { createRouter } from '../middleware/router.js'
 import type { Credentials } from '../spec/call-context.js'
 import { newContext } from '../spec/call-context.js'
-import { retryPolicySchema } from '../spec/policy.js'
+import { retryPolicySchema, withDefaultTimeouts } from '../spec/policy.js'
 import { type ChatRequest, chatRequestSchema } from '../spec/request.js'
 import type { ChatResult } from '../spec/result.js'
+import { type Scope, scopeSchema } from '../spec/scope.js'
 import { createMemoryStore } from '../store/memory/memory-store.js'
 import type { Store } from '../store/store.js'
+import { usageQuerySchema } from '../store/usage-query.js'
 import type { UsageAggregate, UsageQuery, UsageRecord } from '../store/usage-store.js'
-import { type CreateAIOptions, createAIOptionsSchema } from './create-ai-options.js'
+import {
+  type CloseOptions,
+  type CreateAIOptions,
+  closeOptionsSchema,
+  createAIOptionsSchema,
+} from './create-ai-options.js'
 import { setUpPlugins } from './plugin-host.js'
+import { stopCalls } from './shut-down.js'
 
-export type { CreateAIOptions } from './create-ai-options.js'
+export type { CloseOptions, CreateAIOptions } from './create-ai-options.js'
 
 /** What every instance has, whatever its plugins; `AI` adds what plugins declare. */
 export interface CoreAI {
@@ -36,16 +45,30 @@ export interface CoreAI {
   chat<T = unknown>(request: ChatRequest<T>): Promise<ChatResult<T>>
   /** The same, as parts arrive. Invalid requests throw here, before anything is sent. */
   stream<T = unknown>(request: ChatRequest<T>): AIStream<T>
-  /** Creates or loads a persisted conversation. */
+  /**
+   * Creates a persisted conversation, or, given an `id`, loads the stored one: a NotFoundError
+   * when there is none, or when a `tenantId`, `userId` or `projectId` given does not match its
+   * owner. `{ id, create: true }` creates one with that id.
+   */
   conversation(options?: ConversationOptions): Promise<Conversation>
   on: EventBus['on']
   once: EventBus['once']
   off: EventBus['off']
   models: ModelCatalog
   usage: {
-    /** Aggregates over stored usage records; waits for queued records first. */
+    /**
+     * Aggregates over stored usage records; waits for queued records first. A wrong field is a
+     * ValidationError naming it, before any store sees the query.
+     */
     query(query: UsageQuery): Promise<UsageAggregate[]>
     get(requestId: string): Promise<UsageRecord | undefined>
+  }
+  budgets: {
+    /**
+     * Where each budget that applies to `scope` stands in its current period: spent, reserved,
+     * limit and remaining, in nano-USD and as USD. Empty when no budget applies.
+     */
+    status(scope: Scope): Promise<BudgetStatus[]>
   }
   providers: {
     list(): string[]
@@ -62,9 +85,11 @@ export interface CoreAI {
   flush(): Promise<void>
   /**
    * Refuses new calls, waits for those in flight and for background work, then disposes every
-   * plugin (in reverse order, each even if another fails) and closes the store.
+   * plugin (in reverse order, each even if another fails) and closes the store. Calls still
+   * running after `timeoutMs` (default 30 s) are aborted with a ClosedError: one waiting on a
+   * silent server, a stream whose caller stopped reading. Calling it again returns the same promise.
    */
-  close(): Promise<void>
+  close(options?: CloseOptions): Promise<void>
 }
 
 /**
@@ -142,13 +167,21 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     events,
     background: sinks,
     groups: config.groups,
-    router: createRouter({ catalog: db.catalog, prices }),
+    router: createRouter({ catalog: db.catalog, prices, groups: config.groups }),
     budgets:
       config.budgets.length > 0
-        ? createBudgetGuard({ budgets: config.budgets, spend: db.spend, catalog: db.catalog, prices, events })
+        ? createBudgetGuard({
+            budgets: config.budgets,
+            spend: db.spend,
+            catalog: db.catalog,
+            prices,
+            events,
+            unpricedModels: config.unpricedModels,
+            reservationMaxMs: config.budgetReservationMaxMs,
+          })
         : undefined,
     retry: config.retry === false ? false : retryPolicySchema.parse(config.retry ?? {}),
-    timeout: config.timeout,
+    timeout: withDefaultTimeouts(config.timeout),
     usage: usageSink,
     inFlight,
     defaultModel: config.defaultModel,
@@ -176,7 +209,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     },
     stream(request) {
       ensureOpen()
-      return createAIStream(runChat(rt, prepareCall(rt, request), 'stream'))
+      return createAIStream(runChat(rt, prepareCall(rt, request), 'stream'), inFlight)
     },
     async conversation(conversationOptions = {}) {
       ensureOpen()
@@ -194,14 +227,21 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     },
     usage: {
       async query(query) {
+        const checked = validate(usageQuerySchema, query, 'usage query')
         usageSink.flush()
         await sinks.flush()
-        return db.usage.queryUsage(query)
+        return db.usage.queryUsage(checked)
       },
       async get(requestId) {
         usageSink.flush()
         await sinks.flush()
         return db.usage.getUsage(requestId)
+      },
+    },
+    budgets: {
+      async status(scope) {
+        const parsed = validate(scopeSchema, scope, 'budget scope')
+        return rt.budgets ? rt.budgets.status(parsed) : []
       },
     },
     providers: {
@@ -228,10 +268,15 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     },
     store: db,
     flush,
-    close() {
+    close(closeOptions) {
+      let timeoutMs: number
+      try {
+        ;({ timeoutMs } = validate(closeOptionsSchema, closeOptions ?? {}, 'close options'))
+      } catch (error) {
+        return Promise.reject(error)
+      }
       closing ??= (async () => {
-        await inFlight.idle()
-        await flush()
+        await stopCalls(inFlight, flush, timeoutMs)
         const failures = await dispose()
         try {
           await db.close?.()
