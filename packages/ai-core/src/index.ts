@@ -11,7 +11,13 @@ export * from './cost/price-catalog.js'
 export type { Usage } from './cost/usage.js'
 export * from './errors/errors.js'
 export type { AimuxEventName, AimuxEvents, AimuxListener, CircuitState } from './events/events.js'
-export { type AI, type CoreAI, type CreateAIOptions, createAI } from './instance/create-ai.js'
+export {
+  type AI,
+  type CloseOptions,
+  type CoreAI,
+  type CreateAIOptions,
+  createAI,
+} from './instance/create-ai.js'
 export { definePlugin, type Plugin, type PluginHost } from './instance/plugin.js'
 export type { BudgetInput, UnpricedModels } from './middleware/budget-guard.js'
 export type { BudgetStatus } from './middleware/budget-status.js'
@@ -24,7 +30,7 @@ export type { CallContext, Credentials } from './spec/call-context.js'
 export { estimateTokens, type TrimStrategy, trimOldestFirst } from './spec/context-window.js'
 export * from './spec/message.js'
 export * from './spec/model.js'
-export type { CallPolicy, RetryPolicy, TimeoutPolicy } from './spec/policy.js'
+export { type CallPolicy, defaultTimeouts, type RetryPolicy, type TimeoutPolicy } from './spec/policy.js'
 export * from './spec/provider.js'
 export { type ChatRequest, type ChatRequestExtensions, chatRequestSchema } from './spec/request.js'
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './spec/result.js'

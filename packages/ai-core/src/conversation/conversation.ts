@@ -169,6 +169,7 @@ export async function openConversation(
       validate(rt.requestSchema, { ...options, messages: [{ role: 'user', content }] }, 'chat request')
       return createAIStream(
         turn(content, options as SendOptions, 'stream') as AsyncGenerator<StreamPart, ChatResult>,
+        rt.inFlight,
       )
     },
     messages(query = {}) {

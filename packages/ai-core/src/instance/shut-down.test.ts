@@ -68,6 +68,18 @@ describe('ai.close({ timeoutMs })', () => {
     await expect(stream.result).rejects.toThrow(ClosedError)
   })
 
+  it('ends a conversation stream whose caller stopped reading, as it ends a plain one', async () => {
+    const mock = mockProvider()
+    const ai = await createAI({ plugins: [mock], defaultModel: 'mock:m' })
+    mock.enqueue({ chunks: ['a', 'b', 'c'] })
+    const chat = await ai.conversation()
+    const reader = chat.stream('Hi')[Symbol.asyncIterator]()
+    expect((await reader.next()).value).toEqual({ type: 'text-delta', text: 'a' })
+    await ai.close({ timeoutMs: 20 })
+    expect(mock.calls[0]!.ctx.signal.aborted).toBe(true)
+    await expect(reader.next()).rejects.toThrow(ClosedError)
+  })
+
   it('waits up to 30 s by default before it aborts anything', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const mock = mockProvider()
