@@ -1,5 +1,6 @@
 // The vitest suites, on their own entry point so that importing the mock provider or the fake
 // servers never loads vitest: import from '@aimux/ai-testing/conformance' inside a test file.
+export { type FaultMatrixOptions, type FaultMatrixTarget, faultMatrix } from './fault-matrix/fault-matrix.js'
 export {
   type ConformanceTarget,
   type ProviderConformanceOptions,
