@@ -132,8 +132,8 @@ per call without budgets, against 400-900 us for the raw SDK's HTTP round trip o
 Over the wire a little more shows up (more promise hand-offs around the SDK call, a larger
 heap to collect), and the spread of a shared 2-core VM: the raw SDK's own CPU per call moves by
 100 us and more between runs, which is why the ratios are medians of twenty interleaved rounds.
-SDK calls that nothing can abort get no AbortSignal (\`sdkSignal\`): fetch does about 40 us of
-work for every signal it is given. With budgets and rate limits on, a hard budget is two SQLite
+Every SDK call gets the call's AbortSignal, since timeouts are on by default and \`ai.close()\`
+can abort any call: fetch does about 40 us of work for every signal it is given. With budgets and rate limits on, a hard budget is two SQLite
 transactions in the request path (reserve before the call, settle after it, so that processes
 sharing the file never pass the limit), about 60 us each with their reads; the rate limiter
 counts each call into per-second and per-minute buckets. Usage records of calls made one after

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../cost/usage.js'
 import { createAI } from '../instance/create-ai.js'
-import { type CallContext, markCannotAbort, sdkSignal } from './call-context.js'
+import { type CallContext, sdkSignal } from './call-context.js'
 import { defineProvider } from './provider.js'
 
 /** A provider that records, per call, whether the adapter would hand its SDK a signal. */
@@ -42,12 +42,5 @@ describe('sdkSignal', () => {
     await (await ai.conversation()).send('Hi')
     expect(given).toEqual([true, true, true, true, true])
     await ai.close()
-  })
-
-  it('leaves out a signal marked as one nothing aborts', () => {
-    const signal = new AbortController().signal
-    expect(sdkSignal({ signal })).toBe(signal)
-    markCannotAbort(signal)
-    expect(sdkSignal({ signal })).toBeUndefined()
   })
 })

@@ -42,20 +42,10 @@ export function newContext(
   return { requestId, scope: {}, signal, attempt: 1, step: 1, metadata: {} }
 }
 
-/** Set on a call's signal when nothing can abort the call; a symbol shared by every copy of the core. */
-const cannotAbort = Symbol.for('aimux.signal.cannot-abort')
-
-/** Marks `signal` as one nothing will abort: the call has no caller's signal, no timeout, no stream to leave. */
-export function markCannotAbort(signal: AbortSignal): void {
-  Object.defineProperty(signal, cannotAbort, { value: true })
-}
-
 /**
- * The signal an adapter hands its SDK for this call: `ctx.signal`, or undefined when nothing can
- * abort the call (`ai.chat()` with no `signal` and no timeout). SDKs do work for every signal they
- * are given (fetch links it to the request), about 40 us a call, which a call that cannot be
- * aborted need not pay.
+ * The signal an adapter hands its SDK for this call. Every call can be aborted (by the caller, its
+ * timeouts, a stream left early, or `ai.close()` at its deadline), so this is `ctx.signal`.
  */
-export function sdkSignal(ctx: Pick<CallContext, 'signal'>): AbortSignal | undefined {
-  return (ctx.signal as { [cannotAbort]?: boolean })[cannotAbort] ? undefined : ctx.signal
+export function sdkSignal(ctx: Pick<CallContext, 'signal'>): AbortSignal {
+  return ctx.signal
 }
