@@ -27,7 +27,8 @@ export interface ErrorContext {
  * The typed error for whatever a call threw: an abort first; then API errors through
  * errorFromStatus, with retryAfterMs from the body's google.rpc.RetryInfo `retryDelay` (the SDK
  * keeps no response headers) and an API_KEY_INVALID reason as an AuthenticationError; then
- * connection failures; a body that is not JSON is an InvalidResponseError; anything else a
+ * connection failures, and a stream cut off in the middle of an event, as a retryable
+ * ConnectionError; a body that is not JSON is an InvalidResponseError; anything else a
  * ProviderError. Each keeps the SDK's error only as a masked plain copy (its message holds the
  * provider's body, which can echo the key). A stream throws it as it is too,
  * whether or not parts were yielded before: the core turns a failure after the first part into
@@ -73,6 +74,9 @@ export function geminiError(error: unknown, { signal, apiKey, model }: ErrorCont
       cause: error,
     })
   }
+  if (isCutStream(error)) {
+    return new ConnectionError('gemini: the stream ended in the middle of an event', options)
+  }
   if (isNetworkError(error)) {
     const code = (error as Error & { cause?: { code?: string } }).cause?.code
     return new ConnectionError(`gemini: ${(error as Error).message}${code ? ` (${code})` : ''}`, options)
@@ -101,4 +105,12 @@ function parseRetryDelay(delay: string | undefined): number | undefined {
 /** fetch's own failures: no connection ("fetch failed") or a body cut off ("terminated"). */
 function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated')
+}
+
+/**
+ * The SDK's error for a stream whose body ended part-way through an event: the connection closed
+ * before the answer was complete, as with "terminated", only cleanly.
+ */
+function isCutStream(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Incomplete JSON segment at the end'
 }

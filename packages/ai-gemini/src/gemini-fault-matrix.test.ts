@@ -14,7 +14,5 @@ faultMatrix({
   protocol: () => geminiProtocol(),
   plugin: (url) => gemini({ apiKey, baseURL: url }),
   doc: new URL('../../../docs/reliability.md', import.meta.url),
-  // A stream cut part-way through an event: the SDK's "Incomplete JSON segment at the end" becomes
-  // a plain ProviderError, not the typed invalid-response (or connection) error.
-  knownGaps: ['body-truncated-sse / default', 'body-truncated-sse / retries off'],
+  knownGaps: [],
 })
