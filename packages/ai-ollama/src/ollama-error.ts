@@ -1,5 +1,6 @@
 import { AbortedError, AimuxError, ConnectionError, ProviderError } from '@aimux/ai-core'
 import { errorFromStatus, invalidResponse, parseRetryAfter, redactSecrets } from '@aimux/ai-core/provider-kit'
+import { StreamEndedEarlyError, UnreadableLineError } from './checked-ndjson.js'
 
 export interface ErrorContext {
   signal: AbortSignal
@@ -16,8 +17,9 @@ export interface ErrorContext {
  * The typed error for whatever a call threw: an abort first; then the SDK's ResponseError (an
  * HTTP status and Ollama's `{ error }` message, a string or, from some proxies, an object with a
  * `message`) through errorFromStatus, with its status and the Retry-After read from the response;
- * then a server that cannot be reached, as a retryable ConnectionError naming the host; a body
- * that is not JSON, an InvalidResponseError; anything else a ProviderError. Each keeps the
+ * then a server that cannot be reached, or a stream that ended before its `done` object, as a
+ * retryable ConnectionError naming the host; a body or a stream line that is not JSON, an
+ * InvalidResponseError; anything else a ProviderError. Each keeps the
  * client's error only as a masked plain copy. A stream throws it as it is too, whether or not
  * parts were yielded before: the core turns a failure after the first part into a
  * StreamInterruptedError holding the text so far, with this error as its cause.
@@ -38,6 +40,20 @@ export function ollamaError(error: unknown, context: ErrorContext): AimuxError {
       secrets,
       cause: error,
     })
+  }
+  if (error instanceof UnreadableLineError) {
+    return invalidResponse({
+      provider,
+      model,
+      problem: 'a stream line that is not JSON',
+      body: error.line,
+      status: response?.status,
+      cause: error,
+      secrets,
+    })
+  }
+  if (error instanceof StreamEndedEarlyError) {
+    return new ConnectionError(`ollama: ${error.message} (${host})`, options)
   }
   if (error instanceof SyntaxError) {
     return invalidResponse({

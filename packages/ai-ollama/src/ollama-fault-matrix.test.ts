@@ -14,15 +14,5 @@ faultMatrix({
   protocol: () => ollamaProtocol(),
   plugin: (url) => ollama({ apiKey, host: url }),
   doc: new URL('../../../docs/reliability.md', import.meta.url),
-  knownGaps: [
-    // The SDK skips a line it cannot parse, so the answer silently lacks that part of the text,
-    // and it writes the line, key and all, to console.warn.
-    'body-garbage-sse-line / default',
-    'body-garbage-sse-line / retries off',
-    'console',
-    // A stream cut part-way through a line: the SDK's "Did not receive done or success response
-    // in stream." becomes a plain ProviderError, not a connection or invalid-response error.
-    'body-truncated-sse / default',
-    'body-truncated-sse / retries off',
-  ],
+  knownGaps: [],
 })

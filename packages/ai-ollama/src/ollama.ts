@@ -95,9 +95,9 @@ export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
     },
 
     async *stream(request, ctx) {
-      const { run, errorContext } = clientFor(ctx)
+      const { runStream, errorContext } = clientFor(ctx)
       try {
-        const chunks = await run((client) =>
+        const chunks = await runStream((client) =>
           client.chat({ ...ollamaRequest(request, options.keepAlive), stream: true }),
         )
         const toToolCalls = ollamaToolCalls(ctx)
@@ -114,7 +114,7 @@ export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
         }
         // An aborted stream is an error, not an end.
         if (ctx.signal.aborted) throw new AbortedError('The call was aborted.', { provider: 'ollama' })
-        // The client throws when a stream ends without its `done` object.
+        // A stream that ends without its `done` object fails in checkedNdjson.
         if (final) {
           yield { type: 'usage', usage: ollamaUsage(final) }
           yield {
