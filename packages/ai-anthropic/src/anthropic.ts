@@ -27,6 +27,7 @@ import {
   mergeUsageReports,
   unreadableMessage,
 } from './anthropic-response.js'
+import { maskedLogger } from './masked-logger.js'
 
 export interface AnthropicOptions {
   /** Default: the ANTHROPIC_API_KEY environment variable, read at the first call. */
@@ -60,13 +61,20 @@ export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter 
   const options = validateOptions(optionsSchema, input, 'anthropic')
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096
   // One client per set of credentials; those chosen for a call (by a rotation plugin, say) win
-  // over the adapter's own. The core owns retries: the SDK makes one attempt.
+  // over the adapter's own. The core owns retries: the SDK makes one attempt. What the SDK logs
+  // goes to the console with the key masked.
   const clientFor = createClientCache({
     provider: 'anthropic',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     defaults: { apiKey: options.apiKey, baseURL: options.baseURL, headers: options.headers },
     create: ({ apiKey, baseURL, headers }) =>
-      new Anthropic({ apiKey, baseURL, maxRetries: 0, defaultHeaders: headers }),
+      new Anthropic({
+        apiKey,
+        baseURL,
+        maxRetries: 0,
+        defaultHeaders: headers,
+        logger: maskedLogger(apiKey ? [apiKey] : []),
+      }),
   })
 
   return defineProvider({
