@@ -1,8 +1,4 @@
-import { type Cost, estimatedCost } from '../cost/cost.js'
-import { normalizeUsage } from '../cost/usage.js'
 import type { Reservation } from '../middleware/budget-guard.js'
-import { estimatePromptTokens, estimateTokens } from '../spec/context-window.js'
-import type { Message } from '../spec/message.js'
 import type { ProviderRequest } from '../spec/provider.js'
 import type { StepResult } from '../spec/result.js'
 import type { PreparedCall } from './prepare-call.js'
@@ -33,9 +29,9 @@ export interface Accounting {
   /** Marks the time the first part reached the caller (once). */
   firstPart(): void
   /**
-   * Adds a step's result. A step whose usage went unreported gets an estimated cost (its prompt
-   * and its reply, at about four characters a token) and 'cost:unknown' is emitted; a step whose
-   * model has no price emits 'cost:unpriced'.
+   * Adds a step's result, costed already (call/step-result.ts). A step whose usage went
+   * unreported, costed at an estimate, emits 'cost:unknown'; a step whose model has no price
+   * emits 'cost:unpriced'.
    */
   add(step: StepResult): void
   /** Reserves the first model call's estimated cost; throws BudgetExceededError when a hard budget would pass. */
@@ -59,8 +55,6 @@ export function createAccounting(
   let served: Served = { provider: p.provider.id, model: p.model }
   let firstPartAt: number | undefined
   let reservation: Reservation | undefined
-  /** The request as sent: its messages are the ones each step sends (a tool loop adds to them). */
-  let sent: ProviderRequest | undefined
   let recorded = false
   return {
     get served() {
@@ -78,9 +72,8 @@ export function createAccounting(
       firstPartAt ??= performance.now()
     },
     add(step) {
-      if (step.cost.source === 'unknown' && !step.cost.estimated) {
-        // The provider never said what the call used: count an estimate, not 0.
-        step.cost = estimateUnreported(rt, step, sent?.messages ?? p.messages)
+      if (step.cost.source === 'unknown') {
+        // The provider never said what the call used: its cost is an estimate, not 0.
         const { provider, model, usage, cost } = step
         rt.events.emit('cost:unknown', {
           requestId: p.requestId,
@@ -106,7 +99,6 @@ export function createAccounting(
       }
     },
     async reserve(request, provider) {
-      sent = request
       const deadline = p.totalTimeoutMs === undefined ? undefined : Date.now() + p.totalTimeoutMs
       reservation = await rt.budgets?.reserve(p.requestId, p.scope, request, provider, deadline)
     },
@@ -128,13 +120,4 @@ export function createAccounting(
       await settling.catch(() => {})
     },
   }
-}
-
-/** What a step that reported no usage probably cost: the prompt it was sent and the reply it gave. */
-function estimateUnreported(rt: Runtime, step: StepResult, messages: readonly Message[]): Cost {
-  const usage = normalizeUsage({
-    inputTokens: estimatePromptTokens(messages),
-    outputTokens: estimateTokens({ role: 'assistant', content: step.content }),
-  })
-  return estimatedCost(usage, rt.prices.resolve(step.provider, step.model))
 }

@@ -65,7 +65,8 @@ export async function* runStep(
         ? yield* replayResult(response.result, account.firstPart)
         : response.result
   const cached = response.mode === 'generate' && response.cached === true
-  const current = stepResult(rt.prices, step, served, result, performance.now() - stepStarted, cached)
+  const latencyMs = performance.now() - stepStarted
+  const current = stepResult(rt.prices, step, served, result, latencyMs, cached, input.messages)
   if (!cached) rt.router.observe(`${served.provider}:${served.model}`, current.latencyMs)
   const info = callInfo(ctx, served.provider, served.model)
   rt.events.emit('response', {

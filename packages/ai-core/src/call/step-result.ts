@@ -1,7 +1,8 @@
-import { addCost, type Cost, computeCost, reportedCost, zeroCost } from '../cost/cost.js'
+import { addCost, type Cost, computeCost, estimatedCost, reportedCost, zeroCost } from '../cost/cost.js'
 import type { PriceCatalog } from '../cost/price-catalog.js'
 import { addUsage, emptyUsage, normalizeUsage, type Usage } from '../cost/usage.js'
-import { type AssistantPart, textOfParts } from '../spec/message.js'
+import { estimatePromptTokens, estimateTokens } from '../spec/context-window.js'
+import { type AssistantPart, type Message, textOfParts } from '../spec/message.js'
 import type { ProviderResult } from '../spec/provider.js'
 import type { ChatResult, StepResult } from '../spec/result.js'
 import { usageUnreported } from '../spec/stream-assembler.js'
@@ -17,7 +18,8 @@ export interface Served {
 /**
  * One model call's result, costed: nothing for an answer from the cache, the provider's own cost
  * when it reported one, else the price catalog's. A stream that never reported its usage has an
- * unknown cost (source 'unknown', 0 until the request's accounting estimates it).
+ * unknown cost: an estimate (source 'unknown', `estimated: true`) from `messages`, the prompt the
+ * step sent, and its reply. The cost is final here, before any event or budget sees it.
  */
 export function stepResult(
   prices: PriceCatalog,
@@ -26,6 +28,7 @@ export function stepResult(
   result: ProviderResult,
   latencyMs: number,
   cached: boolean,
+  messages: readonly Message[],
 ): StepResult {
   const usage = cached ? emptyUsage() : normalizeUsage(result.usage)
   const reported = result.costNanoUsd
@@ -34,7 +37,7 @@ export function stepResult(
     : reported !== undefined && Number.isFinite(reported) && reported >= 0
       ? reportedCost(Math.round(reported))
       : usageUnreported(result)
-        ? zeroCost('unknown')
+        ? estimateUnreported(prices, served, messages, result.content)
         : computeCost(usage, prices.resolve(served.provider, served.model))
   const current: StepResult = {
     step,
@@ -73,6 +76,23 @@ export function chatResult(requestId: string, steps: StepResult[], latencyMs: nu
     object: undefined,
     raw: last.raw,
   }
+}
+
+/**
+ * What a call that reported no usage probably cost: the prompt it was sent and the reply it gave,
+ * at about four characters a token, at the model's price (0 when it has none).
+ */
+function estimateUnreported(
+  prices: PriceCatalog,
+  served: Served,
+  messages: readonly Message[],
+  reply: AssistantPart[],
+): Cost {
+  const usage = normalizeUsage({
+    inputTokens: estimatePromptTokens(messages),
+    outputTokens: estimateTokens({ role: 'assistant', content: reply }),
+  })
+  return estimatedCost(usage, prices.resolve(served.provider, served.model))
 }
 
 export function toolCallOf(part: Extract<AssistantPart, { type: 'tool-call' }>): ToolCall {

@@ -36,6 +36,8 @@ describe('a stream that never reports its usage', () => {
     })
     const unknown: AimuxEvents['cost:unknown'][] = []
     ai.on('cost:unknown', (e) => void unknown.push(e))
+    const costs: AimuxEvents['cost'][] = []
+    ai.on('cost', (e) => void costs.push(e))
     const stream = ai.stream({ ...ask, scope: { userId: 'u1' }, requestId: 'r1' })
     for await (const _part of stream);
     const result = await stream.result
@@ -53,6 +55,8 @@ describe('a stream that never reports its usage', () => {
         cost: result.cost,
       },
     ])
+    // The 'cost' event carries the same final estimate, not the 0 it had before the estimate.
+    expect(costs.map((e) => e.cost)).toEqual([result.cost])
     expect(await ai.usage.get('r1')).toMatchObject({ costNanoUsd: estimate, costSource: 'unknown' })
     expect(await ai.budgets.status({ userId: 'u1' })).toMatchObject([
       { spentNanoUsd: estimate, reservedNanoUsd: 0 },
