@@ -155,6 +155,8 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
             chains: config.fallbacks,
             contextLength: config.contextFallbacks,
             contentFilter: config.contentFilterFallbacks,
+            // A hard budget refuses a fallback to an unpriced model, as it refuses the first model.
+            admit: (next, from, failure) => rt.budgets?.admitFallback(next, from, failure),
           },
           circuitBreaker: config.circuitBreaker,
         },

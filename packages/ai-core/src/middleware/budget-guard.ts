@@ -11,6 +11,7 @@ import type { CatalogStore } from '../store/catalog-store.js'
 import type { SpendStore } from '../store/spend-store.js'
 import { type BudgetEntry, budgetEntries } from './budget-keys.js'
 import { type BudgetStatus, budgetStatus, refusalMessage } from './budget-status.js'
+import type { ModelCall } from './middleware.js'
 
 export const budgetSchema = z.strictObject({
   /** Who the budget is for: each user, project or tenant separately, or everyone together. */
@@ -100,7 +101,27 @@ export function createBudgetGuard(deps: {
     }
   }
 
+  /** True when a hard budget among `keys` cannot hold a call to `provider:model`: it has no price. */
+  const refusesUnpriced = (keys: readonly BudgetEntry[], provider: string, model: string) =>
+    deps.unpricedModels !== 'allow' &&
+    keys.some((k) => k.budget.hard) &&
+    !deps.prices.resolve(provider, model)
+
   return {
+    /**
+     * Throws the same ConfigError as `reserve()` when a call is about to be handed over to a model
+     * without a price (a fallback: its reservation was made for the model it leaves) and a hard
+     * budget applies to its scope. `failure` is the error that made it move, when one did.
+     */
+    admitFallback(next: ModelCall, from: ModelCall, failure?: unknown): void {
+      const { requestId, scope } = next.ctx
+      const provider = next.provider.id
+      const model = next.request.model
+      if (!refusesUnpriced(budgetEntries(budgets, scope, now()), provider, model)) return
+      const ref = `${from.provider.id}:${from.request.model}`
+      throw unpricedError({ requestId, provider, model, from: { ref, failure } })
+    },
+
     /**
      * Reserves the call's estimate, or throws BudgetExceededError (or a ConfigError for a model
      * without a price); undefined when no budget applies. `deadline` is when the call will have
@@ -116,12 +137,8 @@ export function createBudgetGuard(deps: {
       const at = now()
       const keys = budgetEntries(budgets, scope, at)
       if (keys.length === 0) return undefined
-      if (
-        deps.unpricedModels !== 'allow' &&
-        keys.some((k) => k.budget.hard) &&
-        !deps.prices.resolve(provider, request.model)
-      )
-        throw unpricedError(provider, request.model, requestId)
+      if (refusesUnpriced(keys, provider, request.model))
+        throw unpricedError({ requestId, provider, model: request.model })
       const outputTokens =
         request.maxOutputTokens ??
         outputAllowance(undefined, (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens)
@@ -198,13 +215,28 @@ export type BudgetGuard = ReturnType<typeof createBudgetGuard>
 /** What a hard budget does with a call to a model without a price: refuse it, or let it through at cost 0. */
 export type UnpricedModels = 'refuse' | 'allow'
 
-/** The refusal of a call a hard budget cannot hold: its model has no price. */
-function unpricedError(provider: string, model: string, requestId: string): ConfigError {
+/**
+ * The refusal of a call a hard budget cannot hold: its model has no price. For a fallback, the
+ * message names the model the call leaves and the cause is the failure that made it leave.
+ */
+function unpricedError(refused: {
+  requestId: string
+  provider: string
+  model: string
+  from?: { ref: string; failure?: unknown }
+}): ConfigError {
+  const { requestId, provider, model, from } = refused
+  const what = from
+    ? `The fallback model '${provider}:${model}' has no price, so a hard budget cannot hold its cost; ` +
+      `the call on '${from.ref}' was not handed over to it. `
+    : `The model '${provider}:${model}' has no price, so a hard budget cannot hold its cost; nothing was sent. `
   return new ConfigError(
-    `The model '${provider}:${model}' has no price, so a hard budget cannot hold its cost; nothing was sent. ` +
+    what +
       `Price it with createAI({ prices: [{ provider: '${provider}', model: '${model}', price: { input, output } }] }) ` +
       `(USD per million tokens), run ai.models.sync() if the provider publishes its prices, ` +
       `or set createAI({ unpricedModels: 'allow' }) to let calls to unpriced models through at cost 0.`,
-    { requestId, provider, model },
+    from?.failure === undefined
+      ? { requestId, provider, model }
+      : { requestId, provider, model, cause: from.failure },
   )
 }

@@ -11,6 +11,12 @@ export interface FallbackOptions {
   contextLength: Record<string, string>
   /** Per "provider:model", a model to ask again when a reply is stopped by a content filter. */
   contentFilter: Record<string, string>
+  /**
+   * Checked before each move, and throws to refuse it: a hard budget refuses a model without a
+   * price (the budget guard's `admitFallback`). `failure` is the error that made the call move;
+   * none when a content filter did.
+   */
+  admit?: (next: ModelCall, from: ModelCall, failure?: AimuxError) => void
 }
 
 /** Errors that another model could answer: not the caller's mistake, not an abort. */
@@ -23,7 +29,8 @@ function handsOver(error: AimuxError): boolean {
  * for the model. A context-length error goes to the configured larger-context model; a reply
  * stopped by a content filter can be asked again of a configured model. Each move emits
  * 'provider:switched'; the result and usage record name the model that served. Streams move only
- * before their first part reached the caller.
+ * before their first part reached the caller. `options.admit` may refuse a move (an unpriced model
+ * under a hard budget); its error then ends the call, with the failure that caused the move as cause.
  */
 export function fallbackMiddleware(
   options: FallbackOptions,
@@ -53,7 +60,7 @@ export function fallbackMiddleware(
               ? chain.shift()
               : undefined
         if (!target || tried.has(target) || current.ctx.signal.aborted) throw error
-        current = switchTo(current, target, error.code)
+        current = switchTo(current, target, error.code, error)
         tried.add(target)
         continue
       }
@@ -65,8 +72,10 @@ export function fallbackMiddleware(
     }
   }
 
-  function switchTo(call: ModelCall, target: string, reason: string): ModelCall {
+  function switchTo(call: ModelCall, target: string, reason: string, failure?: AimuxError): ModelCall {
     const { provider, model } = registry.resolve(target)
+    const next: ModelCall = { ...call, provider, request: { ...call.request, model } }
+    options.admit?.(next, call, failure)
     events.emit('provider:switched', {
       requestId: call.ctx.requestId,
       from: `${call.provider.id}:${call.request.model}`,
@@ -74,6 +83,6 @@ export function fallbackMiddleware(
       reason,
       step: call.ctx.step,
     })
-    return { ...call, provider, request: { ...call.request, model } }
+    return next
   }
 }
