@@ -28,8 +28,7 @@ export function createCallAbort(input: {
 }): CallAbort {
   const { requestId, signal } = input
   const totalTimeoutMs = input.totalTimeoutMs || undefined
-  // Every call's signal can be aborted (ai.close() aborts what is still running at its deadline),
-  // so none is marked as one nothing aborts (see sdkSignal).
+  // Every call's signal can be aborted: ai.close() aborts what is still running at its deadline.
   const controller = new AbortController()
   const onCallerAbort = () => controller.abort(signal?.reason)
   if (signal?.aborted) onCallerAbort()
