@@ -18,6 +18,7 @@ export {
   type CreateAIOptions,
   createAI,
 } from './instance/create-ai.js'
+export type { AimuxLogger } from './instance/logger.js'
 export { definePlugin, type Plugin, type PluginHost } from './instance/plugin.js'
 export type { BudgetInput, UnpricedModels } from './middleware/budget-guard.js'
 export type { BudgetStatus } from './middleware/budget-status.js'

@@ -9,6 +9,7 @@ import { modelGroupSchema } from '../middleware/router.js'
 import { type TrimStrategy, trimOldestFirst } from '../spec/context-window.js'
 import { parseModelRef } from '../spec/model.js'
 import { retryPolicySchema, timeoutPolicySchema } from '../spec/policy.js'
+import { loggerSchema } from './logger.js'
 import type { Plugin } from './plugin.js'
 import { DEFAULT_CLOSE_TIMEOUT_MS } from './shut-down.js'
 
@@ -77,6 +78,13 @@ export const createAIOptionsSchema = z.strictObject({
    * process killed mid-call does not hold a budget's room for good.
    */
   budgetReservationMaxMs: z.number().int().positive().default(DEFAULT_RESERVATION_MAX_MS),
+  /**
+   * A pino-compatible logger (`debug`, `info`, `warn`, `error`, each called `(obj, msg)`; `console`
+   * works too): failures at error, retries, fallbacks and unpriced models at warn, each model
+   * call's route, timing and cost at debug (with `AIMUX_DEBUG=1`, or when the logger's debug level
+   * is enabled). Every line has keys and bearer tokens masked. See docs/observability.md.
+   */
+  logger: loggerSchema.optional(),
   /** Generates request, conversation and message ids. */
   generateId: z.custom<() => string>(fn, 'must be a function').default(() => randomUUID),
 })

@@ -34,6 +34,7 @@ import {
   closeOptionsSchema,
   createAIOptionsSchema,
 } from './create-ai-options.js'
+import { backgroundReporter, openLog, subscribeLogging } from './logging.js'
 import { setUpPlugins } from './plugin-host.js'
 import { stopCalls } from './shut-down.js'
 
@@ -101,17 +102,13 @@ export interface AI extends CoreAI {}
 /** Builds an instance from plugins. Rejects with a ConfigError naming the plugin that failed. */
 export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
   const config = validate(createAIOptionsSchema, options, 'createAI options')
-  const report = (source: string, error: unknown) => {
-    if (
-      events.listenerCount('background:error') === 0 ||
-      source.startsWith("listener for 'background:error'")
-    ) {
-      console.error(`aimux: ${source} failed:`, error)
-    } else events.emit('background:error', { source, error })
-  }
+  // Undefined without a logger and without AIMUX_DEBUG: then no call does any logging work.
+  const logging = openLog(config.logger)
+  const report = backgroundReporter(logging?.log, () => events)
   const listeners = createBackgroundWork(report)
   const sinks = createBackgroundWork(report)
   const events = createEventBus(listeners)
+  if (logging) subscribeLogging(events, logging.log, logging.debug)
 
   const setup = await setUpPlugins(options.plugins ?? [], events)
   const { registry, prices, decorations, readyHooks, dispose } = setup
