@@ -1,6 +1,7 @@
 // What applications use. Helpers for provider and plugin authors live in
 // `@aimux/ai-core/provider-kit`, helpers for store authors in `@aimux/ai-core/store-kit`.
 export type { AIStream } from './call/ai-stream.js'
+export type { AroundRequest, RequestOutcome } from './call/around-request.js'
 export type { ModelCatalog, SyncResult } from './call/model-catalog.js'
 export type { RequestAdditions, RequestHook, RequestHookInput } from './call/request-hook.js'
 export { parseStructuredOutput } from './call/structured-output.js'

@@ -2,6 +2,7 @@ import type { Message } from '../spec/message.js'
 import type { ChatRequest } from '../spec/request.js'
 import type { Scope } from '../spec/scope.js'
 import { type AnyTool, type Tool, toToolSpec } from '../spec/tool.js'
+import type { AroundRequest } from './around-request.js'
 import { addTools, checkToolChoice, type PreparedCall } from './prepare-call.js'
 import type { Runtime } from './runtime.js'
 
@@ -23,6 +24,8 @@ export interface RequestAdditions {
   tools?: AnyTool[]
   /** Context for the model, sent as a system message after the request's own system prompt. */
   system?: string
+  /** Runs this request's attempts and tool calls, and hears how it ended (a tracing plugin's span). */
+  around?: AroundRequest
 }
 
 /**
@@ -33,13 +36,17 @@ export type RequestHook = (
   input: RequestHookInput,
 ) => RequestAdditions | undefined | Promise<RequestAdditions | undefined>
 
-/** Runs the plugins' request hooks: their tools join the request's, their context follows its system prompt. */
+/**
+ * Runs the plugins' request hooks: their tools join the request's, their context follows its
+ * system prompt, and each `around` is added to `held` as soon as its hook returns.
+ */
 export async function applyRequestHooks(
   rt: Runtime,
   p: PreparedCall,
   messages: Message[],
   signal: AbortSignal,
   conversationId: string | undefined,
+  held: AroundRequest[],
 ) {
   if (rt.requestHooks.length === 0) return
   const context: Message[] = []
@@ -52,6 +59,7 @@ export async function applyRequestHooks(
       messages: [...messages],
       ...(conversationId ? { conversationId } : {}),
     })
+    if (added?.around) held.push(added.around)
     addTools(p.tools, (added?.tools ?? []) as Tool[])
     if (added?.system) context.push({ role: 'system', content: added.system })
   }

@@ -2,6 +2,7 @@ import { AbortedError, toAimuxError } from '../errors/errors.js'
 import type { AssistantMessage, ToolMessage } from '../spec/message.js'
 import type { ChatResult, StepResult, StreamPart } from '../spec/result.js'
 import { createAccounting } from './accounting.js'
+import { type AroundRequest, combineAround, endAround, type RequestOutcome } from './around-request.js'
 import { createCallAbort } from './call-abort.js'
 import type { PreparedCall } from './prepare-call.js'
 import { applyRequestHooks } from './request-hook.js'
@@ -50,19 +51,33 @@ export async function* runChat(
     totalTimeoutMs: p.totalTimeoutMs,
   })
   const messages = [...p.messages]
+  // What plugins' request hooks returned as `around`: told once how the request ended.
+  const held: AroundRequest[] = []
+  let ended = false
+  const end = (outcome: RequestOutcome) => {
+    if (ended || held.length === 0) return
+    ended = true
+    endAround(held, outcome, rt.events)
+  }
   try {
-    await applyRequestHooks(rt, p, messages, call.signal, conversationId)
+    await applyRequestHooks(rt, p, messages, call.signal, conversationId, held)
+    const around = combineAround(held)
     const route = await routeCall(rt, p, messages)
     account.serve({ provider: route.provider.id, model: route.model })
     await account.reserve({ ...p.base, model: route.model, messages }, route.provider.id)
     for (let step = 1; ; step++) {
-      const current = yield* runStep(rt, p, { step, mode, route, messages, call, conversationId }, account)
+      const current = yield* runStep(
+        rt,
+        p,
+        { step, mode, route, messages, call, conversationId, around },
+        account,
+      )
       account.add(current)
       if (!wantsTools(p, current)) {
         yield { type: 'step-finish', step: current }
         break
       }
-      const [assistant, tool] = yield* runToolStep(rt, p, current, call.signal)
+      const [assistant, tool] = yield* runToolStep(rt, p, current, call.signal, around)
       messages.push(assistant, tool)
       await hooks.onToolStep?.(assistant, tool, current)
       yield { type: 'step-finish', step: current }
@@ -71,6 +86,7 @@ export async function* runChat(
     await hooks.onResult?.(result)
     if (p.schema) result.object = parseStructuredOutput(p.schema, result.text)
     await account.record({ success: true })
+    end({ result })
     yield { type: 'finish', finishReason: result.finishReason, usage: result.usage, cost: result.cost }
     return result
   } catch (thrown) {
@@ -80,13 +96,16 @@ export async function* runChat(
     void account.record({ success: false, errorCode: error.code })
     const { provider, model } = account.served
     rt.events.emit('error', { requestId: p.requestId, provider, model, scope: p.scope, error })
+    end({ error })
     throw error
   } finally {
     call.release()
     if (!account.recorded) {
       // The caller left before the end: stop the request and still account for what was paid.
-      call.abort(new AbortedError('The stream was closed before it finished.'))
+      const left = new AbortedError('The stream was closed before it finished.')
+      call.abort(left)
       void account.record({ success: false, errorCode: 'aborted' })
+      end({ error: left })
     }
     leave()
   }

@@ -5,6 +5,7 @@ import type { CallContext } from '../spec/call-context.js'
 import type { Message } from '../spec/message.js'
 import type { StepResult, StreamPart } from '../spec/result.js'
 import type { Accounting } from './accounting.js'
+import type { AroundRequest } from './around-request.js'
 import type { CallAbort } from './call-abort.js'
 import { callAdapter } from './call-adapter.js'
 import type { PreparedCall } from './prepare-call.js'
@@ -21,6 +22,8 @@ export interface StepInput {
   messages: readonly Message[]
   call: CallAbort
   conversationId: string | undefined
+  /** The plugins' hold on the request, which runs each attempt. */
+  around?: AroundRequest | undefined
 }
 
 /**
@@ -34,7 +37,7 @@ export async function* runStep(
   input: StepInput,
   account: Accounting,
 ): AsyncGenerator<StreamPart, StepResult> {
-  const { step, mode, route, call } = input
+  const { step, mode, route, call, around } = input
   if (call.signal.aborted) throw new AbortedError('The call was aborted before it was sent.')
   // From its first model call until it ends, ai.close() can abort the request at its deadline.
   if (step === 1) call.onRelease(rt.inFlight.hold(call))
@@ -49,7 +52,7 @@ export async function* runStep(
       stream: mode === 'stream',
       attempt: modelCall.ctx.attempt,
     })
-    return callAdapter(modelCall)
+    return around?.attempt ? around.attempt(modelCall, () => callAdapter(modelCall)) : callAdapter(modelCall)
   })
   const response = await pipeline({
     provider: route.provider,

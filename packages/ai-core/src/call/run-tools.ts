@@ -5,6 +5,7 @@ import type { ToolResultPart } from '../spec/message.js'
 import type { ToolResult } from '../spec/result.js'
 import type { Scope } from '../spec/scope.js'
 import { isZodSchema, type Tool, type ToolCall } from '../spec/tool.js'
+import type { AroundRequest } from './around-request.js'
 
 export interface ToolRun {
   result: ToolResult
@@ -15,42 +16,23 @@ export interface ToolRun {
  * Runs the tool calls of one step in parallel. Whatever goes wrong (an unknown tool, arguments
  * that fail the tool's schema, a tool that throws) goes back to the model as an error result,
  * so it can correct itself; only an abort stops the loop. A ValidationError a tool throws (its
- * own check of its arguments) goes back with its message alone.
+ * own check of its arguments) goes back with its message alone. A plugin's `around.tool` runs
+ * each call.
  */
 export async function runTools(
   calls: readonly ToolCall[],
   tools: ReadonlyMap<string, Tool>,
   context: { requestId: string; scope: Scope; signal: AbortSignal },
+  around?: AroundRequest,
 ): Promise<ToolRun[]> {
   const { signal } = context
+  const wrap = around?.tool
   const runs = Promise.all(
     calls.map(async (call): Promise<ToolRun> => {
       const started = performance.now()
-      const finish = (value: unknown, isError: boolean): ToolRun => ({
-        result: { toolCallId: call.id, toolName: call.name, result: value, isError },
-        durationMs: performance.now() - started,
-      })
-      const tool = tools.get(call.name)
-      if (!tool?.execute) return finish(`Unknown tool '${call.name}'.`, true)
-      let args = call.args
-      if (isZodSchema(tool.parameters)) {
-        const parsed = (tool.parameters as z.ZodType).safeParse(call.args)
-        if (!parsed.success) {
-          const list = parsed.error.issues.map((i) => `${formatPath([...i.path])}: ${i.message}`).join('; ')
-          return finish(`Invalid arguments for tool '${call.name}': ${list}`, true)
-        }
-        args = parsed.data
-      }
-      try {
-        const value = await tool.execute(args, { ...context, toolCallId: call.id })
-        return finish(value ?? null, false)
-      } catch (error) {
-        if (context.signal.aborted) throw error
-        // A tool that checks its own arguments says so the way the core's check does.
-        if (ValidationError.is(error)) return finish(error.message, true)
-        const message = AimuxError.is(error) || error instanceof Error ? error.message : String(error)
-        return finish(`Tool '${call.name}' failed: ${message}`, true)
-      }
+      const run = () => runTool(call, tools, context)
+      const result = await (wrap ? wrap(call, run) : run())
+      return { result, durationMs: performance.now() - started }
     }),
   )
   // An abort ends the call at once; tools see the same signal and should stop their own work.
@@ -61,6 +43,41 @@ export async function runTools(
     signal.addEventListener('abort', onAbort, { once: true })
     runs.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
+}
+
+/** One tool call: its arguments checked, its `execute` run; whatever fails is an error result. */
+async function runTool(
+  call: ToolCall,
+  tools: ReadonlyMap<string, Tool>,
+  context: { requestId: string; scope: Scope; signal: AbortSignal },
+): Promise<ToolResult> {
+  const finish = (value: unknown, isError: boolean): ToolResult => ({
+    toolCallId: call.id,
+    toolName: call.name,
+    result: value,
+    isError,
+  })
+  const tool = tools.get(call.name)
+  if (!tool?.execute) return finish(`Unknown tool '${call.name}'.`, true)
+  let args = call.args
+  if (isZodSchema(tool.parameters)) {
+    const parsed = (tool.parameters as z.ZodType).safeParse(call.args)
+    if (!parsed.success) {
+      const list = parsed.error.issues.map((i) => `${formatPath([...i.path])}: ${i.message}`).join('; ')
+      return finish(`Invalid arguments for tool '${call.name}': ${list}`, true)
+    }
+    args = parsed.data
+  }
+  try {
+    const value = await tool.execute(args, { ...context, toolCallId: call.id })
+    return finish(value ?? null, false)
+  } catch (error) {
+    if (context.signal.aborted) throw error
+    // A tool that checks its own arguments says so the way the core's check does.
+    if (ValidationError.is(error)) return finish(error.message, true)
+    const message = AimuxError.is(error) || error instanceof Error ? error.message : String(error)
+    return finish(`Tool '${call.name}' failed: ${message}`, true)
+  }
 }
 
 export function toolResultPart(result: ToolResult): ToolResultPart {

@@ -1,5 +1,6 @@
 import type { AssistantMessage, ToolMessage } from '../spec/message.js'
 import type { StepResult, StreamPart } from '../spec/result.js'
+import type { AroundRequest } from './around-request.js'
 import type { PreparedCall } from './prepare-call.js'
 import { runnable, runTools, toolResultPart } from './run-tools.js'
 import type { Runtime } from './runtime.js'
@@ -19,8 +20,10 @@ export async function* runToolStep(
   p: PreparedCall,
   step: StepResult,
   signal: AbortSignal,
+  around?: AroundRequest,
 ): AsyncGenerator<StreamPart, [AssistantMessage, ToolMessage]> {
-  const runs = await runTools(step.toolCalls, p.tools, { requestId: p.requestId, scope: p.scope, signal })
+  const context = { requestId: p.requestId, scope: p.scope, signal }
+  const runs = await runTools(step.toolCalls, p.tools, context, around)
   for (const run of runs) {
     step.toolResults.push(run.result)
     rt.events.emit('tool:call', {
