@@ -1,0 +1,2 @@
+export { AIMUX, GEN_AI } from './attributes.js'
+export { type OtelOptions, otel } from './otel.js'
