@@ -5,6 +5,8 @@ import { geminiAdapter } from './gemini.js'
 providerConformance({
   name: 'gemini',
   model: 'gemini-3.8-flash',
+  // Gemini's last streamed chunk commonly carries the last text with finishReason.
+  finishWithLastChunk: true,
   async setup() {
     const server = await createFakeServer(geminiProtocol())
     const apiKey = 'AIzaSyConformance0123456789abcdefghijklm'

@@ -73,6 +73,35 @@ describe('geminiProtocol', () => {
     ])
   })
 
+  it('with finishWithLastChunk, streams the last text in the chunk with the finish reason, before any function call', async () => {
+    const streamed = async () => {
+      const res = await post('/v1/models/gemini-3.8-flash:streamGenerateContent?alt=sse')
+      const events = (await res.text()).split('\r\n\r\n').filter(Boolean)
+      return events.map((event) => JSON.parse(event.slice('data: '.length)).candidates[0])
+    }
+    server.enqueue(
+      { chunks: ['a', 'b'], finishWithLastChunk: true },
+      { text: 'Checking.', toolCalls: [{ name: 'lookup', args: { q: 'x' } }], finishWithLastChunk: true },
+    )
+    expect((await streamed()).map(({ content, finishReason }) => [content.parts, finishReason])).toEqual([
+      [[{ text: 'a' }], undefined],
+      [[{ text: 'b' }], 'STOP'],
+    ])
+    expect((await streamed()).map(({ content }) => content.parts)).toEqual([
+      [{ text: 'Checking.' }, { functionCall: { name: 'lookup', args: { q: 'x' } } }],
+    ])
+    // The protocol option sets it for every reply; a reply can still turn it off.
+    await server.close()
+    server = await createFakeServer(geminiProtocol({ finishWithLastChunk: true }))
+    server.enqueue({ chunks: ['a', 'b'] }, { chunks: ['a', 'b'], finishWithLastChunk: false })
+    expect((await streamed()).map(({ content }) => content.parts)).toEqual([[{ text: 'a' }], [{ text: 'b' }]])
+    expect((await streamed()).map(({ content }) => content.parts)).toEqual([
+      [{ text: 'a' }],
+      [{ text: 'b' }],
+      [{ text: '' }],
+    ])
+  })
+
   it('renders a content-filtered reply without text as a blocked prompt, and SAFETY otherwise', async () => {
     server.enqueue({ finishReason: 'content-filter' }, { text: 'No.', finishReason: 'content-filter' })
     expect(await (await post('/v1/models/m:generateContent')).json()).toMatchObject({

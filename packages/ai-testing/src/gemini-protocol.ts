@@ -12,6 +12,12 @@ import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 export interface GeminiProtocolOptions {
   /** The model ids GET /v1beta/models lists. Default: gemini-3.8-flash and gemini-3.1-pro-preview. */
   models?: string[]
+  /**
+   * Streams the last text chunk in the chunk that carries `finishReason` (before any function
+   * calls, which always come in that chunk), as Gemini commonly ends a reply, instead of a final
+   * chunk with empty text. A scripted reply's `finishWithLastChunk` overrides it. Default false.
+   */
+  finishWithLastChunk?: boolean
 }
 
 /** Gemini ends a turn with function calls as STOP; 'error' and 'other' are sent as OTHER. */
@@ -51,11 +57,13 @@ const streamPath = /^\/(v1|v1beta|v1alpha)\/models\/[^/:]+:streamGenerateContent
  * as a prompt blocked by `promptFeedback.blockReason`; `{ error: { code, message, status, details } }`
  * error bodies with a google.rpc.RetryInfo `retryDelay` from `retryAfterMs` and a
  * google.rpc.ErrorInfo reason from `code`; GET /{version}/models. The version is v1, v1beta or v1alpha.
+ * With `finishWithLastChunk`, the last text comes in the chunk that carries `finishReason`.
  *
  * @example const server = await createFakeServer(geminiProtocol())
  */
 export function geminiProtocol(options: GeminiProtocolOptions = {}): WireProtocol {
   const models = options.models ?? ['gemini-3.8-flash', 'gemini-3.1-pro-preview']
+  const finishWithLastChunk = options.finishWithLastChunk ?? false
   let responses = 0
 
   return {
@@ -74,7 +82,7 @@ export function geminiProtocol(options: GeminiProtocolOptions = {}): WireProtoco
         path: streamPath,
         reply(request, reply) {
           responses += 1
-          return renderStream(request, reply, responses)
+          return renderStream(request, reply, responses, reply.finishWithLastChunk ?? finishWithLastChunk)
         },
       },
       {
@@ -148,7 +156,12 @@ function renderResponse(request: FakeRequest, reply: ResolvedReply, n: number) {
   }
 }
 
-function renderStream(request: FakeRequest, reply: ResolvedReply, n: number): WireResponse {
+function renderStream(
+  request: FakeRequest,
+  reply: ResolvedReply,
+  n: number,
+  finishWithLastChunk: boolean,
+): WireResponse {
   const blocked = reply.finishReason === 'content-filter' && !reply.text && reply.toolCalls.length === 0
   const head = { modelVersion: modelOf(request, reply), responseId: `fake${n}` }
   const final = reply.usage.outputTokens - reply.usage.reasoningTokens
@@ -172,15 +185,18 @@ function renderStream(request: FakeRequest, reply: ResolvedReply, n: number): Wi
       frames: [{ data: sseEvent(data, { eol: '\r\n' }) }],
     }
   }
+  const texts = [...reply.textChunks]
+  const last = finishWithLastChunk ? texts.pop() : undefined
   const frames: WireFrame[] = [
     ...reply.reasoningChunks.map((text) => ({ data: chunk([{ text, thought: true }]) })),
-    ...reply.textChunks.map((text) => ({ data: chunk([{ text }]), text: true })),
+    ...texts.map((text) => ({ data: chunk([{ text }]), text: true })),
   ]
-  const calls = functionCallParts(reply)
+  const parts: unknown[] = [...(last === undefined ? [] : [{ text: last }]), ...functionCallParts(reply)]
   frames.push({
-    data: chunk(calls.length > 0 ? calls : [{ text: '' }], {
+    data: chunk(parts.length > 0 ? parts : [{ text: '' }], {
       finishReason: finishReasons[reply.finishReason],
     }),
+    ...(last === undefined ? {} : { text: true }),
   })
   return { type: 'stream', contentType: 'text/event-stream', frames }
 }

@@ -69,4 +69,46 @@ describe('openaiChatProtocol options', () => {
     expect(events.startsWith(': OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\ndata: {')).toBe(true)
     expect(events).toContain('"delta":{"reasoning":"Think."}')
   })
+
+  it('finishWithLastChunk: the last text or tool-call piece comes with finish_reason, per protocol or per reply', async () => {
+    const streamed = async () => {
+      const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${server?.url}/v1`, maxRetries: 0 })
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [],
+        stream: true,
+      })
+      const chunks: ChatCompletionChunk[] = []
+      for await (const chunk of stream) chunks.push(chunk)
+      return chunks.map(({ choices: [choice] }) => [choice?.delta, choice?.finish_reason])
+    }
+    server = await createFakeServer(openaiChatProtocol({ finishWithLastChunk: true }))
+    server.enqueue(
+      { chunks: ['Hel', 'lo'] },
+      { toolCalls: [{ id: 'call_1', name: 'f', args: {} }] },
+      { chunks: ['Hel', 'lo'], finishWithLastChunk: false },
+      { text: '' },
+    )
+    const role = [{ role: 'assistant', content: '', refusal: null }, null]
+    expect(await streamed()).toEqual([role, [{ content: 'Hel' }, null], [{ content: 'lo' }, 'stop']])
+    expect(await streamed()).toEqual([
+      role,
+      [
+        {
+          tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }],
+        },
+        null,
+      ],
+      [{ tool_calls: [{ index: 0, function: { arguments: '{' } }] }, null],
+      [{ tool_calls: [{ index: 0, function: { arguments: '}' } }] }, 'tool_calls'],
+    ])
+    expect(await streamed()).toEqual([
+      role,
+      [{ content: 'Hel' }, null],
+      [{ content: 'lo' }, null],
+      [{}, 'stop'],
+    ])
+    // A reply with nothing to stream still finishes in a chunk of its own.
+    expect(await streamed()).toEqual([role, [{}, 'stop']])
+  })
 })

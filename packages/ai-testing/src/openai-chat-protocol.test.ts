@@ -419,6 +419,7 @@ function sdkAdapter(baseURL: string, apiKey: string): ProviderAdapter {
 
 providerConformance({
   name: 'a minimal openai SDK adapter against the fake OpenAI server',
+  finishWithLastChunk: true,
   async setup() {
     const fake = await createFakeServer(openaiChatProtocol())
     const apiKey = 'sk-conformance-0123456789'

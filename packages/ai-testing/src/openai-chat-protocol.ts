@@ -34,6 +34,13 @@ export interface OpenAIChatProtocolOptions {
    * Default 0.
    */
   keepAlive?: number
+  /**
+   * Streams the last text chunk, or the last piece of the last tool call, in the chunk that
+   * carries `finish_reason`, as some OpenAI-compatible servers do, instead of ending with a chunk
+   * of its own whose delta is empty. A scripted reply's `finishWithLastChunk` overrides it.
+   * Default false.
+   */
+  finishWithLastChunk?: boolean
 }
 
 interface ChatRequestBody {
@@ -43,6 +50,12 @@ interface ChatRequestBody {
 }
 
 type Dialect = Required<Omit<OpenAIChatProtocolOptions, 'models'>>
+
+/** One streamed delta; text deltas count for `breakAfterChunks`. */
+interface Delta {
+  delta: Record<string, unknown>
+  text?: boolean
+}
 
 /** 'error' is sent as OpenRouter sends it; 'other' has no wire value and is sent as it is. */
 const finishReasons: Record<FinishReason, string> = {
@@ -61,7 +74,8 @@ const finishReasons: Record<FinishReason, string> = {
  * reasoning as `reasoning_content`, a provider-reported cost as OpenRouter's `usage.cost`;
  * `{ error: { message, type, param, code } }` error bodies; GET /v1/models. The /v1 prefix is optional.
  * The options switch on what differs between the providers that speak it: OpenAI's `obfuscation`
- * field, xAI's reasoning outside completion_tokens, OpenRouter's `reasoning` field and keep-alive lines.
+ * field, xAI's reasoning outside completion_tokens, OpenRouter's `reasoning` field and keep-alive lines,
+ * and servers that send the last text with the finish reason (`finishWithLastChunk`).
  *
  * @example const server = await createFakeServer(openaiChatProtocol({ obfuscation: true }))
  */
@@ -72,6 +86,7 @@ export function openaiChatProtocol(options: OpenAIChatProtocolOptions = {}): Wir
     reasoningTokens: options.reasoningTokens ?? 'inside',
     reasoningField: options.reasoningField ?? 'reasoning_content',
     keepAlive: options.keepAlive ?? 0,
+    finishWithLastChunk: options.finishWithLastChunk ?? false,
   }
   let completions = 0
 
@@ -164,20 +179,29 @@ function renderCompletion(
       padded({ ...chunkHead, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] }),
     ),
   })
+  const deltas: Delta[] = [
+    ...reply.reasoningChunks.map((text) => ({ delta: { [dialect.reasoningField]: text } })),
+    ...reply.textChunks.map((text) => ({ delta: { content: text }, text: true })),
+    ...reply.toolCalls.flatMap((call, index) => [
+      {
+        delta: {
+          tool_calls: [
+            { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+          ],
+        },
+      },
+      ...fragments(JSON.stringify(call.args)).map((args) => ({
+        delta: { tool_calls: [{ index, function: { arguments: args } }] },
+      })),
+    ]),
+  ]
+  // The finish reason comes alone with an empty delta, or with the last delta of the reply.
+  const last = (reply.finishWithLastChunk ?? dialect.finishWithLastChunk) ? deltas.pop() : undefined
   const frames: WireFrame[] = [
     ...Array.from({ length: dialect.keepAlive }, () => ({ data: ': OPENROUTER PROCESSING\n\n' })),
     chunk({ role: 'assistant', content: '', refusal: null }),
-    ...reply.reasoningChunks.map((text) => chunk({ [dialect.reasoningField]: text })),
-    ...reply.textChunks.map((text) => ({ ...chunk({ content: text }), text: true })),
-    ...reply.toolCalls.flatMap((call, index) => [
-      chunk({
-        tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
-      }),
-      ...fragments(JSON.stringify(call.args)).map((args) =>
-        chunk({ tool_calls: [{ index, function: { arguments: args } }] }),
-      ),
-    ]),
-    chunk({}, finishReason),
+    ...deltas.map(({ delta, text }) => ({ ...chunk(delta), ...(text ? { text } : {}) })),
+    { ...chunk(last?.delta ?? {}, finishReason), ...(last?.text ? { text: true } : {}) },
   ]
   if (includeUsage) {
     frames.push({ data: sseEvent(padded({ ...chunkHead, choices: [], usage: renderUsage(reply, dialect) })) })

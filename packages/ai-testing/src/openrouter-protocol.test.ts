@@ -51,4 +51,19 @@ describe('openrouterProtocol, read by the openai SDK', () => {
     })
     expect(await client.get('/key')).toMatchObject({ data: { limit: null, is_free_tier: false } })
   })
+
+  it('finishWithLastChunk: sends the last text with finish_reason', async () => {
+    await server.close()
+    server = await createFakeServer(openrouterProtocol({ finishWithLastChunk: true }))
+    client = new OpenAI({ apiKey: 'test', baseURL: `${server.url}/api/v1`, maxRetries: 0 })
+    server.enqueue({ chunks: ['Hel', 'lo'] })
+    const stream = await client.chat.completions.create({ model: 'm', messages: [], stream: true })
+    const chunks: [string | null | undefined, string | null | undefined][] = []
+    for await (const chunk of stream)
+      chunks.push([chunk.choices[0]?.delta.content, chunk.choices[0]?.finish_reason])
+    expect(chunks.slice(-2)).toEqual([
+      ['Hel', null],
+      ['lo', 'stop'],
+    ])
+  })
 })

@@ -7,6 +7,8 @@ export interface OpenRouterProtocolOptions {
   models?: Record<string, unknown>[]
   /** Keep-alive lines before each answer. Default 2. */
   keepAlive?: number
+  /** The last text or tool-call piece in the chunk that carries `finish_reason`, as in {@link openaiChatProtocol}. Default false. */
+  finishWithLastChunk?: boolean
 }
 
 const defaultModels: Record<string, unknown>[] = [
@@ -53,7 +55,11 @@ const defaultModels: Record<string, unknown>[] = [
  */
 export function openrouterProtocol(options: OpenRouterProtocolOptions = {}): WireProtocol {
   const models = options.models ?? defaultModels
-  const base = openaiChatProtocol({ reasoningField: 'reasoning', keepAlive: options.keepAlive ?? 2 })
+  const base = openaiChatProtocol({
+    reasoningField: 'reasoning',
+    keepAlive: options.keepAlive ?? 2,
+    finishWithLastChunk: options.finishWithLastChunk ?? false,
+  })
   const completions = base.routes[0] as WireRoute
   return {
     name: 'openrouter',

@@ -3,7 +3,6 @@ import {
   AimuxError,
   AuthenticationError,
   createAI,
-  type ProviderAdapter,
   type ProviderRequest,
   RateLimitError,
   StreamInterruptedError,
@@ -18,39 +17,18 @@ import {
   textDeltas,
   textOf,
 } from './conformance-checks.js'
-import type { ScriptedTurn } from './scripted-turn.js'
+import { finishingChunkCases } from './provider-conformance-finishing-chunk.js'
+import type { ConformanceTarget, ProviderConformanceOptions } from './provider-conformance-options.js'
 import { testContext } from './test-context.js'
 
-/** What the suite tests: a provider and the script that answers it. */
-export interface ConformanceTarget {
-  provider: ProviderAdapter
-  /** Where replies are scripted: the mock provider itself, or the fake server the provider calls. */
-  script: { enqueue(...turns: ScriptedTurn[]): void }
-  /** The API key the provider was given; no error message may contain it. */
-  apiKey?: string
-  close?: () => Promise<void> | void
-}
-
-export interface ProviderConformanceOptions {
-  /** Names the suite: "provider conformance: <name>". */
-  name: string
-  /** Called before each test for a fresh provider and script; `close` runs after it. */
-  setup: () => Promise<ConformanceTarget>
-  /** The model id requested. Default 'test-model'. */
-  model?: string
-  /** Usage details the provider's API does not report are expected as 0. Default: it reports both. */
-  reports?: { cachedInputTokens?: boolean; reasoningTokens?: boolean }
-  /** False for a provider that does not support tools: the tool-call tests are left out. Default true. */
-  tools?: boolean
-  /** How long one stream may take before the suite calls it hung. Default 3000 ms. */
-  streamTimeoutMs?: number
-}
+export type { ConformanceTarget, ProviderConformanceOptions }
 
 /**
  * The vitest suite every provider plugin passes: text, finish reasons and normalized usage;
  * streams; tool calls (with arguments streamed in fragments); typed errors for 401, 429 and 500;
  * broken streams (a typed, retryable error from the adapter, and a StreamInterruptedError with
- * the text so far from `ai.stream()` once the adapter runs inside createAI); aborts. A provider
+ * the text so far from `ai.stream()` once the adapter runs inside createAI); aborts; with
+ * `finishWithLastChunk`, text and tool-call pieces sent with the finish reason. A provider
  * without a wire to fake (in-process, or an SDK that cannot be pointed at a server) gets its
  * setup from {@link scriptedTarget}.
  *
@@ -192,6 +170,18 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         },
         testTimeoutMs,
       )
+    }
+
+    if (options.finishWithLastChunk) {
+      finishingChunkCases({
+        target: () => target,
+        model,
+        request,
+        toolRequest,
+        collect,
+        tools: options.tools !== false,
+        testTimeoutMs,
+      })
     }
 
     it('maps 401 to a non-retryable AuthenticationError that does not reveal the key', async () => {

@@ -37,6 +37,14 @@ export interface ScriptedReply {
   chunkDelayMs?: number
   /** Break the stream (or the response body) after this many text chunks. */
   breakAfterChunks?: number
+  /**
+   * How a fake server streams the end: the last text chunk (or, with tool calls, the last piece
+   * of a tool call) in the same chunk as the finish reason, as some servers send it, instead of
+   * the finish reason in a chunk of its own. Honoured by the protocols whose wire has such a chunk:
+   * OpenAI Chat Completions (with its xAI and OpenRouter dialects) and Gemini; the mock provider
+   * ignores it. Default: the protocol's own `finishWithLastChunk` option, else false.
+   */
+  finishWithLastChunk?: boolean
 }
 
 /** An HTTP error answer. */
@@ -82,6 +90,7 @@ export interface ResolvedReply {
   delayMs: number
   chunkDelayMs: number
   breakAfterChunks?: number
+  finishWithLastChunk?: boolean
 }
 
 /** Splits text the way a model streams it: a word with its surrounding spaces per chunk. */
@@ -129,6 +138,7 @@ export function resolveReply(reply: ScriptedReply, turnNumber: number): Resolved
   if (reply.costNanoUsd !== undefined) resolved.costNanoUsd = reply.costNanoUsd
   if (reply.model !== undefined) resolved.model = reply.model
   if (reply.breakAfterChunks !== undefined) resolved.breakAfterChunks = reply.breakAfterChunks
+  if (reply.finishWithLastChunk !== undefined) resolved.finishWithLastChunk = reply.finishWithLastChunk
   return resolved
 }
 

@@ -52,4 +52,19 @@ describe('xaiChatProtocol, read by the openai SDK', () => {
       'grok-4.20-0309-reasoning',
     ])
   })
+
+  it('finishWithLastChunk: sends the last text with finish_reason', async () => {
+    await server.close()
+    server = await createFakeServer(xaiChatProtocol({ finishWithLastChunk: true }))
+    client = new OpenAI({ apiKey: 'test', baseURL: `${server.url}/v1`, maxRetries: 0 })
+    server.enqueue({ chunks: ['Hel', 'lo'] })
+    const stream = await client.chat.completions.create({ model: 'm', messages: [], stream: true })
+    const chunks: [string | null | undefined, string | null | undefined][] = []
+    for await (const chunk of stream)
+      chunks.push([chunk.choices[0]?.delta.content, chunk.choices[0]?.finish_reason])
+    expect(chunks.slice(-2)).toEqual([
+      ['Hel', null],
+      ['lo', 'stop'],
+    ])
+  })
 })

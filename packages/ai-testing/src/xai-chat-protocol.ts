@@ -5,6 +5,8 @@ import { openaiChatProtocol } from './openai-chat-protocol.js'
 export interface XAIChatProtocolOptions {
   /** The model ids GET /v1/models lists. Default: grok-4-1-fast-reasoning and grok-4.20-0309-reasoning. */
   models?: string[]
+  /** The last text or tool-call piece in the chunk that carries `finish_reason`, as in {@link openaiChatProtocol}. Default false. */
+  finishWithLastChunk?: boolean
 }
 
 /**
@@ -19,6 +21,7 @@ export function xaiChatProtocol(options: XAIChatProtocolOptions = {}): WireProto
   const base = openaiChatProtocol({
     models: options.models ?? ['grok-4-1-fast-reasoning', 'grok-4.20-0309-reasoning'],
     reasoningTokens: 'outside',
+    finishWithLastChunk: options.finishWithLastChunk ?? false,
   })
   return {
     ...base,
