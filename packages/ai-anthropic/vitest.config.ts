@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -14,4 +14,6 @@ export default defineConfig({
       '@aimux/ai-testing': src('../ai-testing/src/index.ts'),
     },
   },
+  // Mutation testing's sandboxes (scripts/mutation.sh) are not this package's tests.
+  test: { exclude: [...configDefaults.exclude, '**/.stryker-tmp/**'] },
 })

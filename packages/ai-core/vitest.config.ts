@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 // ai-core's tests use the mock provider from @aimux/ai-testing, which itself depends on
 // ai-core: both resolve to their sources here, so the tests need no build and see one copy.
@@ -12,4 +12,6 @@ export default defineConfig({
       '@aimux/ai-testing': fileURLToPath(new URL('../ai-testing/src/index.ts', import.meta.url)),
     },
   },
+  // Mutation testing's sandboxes (scripts/mutation.sh) are not this package's tests.
+  test: { exclude: [...configDefaults.exclude, '**/.stryker-tmp/**'] },
 })
