@@ -145,3 +145,143 @@ describe('price catalog', () => {
     ).toThrow(/price\.input/)
   })
 })
+
+describe('computeCost at the edges', () => {
+  it('never charges a negative count: cache parts above the input, reasoning above the output', () => {
+    const usage = normalizeUsage({
+      inputTokens: 10,
+      cachedInputTokens: 8,
+      cacheWriteTokens: 5,
+      outputTokens: 3,
+      reasoningTokens: 4,
+    })
+    expect(
+      computeCost(usage, { input: 1, cachedInput: 0.5, cacheWrite: 2, output: 4, reasoning: 8 }).breakdown,
+    ).toEqual({
+      inputNanoUsd: 0,
+      cachedInputNanoUsd: 8 * 500,
+      cacheWriteNanoUsd: 5 * 2_000,
+      outputNanoUsd: 0,
+      reasoningNanoUsd: 4 * 8_000,
+    })
+  })
+
+  it('rounds each part to the nearest nano-USD, and rates to whole micro-USD per million', () => {
+    // One token at $0.0015 per million is 1.5 nano-USD: rounded to 2.
+    expect(computeCost(normalizeUsage({ inputTokens: 1 }), { input: 0.0015, output: 0 }).nanoUsd).toBe(2)
+    // 1.4 nano-USD rounds down.
+    expect(computeCost(normalizeUsage({ inputTokens: 1 }), { input: 0.0014, output: 0 }).nanoUsd).toBe(1)
+    // A rate below half a micro-USD per million is 0.
+    expect(computeCost(normalizeUsage({ inputTokens: 1_000 }), { input: 0.0000004, output: 0 }).nanoUsd).toBe(
+      0,
+    )
+    expect(computeCost(normalizeUsage({ inputTokens: 1_000 }), { input: 0.0000006, output: 0 }).nanoUsd).toBe(
+      1,
+    )
+  })
+
+  it('picks the highest tier the prompt passes, whatever order the tiers are listed in', () => {
+    const price = {
+      input: 1,
+      output: 10,
+      tiers: [
+        { aboveInputTokens: 1_000, input: 2 },
+        { aboveInputTokens: 5_000, input: 3, output: 30 },
+        { aboveInputTokens: 2_000, input: 2.5 },
+      ],
+    }
+    const at = (inputTokens: number) =>
+      computeCost(normalizeUsage({ inputTokens, outputTokens: 1 }), price).nanoUsd
+    expect(at(1_000)).toBe(1_000 * 1_000 + 10_000)
+    expect(at(1_500)).toBe(1_500 * 2_000 + 10_000)
+    expect(at(3_000)).toBe(3_000 * 2_500 + 10_000)
+    expect(at(6_000)).toBe(6_000 * 3_000 + 30_000)
+  })
+
+  it("keeps the base rate for a rate a tier leaves undefined, and the tier's own cache rates", () => {
+    const price = {
+      input: 1,
+      cachedInput: 0.1,
+      output: 10,
+      tiers: [{ aboveInputTokens: 100, input: 2, cachedInput: 0.2, output: undefined }],
+    }
+    const cost = computeCost(
+      normalizeUsage({ inputTokens: 200, cachedInputTokens: 100, outputTokens: 5 }),
+      price,
+    )
+    expect(cost.breakdown).toEqual({
+      inputNanoUsd: 100 * 2_000,
+      cachedInputNanoUsd: 100 * 200,
+      cacheWriteNanoUsd: 0,
+      outputNanoUsd: 5 * 10_000,
+      reasoningNanoUsd: 0,
+    })
+  })
+})
+
+describe('addCost', () => {
+  const price = { input: 1, cachedInput: 0.5, cacheWrite: 2, output: 4, reasoning: 8 }
+  const a = computeCost(
+    normalizeUsage({
+      inputTokens: 10,
+      cachedInputTokens: 2,
+      cacheWriteTokens: 3,
+      outputTokens: 7,
+      reasoningTokens: 2,
+    }),
+    price,
+  )
+  const b = computeCost(
+    normalizeUsage({
+      inputTokens: 20,
+      cachedInputTokens: 4,
+      cacheWriteTokens: 1,
+      outputTokens: 9,
+      reasoningTokens: 5,
+    }),
+    price,
+  )
+
+  it('adds two catalog costs part by part, keeping the breakdown and the source', () => {
+    const sum = addCost(a, b)
+    expect(sum).toEqual({
+      nanoUsd: a.nanoUsd + b.nanoUsd,
+      usd: (a.nanoUsd + b.nanoUsd) / 1e9,
+      source: 'catalog',
+      breakdown: {
+        inputNanoUsd: 5_000 + 15_000,
+        cachedInputNanoUsd: 1_000 + 2_000,
+        cacheWriteNanoUsd: 6_000 + 2_000,
+        outputNanoUsd: 20_000 + 16_000,
+        reasoningNanoUsd: 16_000 + 40_000,
+      },
+    })
+    expect(sum).not.toHaveProperty('estimated')
+  })
+
+  it('names the source of a sum: the same one, unknown when either is, else mixed', () => {
+    expect(addCost(zeroCost('cache'), zeroCost('cache')).source).toBe('cache')
+    expect(addCost(zeroCost('cache'), a).source).toBe('mixed')
+    expect(addCost(a, zeroCost('unpriced')).source).toBe('mixed')
+    expect(addCost(zeroCost('unknown'), a).source).toBe('unknown')
+    expect(addCost(a, zeroCost('unknown')).source).toBe('unknown')
+    expect(addCost(reportedCost(5), zeroCost('unknown'))).toEqual({
+      nanoUsd: 5,
+      usd: 5e-9,
+      source: 'unknown',
+    })
+  })
+
+  it('drops the breakdown when either part has none, keeping the exact total', () => {
+    const sum = addCost(a, reportedCost(1_000))
+    expect(sum).toEqual({ nanoUsd: a.nanoUsd + 1_000, usd: (a.nanoUsd + 1_000) / 1e9, source: 'mixed' })
+    expect(addCost(reportedCost(1_000), a)).toEqual(sum)
+  })
+})
+
+describe('zeroCost and reportedCost', () => {
+  it('is unpriced by default, and a reported cost keeps its exact amount', () => {
+    expect(zeroCost()).toEqual({ nanoUsd: 0, usd: 0, source: 'unpriced' })
+    expect(reportedCost(1_500_000_000)).toEqual({ nanoUsd: 1_500_000_000, usd: 1.5, source: 'provider' })
+  })
+})
