@@ -135,3 +135,92 @@ describe('InvalidResponseError', () => {
     expect(InvalidResponseError.is(new ProviderError('x'))).toBe(false)
   })
 })
+
+describe('scrubCause: what a copy keeps', () => {
+  it('names a copy after its source, else Error or Object', () => {
+    expect((scrubCause(new TypeError('bad')) as Error).name).toBe('TypeError')
+    const unnamed = new Error('bad')
+    Object.defineProperty(unnamed, 'name', { value: 42 })
+    expect((scrubCause(unnamed) as Error).name).toBe('Error')
+    expect((scrubCause({ reason: 'x' }) as Error).name).toBe('Object')
+    expect((scrubCause({ name: 'Body', message: 'x' }) as Error).name).toBe('Body')
+  })
+
+  it("keeps an error's own stack trace, frames included", () => {
+    const original = new Error('plain failure')
+    const copy = scrubCause(original) as Error
+    expect(copy.stack).toBe(original.stack)
+    expect(copy.stack).toContain('scrub-cause.test.ts')
+  })
+
+  it('gives a value without a stack one of its name and masked message', () => {
+    const copy = scrubCause({ message: `failed for ${key}` }, [key]) as Error
+    expect(copy.message).toBe('failed for [redacted]')
+    expect(copy.stack).toBe('Object: failed for [redacted]')
+  })
+
+  it('cuts the text of a non-error value at 1,000 characters, never an error message', () => {
+    const long = 'x'.repeat(1_500)
+    expect((scrubCause({ message: long }) as Error).message).toHaveLength(1_000)
+    expect((scrubCause(new Error(long)) as Error).message).toHaveLength(1_500)
+  })
+
+  it('keeps status and code only as numbers or masked strings', () => {
+    const copy = scrubCause(Object.assign(new Error('x'), { status: '401', code: `bad ${key}` }), [key])
+    expect(copy).toMatchObject({ status: '401', code: 'bad [redacted]' })
+    const odd = scrubCause(Object.assign(new Error('x'), { status: true, code: { n: 1 } })) as object
+    expect(Object.keys(odd)).toEqual([])
+    expect(JSON.stringify(scrubCause(Object.assign(new Error('x'), { status: 503, code: 7 })))).toBe(
+      '{"status":503,"code":7}',
+    )
+  })
+
+  it('behaves as an ordinary error: name, stack and cause can be set again and are not enumerable', () => {
+    const copy = scrubCause(new Error('outer', { cause: new Error('inner') })) as Error
+    expect(Object.keys(copy)).toEqual([])
+    copy.name = 'Renamed'
+    copy.stack = 'replaced'
+    copy.cause = 'other'
+    expect([copy.name, copy.stack, copy.cause]).toEqual(['Renamed', 'replaced', 'other'])
+    delete copy.cause
+    expect('cause' in copy).toBe(false)
+    delete (copy as { stack?: string }).stack
+    expect(Object.hasOwn(copy, 'stack')).toBe(false)
+    delete (copy as { name?: string }).name
+    expect(copy.name).toBe('Error')
+  })
+
+  it('copies a chain of causes 8 deep, masked, and stops there', () => {
+    let chain: Error = new Error(`root ${key}`)
+    for (let i = 9; i >= 1; i--) chain = new Error(`level ${i}`, { cause: chain })
+    const messages: string[] = []
+    for (let e: unknown = scrubCause(chain, [key]); e instanceof Error; e = e.cause) messages.push(e.message)
+    expect(messages).toEqual([
+      'level 1',
+      'level 2',
+      'level 3',
+      'level 4',
+      'level 5',
+      'level 6',
+      'level 7',
+      'level 8',
+      'level 9',
+    ])
+    const short: string[] = []
+    for (
+      let e: unknown = scrubCause(new Error('a', { cause: new Error(`b ${key}`) }), [key]);
+      e instanceof Error;
+      e = e.cause
+    )
+      short.push(e.message)
+    expect(short).toEqual(['a', 'b [redacted]'])
+  })
+
+  it('keeps numbers, null and a cause that is not an error as they are', () => {
+    expect(scrubCause(42)).toBe(42)
+    expect(scrubCause(null)).toBeNull()
+    const copy = scrubCause({ message: 'x', cause: new Error('y') }) as Error
+    expect('cause' in copy).toBe(false)
+    expect('cause' in (scrubCause(new Error('no cause')) as Error)).toBe(false)
+  })
+})
