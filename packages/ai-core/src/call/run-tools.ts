@@ -39,7 +39,11 @@ export async function runTools(
   return new Promise((resolve, reject) => {
     const onAbort = () =>
       reject(new AbortedError('The call was aborted while its tools ran.', { cause: signal.reason }))
-    if (signal.aborted) return onAbort()
+    if (signal.aborted) {
+      // The tools' own failure no longer matters, but must not go unhandled.
+      runs.catch(() => {})
+      return onAbort()
+    }
     signal.addEventListener('abort', onAbort, { once: true })
     runs.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
