@@ -15,6 +15,7 @@ export {
   scriptedBackend,
   scriptedTarget,
 } from './scripted-target.js'
+export { type SecretScanSuiteOptions, secretScanSuite } from './secret-scan-suite.js'
 export { type CrashMidWriteOptions, checkCrashMidWrite } from './store-checks/crash-mid-write.js'
 export {
   checkReservationsAcrossProcesses,
