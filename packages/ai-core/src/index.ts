@@ -2,7 +2,7 @@
 // `@aimux/ai-core/provider-kit`, helpers for store authors in `@aimux/ai-core/store-kit`.
 export type { AIStream } from './call/ai-stream.js'
 export type { AroundRequest, RequestOutcome } from './call/around-request.js'
-export type { ModelCatalog, SyncResult } from './call/model-catalog.js'
+export type { ModelCatalog, ModelRoutes, SyncResult } from './call/model-catalog.js'
 export type { RequestAdditions, RequestHook, RequestHookInput } from './call/request-hook.js'
 export { parseStructuredOutput } from './call/structured-output.js'
 export type { Conversation, ConversationOptions, SendOptions } from './conversation/conversation.js'
@@ -19,6 +19,7 @@ export {
   type CreateAIOptions,
   createAI,
 } from './instance/create-ai.js'
+export { type CreateAIConfig, createAIOptionsSchema } from './instance/create-ai-options.js'
 export type { AimuxLogger } from './instance/logger.js'
 export { definePlugin, type Plugin, type PluginHost } from './instance/plugin.js'
 export type { BudgetInput, UnpricedModels } from './middleware/budget-guard.js'
@@ -34,14 +35,40 @@ export * from './spec/message.js'
 export * from './spec/model.js'
 export { type CallPolicy, defaultTimeouts, type RetryPolicy, type TimeoutPolicy } from './spec/policy.js'
 export * from './spec/provider.js'
-export { type ChatRequest, type ChatRequestExtensions, chatRequestSchema } from './spec/request.js'
+export {
+  type ChatRequest,
+  type ChatRequestExtensions,
+  chatRequestSchema,
+  type RequestLimits,
+  requestLimitsSchema,
+} from './spec/request.js'
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './spec/result.js'
 export { type Scope, scopeSchema } from './spec/scope.js'
 export * from './spec/tool.js'
 export type * from './store/catalog-store.js'
 export type * from './store/connection-store.js'
 export type * from './store/conversation-store.js'
+export {
+  createMemorySharedState,
+  type MemorySharedState,
+  type MemorySharedStateOptions,
+} from './store/memory/memory-shared-state.js'
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js'
+// The state ports' types; `CircuitState` (the port) is in '@aimux/ai-core/store-kit', as the name
+// here is the circuit's position in 'circuit:state' events.
+export type {
+  CircuitAdmission,
+  CircuitChange,
+  CircuitPosition,
+  CircuitSettings,
+  MaybePromise,
+  RateLimitCheck,
+  RateLimitDecision,
+  RateLimitState,
+  ResponseCacheState,
+  SharedState,
+} from './store/shared-state.js'
 export type * from './store/spend-store.js'
 export type * from './store/store.js'
 export type * from './store/usage-store.js'
+export type * from './store/virtual-key-store.js'

@@ -19,7 +19,6 @@ export {
   type BackgroundWorkOptions,
   createBackgroundWork,
 } from './events/background-work.js'
-export { createRateWindow, type RateWindow } from './middleware/rate-window.js'
 export { weightedPick } from './middleware/weighted-pick.js'
 export { sdkSignal } from './spec/call-context.js'
 export {
@@ -30,3 +29,4 @@ export {
 } from './spec/client-cache.js'
 export { compactFields } from './spec/compact-fields.js'
 export { parseToolArguments, stringifyToolArguments } from './spec/tool-arguments.js'
+export { createRateWindow, type RateWindow } from './store/memory/rate-window.js'

@@ -16,6 +16,29 @@ export {
   utcDay,
 } from './store/kit/usage-aggregate.js'
 export { withStoreErrors } from './store/kit/with-store-errors.js'
+// The state ports a shared-state plugin (`host.registerSharedState`) implements, with the in-memory
+// versions, which pass the same stateConformance() suite from '@aimux/ai-testing/conformance'.
+export {
+  createMemoryCircuitState,
+  type MemoryCircuitState,
+  type MemoryCircuitStateOptions,
+} from './store/memory/memory-circuit-state.js'
+export {
+  createMemoryRateLimitState,
+  type MemoryRateLimitState,
+  type MemoryRateLimitStateOptions,
+} from './store/memory/memory-rate-limit-state.js'
+export {
+  createMemoryResponseCacheState,
+  type MemoryResponseCacheState,
+  type MemoryResponseCacheStateOptions,
+} from './store/memory/memory-response-cache-state.js'
+export {
+  createMemorySharedState,
+  type MemorySharedState,
+  type MemorySharedStateOptions,
+} from './store/memory/memory-shared-state.js'
+export type * from './store/shared-state.js'
 // The SQL-store kit: row types and table columns of the schema the SQLite and PostgreSQL stores
 // share, mappers between rows and port records over a driver's codec, and the usage query maps.
 export {
@@ -98,3 +121,9 @@ export {
   usageSumsSql,
 } from './store/sql/usage-query-columns.js'
 export { toUsageRecord, toUsageRow, type UsageRow, usageRecordsTable } from './store/sql/usage-rows.js'
+export {
+  toVirtualKey,
+  toVirtualKeyRow,
+  type VirtualKeyRow,
+  virtualKeysTable,
+} from './store/sql/virtual-key-rows.js'

@@ -34,7 +34,10 @@ export interface Accounting {
    * emits 'cost:unpriced'.
    */
   add(step: StepResult): void
-  /** Reserves the first model call's estimated cost; throws BudgetExceededError when a hard budget would pass. */
+  /**
+   * Reserves the first model call's estimated cost on the instance's budgets and the request's
+   * own (`limits`); throws BudgetExceededError when a hard budget would pass.
+   */
   reserve(request: ProviderRequest, provider: string): Promise<void>
   /**
    * Writes the usage record (the first time only) and settles the reservation to what the steps
@@ -99,8 +102,10 @@ export function createAccounting(
       }
     },
     async reserve(request, provider) {
+      const { limits } = p.request
+      if (!rt.budgets?.appliesTo(limits)) return
       const deadline = p.totalTimeoutMs === undefined ? undefined : Date.now() + p.totalTimeoutMs
-      reservation = await rt.budgets?.reserve(p.requestId, p.scope, request, provider, deadline)
+      reservation = await rt.budgets.reserve(p.requestId, p.scope, request, provider, deadline, limits)
     },
     async record(outcome) {
       if (recorded) return

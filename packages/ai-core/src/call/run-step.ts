@@ -1,6 +1,6 @@
 import { AbortedError } from '../errors/errors.js'
 import { callInfo } from '../events/events.js'
-import { compose } from '../middleware/middleware.js'
+import { compose, type ModelCall } from '../middleware/middleware.js'
 import type { CallContext } from '../spec/call-context.js'
 import type { Message } from '../spec/message.js'
 import type { StepResult, StreamPart } from '../spec/result.js'
@@ -54,12 +54,14 @@ export async function* runStep(
     })
     return around?.attempt ? around.attempt(modelCall, () => callAdapter(modelCall)) : callAdapter(modelCall)
   })
-  const response = await pipeline({
+  const modelCall: ModelCall = {
     provider: route.provider,
     request: { ...p.base, model: route.model, messages: [...input.messages] },
     ctx,
     mode,
-  })
+  }
+  if (p.request.limits) modelCall.limits = p.request.limits
+  const response = await pipeline(modelCall)
   const { served } = account
   const result =
     response.mode === 'stream'

@@ -27,6 +27,8 @@ export interface Runtime {
   budgets: BudgetGuard | undefined
   /** Model groups a request can name as "@name", and the router that orders them. */
   groups: Record<string, ModelGroup>
+  /** Names a request may use for "provider:model" or "@group". */
+  aliases: Readonly<Record<string, string>>
   router: Router
   /** The instance's retry and timeout settings; a request may override them. */
   retry: RetryPolicy | false

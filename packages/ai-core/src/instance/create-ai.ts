@@ -1,7 +1,7 @@
 import { type AIStream, createAIStream } from '../call/ai-stream.js'
 import { createInFlight } from '../call/in-flight.js'
 import { createModelCatalog, type ModelCatalog } from '../call/model-catalog.js'
-import { memberRef, prepareCall } from '../call/prepare-call.js'
+import { checkModelName, memberRef, prepareCall } from '../call/prepare-call.js'
 import { drain, runChat } from '../call/run-chat.js'
 import type { Runtime } from '../call/runtime.js'
 import { createUsageSink } from '../call/usage-sink.js'
@@ -21,7 +21,12 @@ import { createRouter } from '../middleware/router.js'
 import type { Credentials } from '../spec/call-context.js'
 import { newContext } from '../spec/call-context.js'
 import { retryPolicySchema, withDefaultTimeouts } from '../spec/policy.js'
-import { type ChatRequest, chatRequestSchema } from '../spec/request.js'
+import {
+  type ChatRequest,
+  chatRequestSchema,
+  type RequestLimits,
+  requestLimitsSchema,
+} from '../spec/request.js'
 import type { ChatResult } from '../spec/result.js'
 import { type Scope, scopeSchema } from '../spec/scope.js'
 import { createMemoryStore } from '../store/memory/memory-store.js'
@@ -31,12 +36,14 @@ import type { UsageAggregate, UsageQuery, UsageRecord } from '../store/usage-sto
 import {
   type CloseOptions,
   type CreateAIOptions,
+  checkModelNames,
   closeOptionsSchema,
   createAIOptionsSchema,
+  withFallbackAliases,
 } from './create-ai-options.js'
 import { backgroundReporter, openLog, subscribeLogging } from './logging.js'
 import { setUpPlugins } from './plugin-host.js'
-import { stopCalls } from './shut-down.js'
+import { closeSharedState, stopCalls } from './shut-down.js'
 
 export type { CloseOptions, CreateAIOptions } from './create-ai-options.js'
 
@@ -67,9 +74,10 @@ export interface CoreAI {
   budgets: {
     /**
      * Where each budget that applies to `scope` stands in its current period: spent, reserved,
-     * limit and remaining, in nano-USD and as USD. Empty when no budget applies.
+     * limit and remaining, in nano-USD and as USD. Empty when no budget applies. Given a request's
+     * `limits`, their budgets too, on the key's own counters (scope 'key', scopeId `limits.key`).
      */
-    status(scope: Scope): Promise<BudgetStatus[]>
+    status(scope: Scope, limits?: RequestLimits): Promise<BudgetStatus[]>
   }
   providers: {
     list(): string[]
@@ -86,7 +94,8 @@ export interface CoreAI {
   flush(): Promise<void>
   /**
    * Refuses new calls, waits for those in flight and for background work, then disposes every
-   * plugin (in reverse order, each even if another fails) and closes the store. Calls still
+   * plugin (in reverse order, each even if another fails), closes the shared state a plugin
+   * registered, and closes the store. Calls still
    * running after `timeoutMs` (default 30 s) are aborted with a ClosedError: one waiting on a
    * silent server, a stream whose caller stopped reading. Calling it again returns the same promise.
    */
@@ -101,7 +110,7 @@ export interface AI extends CoreAI {}
 
 /** Builds an instance from plugins. Rejects with a ConfigError naming the plugin that failed. */
 export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
-  const config = validate(createAIOptionsSchema, options, 'createAI options')
+  const config = withFallbackAliases(validate(createAIOptionsSchema, options, 'createAI options'))
   // Undefined without a logger and without AIMUX_DEBUG: then no call does any logging work.
   const logging = openLog(config.logger)
   const report = backgroundReporter(logging?.log, () => events)
@@ -114,7 +123,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
   const { registry, prices, decorations, readyHooks, dispose } = setup
   let db: Store
   try {
-    if (config.defaultModel) registry.resolve(config.defaultModel)
+    checkModelNames(config, registry)
     const fallbackRefs = [
       ...Object.entries(config.fallbacks).flatMap(([from, to]) => [from, ...to]),
       ...Object.entries(config.contextFallbacks).flat(),
@@ -128,6 +137,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     prices.add(config.prices, 'user')
   } catch (error) {
     await dispose()
+    await closeSharedState(setup.sharedState)
     await setup.store?.close?.()
     throw error
   }
@@ -156,6 +166,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
             admit: (next, from, failure) => rt.budgets?.admitFallback(next, from, failure),
           },
           circuitBreaker: config.circuitBreaker,
+          state: setup.sharedState,
         },
         registry,
         events,
@@ -166,19 +177,19 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     events,
     background: sinks,
     groups: config.groups,
+    aliases: config.aliases,
     router: createRouter({ catalog: db.catalog, prices, groups: config.groups }),
-    budgets:
-      config.budgets.length > 0
-        ? createBudgetGuard({
-            budgets: config.budgets,
-            spend: db.spend,
-            catalog: db.catalog,
-            prices,
-            events,
-            unpricedModels: config.unpricedModels,
-            reservationMaxMs: config.budgetReservationMaxMs,
-          })
-        : undefined,
+    // Always there, for requests that bring their own budgets (`limits`); a request to which no
+    // budget applies skips it (accounting.ts).
+    budgets: createBudgetGuard({
+      budgets: config.budgets,
+      spend: db.spend,
+      catalog: db.catalog,
+      prices,
+      events,
+      unpricedModels: config.unpricedModels,
+      reservationMaxMs: config.budgetReservationMaxMs,
+    }),
     retry: config.retry === false ? false : retryPolicySchema.parse(config.retry ?? {}),
     timeout: withDefaultTimeouts(config.timeout),
     usage: usageSink,
@@ -188,7 +199,15 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     newId: config.generateId,
     ensureOpen,
   }
-  const models = createModelCatalog({ registry, store: db, prices, events, newId: config.generateId })
+  const models = createModelCatalog({
+    registry,
+    store: db,
+    prices,
+    events,
+    newId: config.generateId,
+    aliases: config.aliases,
+    groups: config.groups,
+  })
   // Sinks emit events (budget thresholds) and listeners may start sink work: wait for both to settle.
   const flush = async () => {
     do {
@@ -238,9 +257,11 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       },
     },
     budgets: {
-      async status(scope) {
+      async status(scope, limits) {
         const parsed = validate(scopeSchema, scope, 'budget scope')
-        return rt.budgets ? rt.budgets.status(parsed) : []
+        if (limits === undefined) return rt.budgets ? rt.budgets.status(parsed) : []
+        const checked = validate(requestLimitsSchema, limits, 'budget limits')
+        return rt.budgets ? rt.budgets.status(parsed, checked) : []
       },
     },
     providers: {
@@ -261,7 +282,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     },
     async setUserModel(key, model) {
       ensureOpen()
-      if (model !== undefined) registry.resolve(model)
+      if (model !== undefined) checkModelName(rt, model)
       const { model: _previous, ...rest } = (await db.conversations.getPreferences(key)) ?? {}
       await db.conversations.setPreferences(key, model === undefined ? rest : { ...rest, model })
     },
@@ -277,6 +298,8 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       closing ??= (async () => {
         await stopCalls(inFlight, flush, timeoutMs)
         const failures = await dispose()
+        const stateFailure = await closeSharedState(setup.sharedState)
+        if (stateFailure) failures.push(stateFailure)
         try {
           await db.close?.()
         } catch (error) {

@@ -2,10 +2,13 @@ import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { RequestHookInput } from '../call/request-hook.js'
-import { ConfigError, ValidationError } from '../errors/errors.js'
+import { ConfigError, StoreError, ValidationError } from '../errors/errors.js'
 import type { CallContext } from '../spec/call-context.js'
 import { defineProvider } from '../spec/provider.js'
 import { defineTool } from '../spec/tool.js'
+import { createMemorySharedState } from '../store/memory/memory-shared-state.js'
+import { createMemoryStore } from '../store/memory/memory-store.js'
+import type { SharedState } from '../store/shared-state.js'
 import { createAI } from './create-ai.js'
 import { definePlugin } from './plugin.js'
 
@@ -230,5 +233,200 @@ describe('a plugin that fails to set up', () => {
     const shown = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })
     expect(shown).not.toContain(key)
     expect(shown).not.toContain('tok_abcdef123456')
+  })
+})
+
+/**
+ * Shared state over the in-memory ports, answering every call with a promise (as a networked
+ * one does) and logging which port method ran.
+ */
+function promisedState(log: string[], leave: ('rateLimits' | 'responseCache' | 'circuits')[] = []) {
+  const memory = createMemorySharedState()
+  const later =
+    <A extends unknown[], R>(name: string, method: (...args: A) => R) =>
+    async (...args: A): Promise<Awaited<R>> => {
+      log.push(name)
+      await new Promise((r) => setTimeout(r, 1))
+      return await method(...args)
+    }
+  const state: SharedState = {
+    name: 'promised',
+    rateLimits: {
+      acquire: later('acquire', memory.rateLimits.acquire),
+      addTokens: later('addTokens', memory.rateLimits.addTokens),
+    },
+    responseCache: {
+      get: later('get', memory.responseCache.get),
+      set: later('set', memory.responseCache.set),
+    },
+    circuits: {
+      admit: later('admit', memory.circuits.admit),
+      record: later('record', memory.circuits.record),
+      release: later('release', memory.circuits.release),
+    },
+    close: async () => {
+      log.push('state closed')
+    },
+  }
+  for (const port of leave) delete state[port]
+  return state
+}
+
+const statePlugin = (name: string, state: SharedState) =>
+  definePlugin({ name, setup: (host) => host.registerSharedState(state) })
+
+describe('shared state', () => {
+  it("keeps the rate limiter's, cache's and breaker's state in the ports a plugin registers", async () => {
+    const log: string[] = []
+    const mock = mockProvider({ defaultTurn: { text: 'ok', usage: { inputTokens: 3, outputTokens: 2 } } })
+    const ai = await createAI({
+      plugins: [mock, statePlugin('shared', promisedState(log))],
+      defaultModel: 'mock:m',
+      rateLimits: { rules: [{ scope: 'user', requestsPerMinute: 2 }] },
+      cache: {},
+      circuitBreaker: { minRequests: 2, failureRate: 0.5 },
+      retry: false,
+    })
+    const ask = { messages, scope: { userId: 'u1' } }
+    expect((await ai.chat(ask)).text).toBe('ok')
+    expect(log).toEqual(['acquire', 'get', 'admit', 'record', 'set', 'addTokens'])
+    log.length = 0
+    expect((await ai.chat(ask)).text).toBe('ok') // from the cache: nothing reaches the breaker
+    expect(mock.calls).toHaveLength(1)
+    expect(log).toEqual(['acquire', 'get', 'addTokens'])
+    await expect(ai.chat(ask)).rejects.toMatchObject({ code: 'rate-limit' })
+    mock.enqueue({ error: { status: 500 } })
+    await expect(ai.chat({ ...ask, scope: { userId: 'u2' }, cache: false })).rejects.toMatchObject({
+      status: 500,
+    })
+    await expect(ai.chat({ ...ask, scope: { userId: 'u3' }, cache: false })).rejects.toMatchObject({
+      code: 'circuit-open',
+    })
+    await ai.close()
+  })
+
+  it('keeps in memory the ports the plugin leaves out', async () => {
+    const log: string[] = []
+    const mock = mockProvider()
+    const ai = await createAI({
+      plugins: [mock, statePlugin('shared', promisedState(log, ['responseCache', 'circuits']))],
+      defaultModel: 'mock:m',
+      cache: {},
+      circuitBreaker: {},
+    })
+    mock.enqueue({ text: 'once' })
+    await ai.chat({ messages })
+    expect((await ai.chat({ messages })).text).toBe('once')
+    expect(log).toEqual([])
+    await ai.chat({ messages, limits: { key: 'vk_1', requestsPerDay: 5 } })
+    expect(log).toEqual(['acquire', 'addTokens'])
+    await ai.close()
+  })
+
+  it('never fails a call for a cache, breaker or token count it cannot reach, and reports each', async () => {
+    const down = async () => {
+      throw new Error('state unreachable')
+    }
+    const memory = createMemorySharedState()
+    const broken: SharedState = {
+      name: 'broken',
+      rateLimits: { acquire: memory.rateLimits.acquire, addTokens: down },
+      responseCache: { get: down, set: down },
+      circuits: { admit: memory.circuits.admit, record: down, release: down },
+    }
+    const mock = mockProvider({ defaultTurn: { text: 'ok', usage: { inputTokens: 3, outputTokens: 2 } } })
+    const ai = await createAI({
+      plugins: [mock, statePlugin('shared', broken)],
+      defaultModel: 'mock:m',
+      rateLimits: { rules: [{ scope: 'user', tokensPerDay: 1_000 }] },
+      cache: {},
+      circuitBreaker: {},
+    })
+    const hits: boolean[] = []
+    const failures: string[] = []
+    ai.on('cache', (e) => void hits.push(e.hit))
+    ai.on('background:error', (e) => void failures.push(`${e.source}: ${(e.error as Error).message}`))
+    expect((await ai.chat({ messages, scope: { userId: 'u1' } })).text).toBe('ok')
+    await ai.flush()
+    expect(hits).toEqual([false])
+    expect(failures).toEqual([
+      'response cache: state unreachable',
+      'circuit breaker: state unreachable',
+      'response cache: state unreachable',
+      'rate limits: state unreachable',
+    ])
+    await ai.close()
+  })
+
+  it('fails a call whose rate limits cannot be checked: a limit is never skipped', async () => {
+    const memory = createMemorySharedState()
+    const broken: SharedState = {
+      name: 'broken',
+      rateLimits: {
+        acquire: async () => {
+          throw new Error('state unreachable')
+        },
+        addTokens: memory.rateLimits.addTokens,
+      },
+    }
+    const mock = mockProvider({ defaultTurn: { text: 'ok' } })
+    const ai = await createAI({ plugins: [mock, statePlugin('shared', broken)], defaultModel: 'mock:m' })
+    await expect(ai.chat({ messages, limits: { key: 'vk_1', requestsPerMinute: 10 } })).rejects.toThrow(
+      'state unreachable',
+    )
+    expect(mock.calls).toHaveLength(0)
+    expect((await ai.chat({ messages })).text).toBe('ok') // no limit: the state is not asked
+    await ai.close()
+  })
+
+  it('refuses a second shared state, naming both plugins, and closes the first', async () => {
+    const log: string[] = []
+    const error = await createAI({
+      plugins: [statePlugin('redis-a', promisedState(log)), statePlugin('redis-b', promisedState([]))],
+    }).catch((e: unknown) => e)
+    expect(ConfigError.is(error)).toBe(true)
+    expect((error as Error).message).toBe(
+      "Plugin 'redis-b' failed to set up: Two shared states: 'redis-a' and 'redis-b'. Keep one shared-state plugin.",
+    )
+    expect(log).toEqual(['state closed'])
+  })
+
+  it('closes the shared state after every plugin was disposed, before the store', async () => {
+    const log: string[] = []
+    const store = createMemoryStore()
+    const plugin = definePlugin({
+      name: 'shared',
+      setup(host) {
+        host.registerStore({ ...store, close: async () => void log.push('store closed') })
+        host.registerSharedState(promisedState(log))
+      },
+      dispose: () => void log.push('plugin disposed'),
+    })
+    const later = definePlugin({ name: 'later', setup() {}, dispose: () => void log.push('later disposed') })
+    const ai = await createAI({ plugins: [plugin, later] })
+    await ai.close()
+    expect(log).toEqual(['later disposed', 'plugin disposed', 'state closed', 'store closed'])
+  })
+
+  it("reports a shared state's failure to close as a StoreError naming it, and still closes the store", async () => {
+    const log: string[] = []
+    const failing: SharedState = {
+      name: 'flaky',
+      close: async () => {
+        throw new Error('connection reset')
+      },
+    }
+    const plugin = definePlugin({
+      name: 'shared',
+      setup(host) {
+        host.registerStore({ ...createMemoryStore(), close: async () => void log.push('store closed') })
+        host.registerSharedState(failing)
+      },
+    })
+    const ai = await createAI({ plugins: [plugin] })
+    const error = await ai.close().catch((e: unknown) => e)
+    expect(StoreError.is(error)).toBe(true)
+    expect((error as Error).message).toBe("The shared state 'flaky' failed to close: Error: connection reset")
+    expect(log).toEqual(['store closed'])
   })
 })

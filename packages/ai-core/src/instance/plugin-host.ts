@@ -7,6 +7,7 @@ import type { EventBus } from '../events/event-bus.js'
 import type { Middleware } from '../middleware/middleware.js'
 import { createRegistry, type Registry } from '../spec/registry.js'
 import { chatRequestSchema } from '../spec/request.js'
+import type { SharedState } from '../store/shared-state.js'
 import type { Store } from '../store/store.js'
 import type { AI } from './create-ai.js'
 import type { Plugin, PluginHost } from './plugin.js'
@@ -25,6 +26,8 @@ export interface PluginSetup {
   readyHooks: { plugin: string; hook: (ai: AI) => void | Promise<void> }[]
   /** The store a plugin registered, if one did. */
   store: Store | undefined
+  /** The shared state ports a plugin registered, if one did. */
+  sharedState: SharedState | undefined
   /** Disposes every plugin set up, in reverse order, each even if another fails; returns the failures. */
   dispose(): Promise<AimuxError[]>
 }
@@ -39,7 +42,8 @@ function shown(error: unknown): string {
 
 /**
  * Sets up each plugin in order with a host of its own. When one fails, those already set up are
- * disposed and a registered store is closed, and the error is a ConfigError naming the plugin.
+ * disposed, a registered store and shared state are closed, and the error is a ConfigError naming
+ * the plugin.
  */
 export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus): Promise<PluginSetup> {
   const registry = createRegistry()
@@ -51,6 +55,8 @@ export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus)
   const readyHooks: PluginSetup['readyHooks'] = []
   let store: Store | undefined
   let storePlugin: string | undefined
+  let sharedState: SharedState | undefined
+  let statePlugin: string | undefined
   const setUp: Plugin[] = []
   const dispose = async () => {
     const failures: AimuxError[] = []
@@ -77,6 +83,16 @@ export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus)
         store = candidate
         storePlugin = plugin.name
       },
+      registerSharedState(candidate) {
+        if (sharedState)
+          throw new ConfigError(
+            `Two shared states: '${statePlugin}' and '${plugin.name}'. Keep one shared-state plugin.`,
+          )
+        if (typeof candidate?.name !== 'string' || candidate.name === '')
+          throw new ConfigError('A shared state needs a name.')
+        sharedState = candidate
+        statePlugin = plugin.name
+      },
       use: (m) => middleware.push(m),
       registerTool: (tool) => registry.addTool(tool, plugin.name),
       addPrices: (entries) => prices.add(entries, 'builtin'),
@@ -102,6 +118,7 @@ export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus)
       setUp.push(plugin)
     } catch (cause) {
       await dispose()
+      await sharedState?.close?.().catch(() => {})
       await store?.close?.()
       const reason = ConfigError.is(cause) || ValidationError.is(cause) ? cause.message : shown(cause)
       throw new ConfigError(`Plugin '${plugin.name}' failed to set up: ${reason}`, { cause, secrets: [] })
@@ -116,6 +133,7 @@ export async function setUpPlugins(plugins: readonly Plugin[], events: EventBus)
     decorations,
     readyHooks,
     store,
+    sharedState,
     dispose,
   }
 }

@@ -5,6 +5,7 @@ import type { AimuxEventName, AimuxEvents, AimuxListener } from '../events/event
 import type { Middleware } from '../middleware/middleware.js'
 import type { ProviderAdapter } from '../spec/provider.js'
 import type { AnyTool } from '../spec/tool.js'
+import type { SharedState } from '../store/shared-state.js'
 import type { Store } from '../store/store.js'
 import type { AI } from './create-ai.js'
 
@@ -13,6 +14,14 @@ export interface PluginHost {
   registerProvider(provider: ProviderAdapter): void
   /** Replaces the in-memory store; at most one store plugin per instance. */
   registerStore(store: Store): void
+  /**
+   * Keeps the rate limiter's counters, the response cache and the circuit breaker's circuits in
+   * `state` (Redis, say), shared by every instance that registers the same, instead of in this
+   * process's memory; a port it leaves out stays in memory. At most one per instance (a second is
+   * a ConfigError naming both plugins); its `close()` runs when the instance closes, after every
+   * plugin was disposed.
+   */
+  registerSharedState(state: SharedState): void
   /** Adds a middleware around every model call, inside those added before it. */
   use(middleware: Middleware): void
   /** Makes a tool available to requests that name it in `tools`. */

@@ -1,5 +1,6 @@
 import type { InFlight } from '../call/in-flight.js'
-import { ClosedError } from '../errors/errors.js'
+import { ClosedError, StoreError } from '../errors/errors.js'
+import type { SharedState } from '../store/shared-state.js'
 
 /** How long `ai.close()` waits for calls and background work unless told otherwise. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000
@@ -47,3 +48,18 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 const settled = () => true
+
+/**
+ * Closes the shared state a plugin registered, once every plugin was disposed (a plugin may still
+ * use it while it disposes); its failure is returned as a StoreError naming it, never thrown.
+ */
+export async function closeSharedState(state: SharedState | undefined): Promise<StoreError | undefined> {
+  try {
+    await state?.close?.()
+    return undefined
+  } catch (error) {
+    return new StoreError(`The shared state '${state?.name}' failed to close: ${String(error)}`, {
+      cause: error,
+    })
+  }
+}

@@ -6,6 +6,7 @@ import { BudgetExceededError, ConfigError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import { estimatePromptTokens, outputAllowance } from '../spec/context-window.js'
 import type { ProviderRequest } from '../spec/provider.js'
+import type { RequestLimits } from '../spec/request.js'
 import type { Scope } from '../spec/scope.js'
 import type { CatalogStore } from '../store/catalog-store.js'
 import type { SpendStore } from '../store/spend-store.js'
@@ -109,15 +110,24 @@ export function createBudgetGuard(deps: {
 
   return {
     /**
+     * Whether any budget can apply to a request with these limits: the instance has budgets, or
+     * the request brings its own. When not, a request skips the guard and pays nothing for it.
+     */
+    appliesTo(limits: RequestLimits | undefined): boolean {
+      return budgets.length > 0 || (limits?.budgets?.length ?? 0) > 0
+    },
+
+    /**
      * Throws the same ConfigError as `reserve()` when a call is about to be handed over to a model
      * without a price (a fallback: its reservation was made for the model it leaves) and a hard
      * budget applies to its scope. `failure` is the error that made it move, when one did.
      */
     admitFallback(next: ModelCall, from: ModelCall, failure?: unknown): void {
+      if (budgets.length === 0 && !next.limits?.budgets?.length) return
       const { requestId, scope } = next.ctx
       const provider = next.provider.id
       const model = next.request.model
-      if (!refusesUnpriced(budgetEntries(budgets, scope, now()), provider, model)) return
+      if (!refusesUnpriced(budgetEntries(budgets, scope, now(), next.limits), provider, model)) return
       const ref = `${from.provider.id}:${from.request.model}`
       throw unpricedError({ requestId, provider, model, from: { ref, failure } })
     },
@@ -125,7 +135,8 @@ export function createBudgetGuard(deps: {
     /**
      * Reserves the call's estimate, or throws BudgetExceededError (or a ConfigError for a model
      * without a price); undefined when no budget applies. `deadline` is when the call will have
-     * been stopped (milliseconds since the epoch), when it has one.
+     * been stopped (milliseconds since the epoch), when it has one. The budgets of the request's
+     * `limits` are reserved in the same step as the instance's, on the key's own counters.
      */
     async reserve(
       requestId: string,
@@ -133,9 +144,10 @@ export function createBudgetGuard(deps: {
       request: ProviderRequest,
       provider: string,
       deadline?: number,
+      limits?: RequestLimits,
     ): Promise<Reservation | undefined> {
       const at = now()
-      const keys = budgetEntries(budgets, scope, at)
+      const keys = budgetEntries(budgets, scope, at, limits)
       if (keys.length === 0) return undefined
       if (refusesUnpriced(keys, provider, request.model))
         throw unpricedError({ requestId, provider, model: request.model })
@@ -202,9 +214,12 @@ export function createBudgetGuard(deps: {
       return check
     },
 
-    /** Where each budget that applies to `scope` stands now; expired reservations are not counted. */
-    status(scope: Scope): Promise<BudgetStatus[]> {
-      const entries = budgetEntries(budgets, scope, now())
+    /**
+     * Where each budget that applies to `scope` (and, given `limits`, each of theirs) stands now;
+     * expired reservations are not counted.
+     */
+    status(scope: Scope, limits?: RequestLimits): Promise<BudgetStatus[]> {
+      const entries = budgetEntries(budgets, scope, now(), limits)
       return Promise.all(entries.map(async (entry) => budgetStatus(entry, await spend.getSpend(entry.key))))
     },
   }

@@ -1,4 +1,5 @@
 import { usdToNano } from '../cost/money.js'
+import type { RequestLimits } from '../spec/request.js'
 import type { Scope } from '../spec/scope.js'
 import type { BudgetPeriod, SpendKey } from '../store/spend-store.js'
 import type { Budget } from './budget-guard.js'
@@ -6,7 +7,8 @@ import type { Budget } from './budget-guard.js'
 /** A budget that applies to a call, with the spend counter it counts on now. */
 export interface BudgetEntry {
   key: SpendKey
-  budget: Budget
+  /** What the guard does with it: refuse past the limit (hard), and emit at these thresholds. */
+  budget: Pick<Budget, 'hard' | 'thresholds'>
   limitNanoUsd: number
 }
 
@@ -32,8 +34,35 @@ function scopeId(budget: Budget, scope: Scope): string | undefined {
   return id !== undefined && (budget.id === undefined || budget.id === id) ? id : undefined
 }
 
-/** Every budget that applies to a call in `scope` made at `at`, in the order they were given. */
-export function budgetEntries(budgets: readonly Budget[], scope: Scope, at: Date): BudgetEntry[] {
+/**
+ * Every budget that applies to a call in `scope` made at `at`, in the order they were given: the
+ * instance's, then those of the request's `limits` on the key's own counters.
+ */
+export function budgetEntries(
+  budgets: readonly Budget[],
+  scope: Scope,
+  at: Date,
+  limits?: RequestLimits,
+): BudgetEntry[] {
+  const entries = instanceEntries(budgets, scope, at)
+  if (!limits?.budgets) return entries
+  for (const budget of limits.budgets) {
+    const key: SpendKey = {
+      scope: 'key',
+      scopeId: limits.key,
+      period: budget.period,
+      periodStart: periodStart(budget.period, at),
+    }
+    entries.push({
+      key,
+      budget: { hard: budget.hard ?? true, thresholds: budget.thresholds ?? [] },
+      limitNanoUsd: usdToNano(budget.limitUsd),
+    })
+  }
+  return entries
+}
+
+function instanceEntries(budgets: readonly Budget[], scope: Scope, at: Date): BudgetEntry[] {
   return budgets.flatMap((budget) => {
     const id = scopeId(budget, scope)
     if (id === undefined) return []

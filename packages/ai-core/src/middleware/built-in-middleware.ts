@@ -1,5 +1,9 @@
 import type { EventBus } from '../events/event-bus.js'
 import type { Registry } from '../spec/registry.js'
+import { createMemoryCircuitState } from '../store/memory/memory-circuit-state.js'
+import { createMemoryRateLimitState } from '../store/memory/memory-rate-limit-state.js'
+import { createMemoryResponseCacheState } from '../store/memory/memory-response-cache-state.js'
+import type { SharedState } from '../store/shared-state.js'
 import { attemptTimeoutMiddleware } from './attempt-timeout.js'
 import { type CircuitBreakerOptions, circuitBreakerMiddleware } from './circuit-breaker.js'
 import { type FallbackOptions, fallbackMiddleware } from './fallback.js'
@@ -14,6 +18,8 @@ export interface BuiltInMiddlewareOptions {
   cache?: ResponseCacheOptions | undefined
   fallbacks: FallbackOptions
   circuitBreaker?: CircuitBreakerOptions | undefined
+  /** The state ports a plugin registered (`host.registerSharedState`); those left out are in memory. */
+  state?: Omit<SharedState, 'name' | 'close'> | undefined
 }
 
 /**
@@ -23,6 +29,8 @@ export interface BuiltInMiddlewareOptions {
  * - Rate limits outermost: each model call counts once, under the provider and model asked for,
  *   however many retries or fallbacks it takes; a cached answer counts too (one request, and the
  *   tokens its stored usage reports); a call over a limit is refused before anything else runs.
+ *   The rate limiter is always there, for requests that bring their own `limits`; a call with no
+ *   limit passes straight through it.
  * - The response cache before fallbacks: a hit is served without any provider, so no fallback,
  *   retry, timeout or breaker has anything to do; and the key is the model the caller asked for.
  * - Fallbacks outside retries: each model of the chain gets its own retries, and the chain moves
@@ -39,14 +47,22 @@ export function builtInMiddleware(
   registry: Registry,
   events: EventBus,
 ): Middleware[] {
-  const chain: Middleware[] = []
-  if (options.rateLimits) chain.push(rateLimitMiddleware(options.rateLimits, events))
-  if (options.cache) chain.push(responseCacheMiddleware(options.cache, events))
+  const { state = {}, rateLimits, cache, circuitBreaker } = options
+  const rateState =
+    state.rateLimits ?? createMemoryRateLimitState(rateLimits ? { maxCounters: rateLimits.maxCounters } : {})
+  const chain: Middleware[] = [rateLimitMiddleware(rateLimits, events, rateState)]
+  if (cache) {
+    const cacheState = state.responseCache ?? createMemoryResponseCacheState({ maxEntries: cache.maxEntries })
+    chain.push(responseCacheMiddleware(cache, events, cacheState))
+  }
   chain.push(
     fallbackMiddleware(options.fallbacks, registry, events),
     retryMiddleware(events),
     attemptTimeoutMiddleware(),
   )
-  if (options.circuitBreaker) chain.push(circuitBreakerMiddleware(options.circuitBreaker, events))
+  if (circuitBreaker) {
+    const circuitState = state.circuits ?? createMemoryCircuitState()
+    chain.push(circuitBreakerMiddleware(circuitBreaker, events, circuitState))
+  }
   return chain
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { AimuxError, CircuitOpenError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
-import type { CircuitState } from '../events/events.js'
-import { createIdleMap } from './idle-map.js'
+import type { CircuitChange, CircuitState } from '../store/shared-state.js'
+import { isPromise } from './is-promise.js'
 import type { Middleware } from './middleware.js'
 
 export const circuitBreakerSchema = z.strictObject({
@@ -17,16 +17,6 @@ export const circuitBreakerSchema = z.strictObject({
 })
 export type CircuitBreakerOptions = z.output<typeof circuitBreakerSchema>
 
-interface Circuit {
-  state: CircuitState
-  outcomes: { at: number; ok: boolean }[]
-  openUntil: number
-  trialInFlight: boolean
-}
-
-/** The most circuits kept in memory; past it, the one called least recently is dropped. */
-const MAX_CIRCUITS = 10_000
-
 /** Failures that say the provider is unwell; a refused request (400, 401, ...) says nothing about it. */
 function countsAsFailure(error: unknown): boolean {
   return !AimuxError.is(error) || error.retryable
@@ -36,84 +26,72 @@ function countsAsFailure(error: unknown): boolean {
  * A circuit per provider and model: closed while the failure rate over the window stays below
  * the threshold; open (failing fast with CircuitOpenError, which the fallback middleware hands
  * over) for openMs once it passes; then half-open, letting one trial call through, which closes
- * the circuit on success and opens it again on failure. Emits 'circuit:state' on every change.
- * A circuit not called for windowMs and openMs (its outcomes have all left the window, and an open
- * one would let a trial through) is forgotten, so distinct model strings cannot grow memory.
+ * the circuit on success and opens it again on failure. Emits 'circuit:state' on every change
+ * this instance made. The circuits live in a CircuitState (in memory, or shared by a plugin so
+ * that every process sees one circuit per model); this middleware decides what counts as a
+ * failure and what to throw. A state that cannot record an outcome never fails the call: that is
+ * reported as 'background:error'.
  */
 export function circuitBreakerMiddleware(
   options: CircuitBreakerOptions,
   events: EventBus,
+  state: CircuitState,
   now: () => number = Date.now,
 ): Middleware {
-  const circuits = createIdleMap<string, Circuit>({
-    idleMs: Math.max(options.windowMs, options.openMs),
-    max: MAX_CIRCUITS,
-    now,
-  })
-  const move = (key: string, circuit: Circuit, to: CircuitState, failureRate: number) => {
-    if (circuit.state === to) return
+  const settings = {
+    failureRate: options.failureRate,
+    minRequests: options.minRequests,
+    windowMs: options.windowMs,
+    openMs: options.openMs,
+  }
+  const announce = (key: string, changes: readonly CircuitChange[]) => {
+    if (changes.length === 0) return
     const at = key.indexOf(':')
     const [provider, model] = [key.slice(0, at), key.slice(at + 1)]
-    events.emit('circuit:state', { provider, model, from: circuit.state, to, failureRate })
-    circuit.state = to
+    for (const { from, to, failureRate } of changes)
+      events.emit('circuit:state', { provider, model, from, to, failureRate })
   }
-  const rate = (circuit: Circuit) => {
-    const failures = circuit.outcomes.filter((o) => !o.ok).length
-    return circuit.outcomes.length === 0 ? 0 : failures / circuit.outcomes.length
+  const report = (error: unknown) => events.emit('background:error', { source: 'circuit breaker', error })
+  /** Records an outcome, or frees a trial (`ok` undefined); awaited only for a state that answers later. */
+  const settle = (key: string, ok: boolean | undefined, trial: boolean): void | Promise<void> => {
+    try {
+      const at = now()
+      if (ok === undefined) {
+        const released = state.release(key, settings, at)
+        if (isPromise(released)) return Promise.resolve(released).catch(report)
+        return
+      }
+      const changes = state.record(key, { ok, trial }, settings, at)
+      if (!isPromise(changes)) return announce(key, changes)
+      return Promise.resolve(changes).then((c) => announce(key, c), report)
+    } catch (error) {
+      report(error)
+    }
   }
   return async (call, next) => {
     const key = `${call.provider.id}:${call.request.model}`
-    const circuit = circuits.touch(key, () => ({
-      state: 'closed',
-      outcomes: [],
-      openUntil: 0,
-      trialInFlight: false,
-    }))
-    const at = now()
-    if (circuit.state === 'open' && at >= circuit.openUntil) move(key, circuit, 'half-open', rate(circuit))
-    if (circuit.state === 'open' || (circuit.state === 'half-open' && circuit.trialInFlight)) {
+    let admission = state.admit(key, settings, now())
+    if (isPromise(admission)) admission = await admission
+    announce(key, admission.changes)
+    if (!admission.ok) {
       throw new CircuitOpenError(
         `The circuit for ${key} is open after repeated failures; the call was not sent.`,
-        {
-          provider: call.provider.id,
-          model: call.request.model,
-          retryAfterMs: Math.max(0, circuit.openUntil - at),
-        },
+        { provider: call.provider.id, model: call.request.model, retryAfterMs: admission.retryAfterMs },
       )
     }
-    const trial = circuit.state === 'half-open'
-    circuit.trialInFlight = trial
-    const record = (ok: boolean) => {
-      // Touched again: a call as long as the idle time must not leave its outcome on a circuit
-      // that was dropped meanwhile.
-      const c = circuits.touch(key, () => circuit)
-      const t = now()
-      c.trialInFlight = false
-      if (trial) {
-        c.outcomes = [{ at: t, ok }]
-        if (ok) move(key, c, 'closed', 0)
-        else {
-          c.openUntil = t + options.openMs
-          move(key, c, 'open', 1)
-        }
-        return
-      }
-      c.outcomes = c.outcomes.filter((o) => o.at > t - options.windowMs)
-      c.outcomes.push({ at: t, ok })
-      const failureRate = rate(c)
-      if (c.outcomes.length >= options.minRequests && failureRate >= options.failureRate) {
-        c.openUntil = t + options.openMs
-        move(key, c, 'open', failureRate)
-      }
-    }
+    const { trial } = admission
+    let response: Awaited<ReturnType<typeof next>>
     try {
-      const response = await next()
-      record(true)
-      return response
+      response = await next()
     } catch (error) {
-      if (countsAsFailure(error) && !call.ctx.signal.aborted) record(false)
-      else circuit.trialInFlight = false
+      // A refused request or an abort says nothing of the provider's health: a trial's slot is freed.
+      const failed = countsAsFailure(error) && !call.ctx.signal.aborted
+      const settled = failed ? settle(key, false, trial) : trial ? settle(key, undefined, true) : undefined
+      if (settled) await settled
       throw error
     }
+    const settled = settle(key, true, trial)
+    if (settled) await settled
+    return response
   }
 }

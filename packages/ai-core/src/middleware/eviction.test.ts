@@ -3,15 +3,17 @@ import { emptyUsage } from '../cost/usage.js'
 import { ProviderError } from '../errors/errors.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus } from '../events/event-bus.js'
+import type { IdleMap } from '../store/memory/idle-map.js'
+import { createMemoryCircuitState } from '../store/memory/memory-circuit-state.js'
+import { createMemoryRateLimitState } from '../store/memory/memory-rate-limit-state.js'
 import { circuitBreakerMiddleware, circuitBreakerSchema } from './circuit-breaker.js'
-import type { IdleMap } from './idle-map.js'
 import type { ModelCall, ModelResponse } from './middleware.js'
-import { rateLimitMiddleware, rateLimitsSchema } from './rate-limiter.js'
+import { type RateLimits, rateLimitMiddleware, rateLimitsSchema } from './rate-limiter.js'
 
-// Every idle map the middleware makes, to read how many entries it holds.
+// Every idle map the in-memory state makes, to read how many entries it holds.
 const maps = vi.hoisted(() => [] as IdleMap<unknown, unknown>[])
-vi.mock('./idle-map.js', async (original) => {
-  const real = await original<typeof import('./idle-map.js')>()
+vi.mock('../store/memory/idle-map.js', async (original) => {
+  const real = await original<typeof import('../store/memory/idle-map.js')>()
   return {
     ...real,
     createIdleMap: (options: Parameters<typeof real.createIdleMap>[0]) => {
@@ -23,6 +25,8 @@ vi.mock('./idle-map.js', async (original) => {
 })
 
 const events = () => createEventBus(createBackgroundWork(() => {}))
+const rateLimiter = (limits: RateLimits, now: () => number) =>
+  rateLimitMiddleware(limits, events(), createMemoryRateLimitState({ maxCounters: limits.maxCounters }), now)
 const call = (userId: string, model = 'm'): ModelCall =>
   ({
     provider: { id: 'p' },
@@ -44,7 +48,7 @@ describe('memory under many distinct keys', () => {
     maps.length = 0
     const clock = { t: 0 }
     const limits = rateLimitsSchema.parse({ rules: [{ scope: 'user', requestsPerMinute: 1 }] })
-    const limit = rateLimitMiddleware(limits, events(), () => clock.t)
+    const limit = rateLimiter(limits, () => clock.t)
     const counters = maps[0]!
     for (let i = 0; i < 1_000; i++) await limit(call(`u${i}`), ok)
     expect(counters.size).toBe(1_000)
@@ -63,7 +67,7 @@ describe('memory under many distinct keys', () => {
       rules: [{ scope: 'user', requestsPerDay: 1 }],
       maxCounters: 100,
     })
-    const limit = rateLimitMiddleware(limits, events(), () => clock.t)
+    const limit = rateLimiter(limits, () => clock.t)
     const counters = maps[0]!
     await limit(call('u0'), ok)
     clock.t = 3_600_000 // an hour on, u0 has used its day
@@ -78,7 +82,7 @@ describe('memory under many distinct keys', () => {
     maps.length = 0
     const clock = { t: 0 }
     const options = circuitBreakerSchema.parse({ minRequests: 1, windowMs: 10_000, openMs: 20_000 })
-    const breaker = circuitBreakerMiddleware(options, events(), () => clock.t)
+    const breaker = circuitBreakerMiddleware(options, events(), createMemoryCircuitState(), () => clock.t)
     const circuits = maps[0]!
     const fail = async (): Promise<ModelResponse> => {
       throw new ProviderError('down', { retryable: true })

@@ -5,6 +5,7 @@ import type {
   ProviderResult,
   ProviderStreamPart,
 } from '../spec/provider.js'
+import type { RequestLimits } from '../spec/request.js'
 
 /** One model call on its way through the middleware chain to the adapter. */
 export interface ModelCall {
@@ -12,6 +13,8 @@ export interface ModelCall {
   request: ProviderRequest
   ctx: CallContext
   mode: 'generate' | 'stream'
+  /** The request's own budgets and rate limits (`limits`), set by a trusted server; the rate limiter counts them. */
+  limits?: RequestLimits
 }
 
 export type ModelResponse =

@@ -3,9 +3,9 @@ import { normalizeUsage } from '../cost/usage.js'
 import { ConfigError, RateLimitError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import type { ProviderStreamPart } from '../spec/provider.js'
-import { createIdleMap } from './idle-map.js'
-import type { Middleware, ModelCall } from './middleware.js'
-import { createRateWindow, type RateWindow } from './rate-window.js'
+import type { RateLimitCheck, RateLimitState } from '../store/shared-state.js'
+import { isPromise } from './is-promise.js'
+import type { Middleware, ModelCall, ModelResponse } from './middleware.js'
 import { sleep } from './sleep.js'
 
 const count = z.number().int().positive().optional()
@@ -38,8 +38,9 @@ export const rateLimitsSchema = z
     /** How long a call may wait for room before it fails; 0 (the default) fails at once. */
     maxWaitMs: z.number().int().min(0).default(0),
     /**
-     * The most counters (one per user, tenant, provider or model seen) kept in memory. Past it,
-     * the counter used least recently is dropped and starts again from zero. Default 100,000.
+     * The most counters (one per user, tenant, provider, model or key seen) kept in memory, when
+     * the counters are in memory (no plugin registered shared ones). Past it, the counter used
+     * least recently is dropped and starts again from zero. Default 100,000.
      */
     maxCounters: z.number().int().positive().default(100_000),
   })
@@ -58,8 +59,6 @@ export type RateLimitsInput = z.input<typeof rateLimitsSchema>
 export type RateLimits = z.output<typeof rateLimitsSchema>
 type Rule = z.output<typeof ruleSchema>
 
-const MINUTE = 60_000
-const DAY = 86_400_000
 const windows = [
   { limit: 'requestsPerMinute', window: 'minute', kind: 'requests' },
   { limit: 'requestsPerDay', window: 'day', kind: 'requests' },
@@ -67,47 +66,49 @@ const windows = [
   { limit: 'tokensPerDay', window: 'day', kind: 'tokens' },
 ] as const
 
-/**
- * What one counter (say, user u1) has used over the last minute and the last day; a window is
- * made only once a limit needs it.
- */
-interface Usage {
-  minute?: RateWindow
-  day?: RateWindow
+/** Who and which limit a check stands for, to name in events and errors. */
+interface Subject {
+  scope: string
+  id: string
+  limit: string
 }
 
-const newWindow = (window: 'minute' | 'day') =>
-  window === 'minute' ? createRateWindow(MINUTE, 1_000) : createRateWindow(DAY, MINUTE)
+/** A call's checks, and beside each (same index) what it stands for. */
+interface Checks {
+  checks: RateLimitCheck[]
+  subjects: Subject[]
+}
 
-/** Whether any limit the options can give counts over a day. */
-function countsDays(options: RateLimits): boolean {
-  const sets: Limits[] = [...options.rules, ...Object.values(options.tiers)]
-  return sets.some((l) => l.requestsPerDay !== undefined || l.tokensPerDay !== undefined)
+/** Adds a check per limit set for the counter `scope:id`. */
+function addChecks(into: Checks, scope: string, id: string, limits: Limits): void {
+  for (const { limit, window, kind } of windows) {
+    const max = limits[limit]
+    if (max === undefined) continue
+    into.checks.push({ key: `${scope}:${id}`, window, kind, max })
+    into.subjects.push({ scope, id, limit })
+  }
 }
 
 /**
- * Rate limits per user, tenant, provider or model: requests and tokens per minute and per day,
- * from named tiers with overrides, counted in memory over sliding windows (in buckets of a second
- * for a minute and of a minute for a day). A call over a limit
- * waits for room up to `maxWaitMs`, or fails at once with a RateLimitError whose `retryAfterMs`
- * says when to try again. Tokens are counted when a call ends. Emits 'rate-limit' for each wait
- * and each refusal. Counters live in memory, dropped once idle (every bucket of their windows has
- * expired) and, past `maxCounters`, least recently used first, so that many distinct users
- * cannot grow the heap without bound.
+ * Rate limits per user, tenant, provider or model, and per key for a request that brings its own
+ * `limits`: requests and tokens per minute and per day, from named tiers with overrides, counted
+ * over sliding windows (in buckets of a second for a minute and of a minute for a day) in a
+ * RateLimitState (in memory, or shared by a plugin across processes). A call over a limit waits
+ * for room up to `maxWaitMs`, or fails at once with a RateLimitError whose `retryAfterMs` says
+ * when to try again. Tokens are counted when a call ends. Emits 'rate-limit' for each wait and
+ * each refusal. This middleware keeps the policy (which limits apply to a call); the state keeps
+ * the numbers. Without options it counts only requests' own limits, and a call without any passes
+ * straight through.
  */
 export function rateLimitMiddleware(
-  options: RateLimits,
+  options: RateLimits | undefined,
   events: EventBus,
+  state: RateLimitState,
   now: () => number = Date.now,
 ): Middleware {
-  // A counter is idle once its longest window has emptied: a day and a bucket after its last call.
-  const usage = createIdleMap<string, Usage>({
-    idleMs: countsDays(options) ? DAY + MINUTE : MINUTE + 1_000,
-    max: options.maxCounters,
-    now,
-  })
-
+  const hasRules = options !== undefined && options.rules.length > 0
   const limitsFor = (scope: Rule['scope'], id: string): Limits | undefined => {
+    if (!options) return undefined
     const rule =
       options.rules.find((r) => r.scope === scope && r.id === id) ??
       options.rules.find((r) => r.scope === scope && r.id === undefined)
@@ -123,49 +124,50 @@ export function rateLimitMiddleware(
     return { ...tier, ...own }
   }
 
-  const countersFor = (call: ModelCall) => {
-    const candidates: [Rule['scope'], string | undefined][] = [
-      ['user', call.ctx.scope.userId],
-      ['tenant', call.ctx.scope.tenantId],
-      ['provider', call.provider.id],
-      ['model', `${call.provider.id}:${call.request.model}`],
-    ]
-    return candidates.flatMap(([scope, id]) => {
-      const limits = id === undefined ? undefined : limitsFor(scope, id)
-      if (!limits || id === undefined) return []
-      const key = `${scope}:${id}`
-      return [{ scope, id, key, limits, used: usage.touch(key, () => ({})) }]
-    })
-  }
-
-  /** How long until every counter has room for one more call; 0 when it has now. */
-  const waitFor = (counters: ReturnType<typeof countersFor>, at: number) => {
-    let wait = 0
-    let blocking: { scope: string; id: string; limit: string; max: number } | undefined
-    for (const { scope, id, limits, used } of counters) {
-      for (const { limit, window, kind } of windows) {
-        const max = limits[limit]
-        if (max === undefined) continue
-        used[window] ??= newWindow(window)
-        const until = used[window].waitUntilBelow(at, kind, max)
-        if (until > wait) {
-          wait = until
-          blocking = { scope, id, limit, max }
-        }
+  const checksFor = (call: ModelCall): Checks => {
+    const into: Checks = { checks: [], subjects: [] }
+    if (options && hasRules) {
+      const candidates: [Rule['scope'], string | undefined][] = [
+        ['user', call.ctx.scope.userId],
+        ['tenant', call.ctx.scope.tenantId],
+        ['provider', call.provider.id],
+        ['model', `${call.provider.id}:${call.request.model}`],
+      ]
+      for (const [scope, id] of candidates) {
+        const limits = id === undefined ? undefined : limitsFor(scope, id)
+        if (limits && id !== undefined) addChecks(into, scope, id, limits)
       }
     }
-    return { wait, blocking }
+    if (call.limits) addChecks(into, 'key', call.limits.key, call.limits)
+    return into
   }
 
-  return async (call, next) => {
-    const counters = countersFor(call)
-    if (counters.length === 0) return next()
+  const maxWaitMs = options?.maxWaitMs ?? 0
+  const report = (error: unknown) => events.emit('background:error', { source: 'rate limits', error })
+  /** Counts a call's tokens; a shared state's failure is reported, never the call's. */
+  const addTokens = (checks: RateLimitCheck[], tokens: number): void | Promise<void> => {
+    if (tokens <= 0) return
+    try {
+      const done = state.addTokens(checks, tokens, now())
+      if (isPromise(done)) return Promise.resolve(done).catch(report)
+    } catch (error) {
+      report(error)
+    }
+  }
+
+  const limited = async (
+    call: ModelCall,
+    next: () => Promise<ModelResponse>,
+    { checks, subjects }: Checks,
+  ): Promise<ModelResponse> => {
     for (;;) {
-      const at = now()
-      const { wait, blocking } = waitFor(counters, at)
-      if (!blocking) break
+      let decision = state.acquire(checks, now())
+      if (isPromise(decision)) decision = await decision
+      if (decision.ok) break
+      const wait = decision.waitMs
+      const blocking = { ...subjects[decision.check]!, max: checks[decision.check]!.max }
       const info = { requestId: call.ctx.requestId, ...blocking, retryAfterMs: wait }
-      if (wait > options.maxWaitMs) {
+      if (wait > maxWaitMs) {
         events.emit('rate-limit', { ...info, action: 'reject' })
         throw new RateLimitError(
           `The rate limit of ${blocking.scope} '${blocking.id}' is reached: ${blocking.max} ${describe(blocking.limit)}. ` +
@@ -176,22 +178,21 @@ export function rateLimitMiddleware(
       events.emit('rate-limit', { ...info, action: 'wait' })
       await sleep(wait, call.ctx.signal)
     }
-    const count = (requests: number, tokens: number) => {
-      const at = now()
-      for (const { key, used } of counters) {
-        // The same counter, unless it went idle during a long call: then it starts again.
-        const current = usage.touch(key, () => used)
-        current.minute?.add(at, requests, tokens)
-        current.day?.add(at, requests, tokens)
-      }
-    }
-    count(1, 0)
     const response = await next()
     if (response.mode === 'generate') {
-      count(0, normalizeUsage(response.result.usage).totalTokens)
+      const counted = addTokens(checks, normalizeUsage(response.result.usage).totalTokens)
+      if (counted) await counted
       return response
     }
-    return { mode: 'stream', stream: countTokens(response.stream, (tokens) => count(0, tokens)) }
+    return { mode: 'stream', stream: countTokens(response.stream, (tokens) => addTokens(checks, tokens)) }
+  }
+
+  return (call, next) => {
+    // Not async: a call no limit applies to goes straight on, without a promise of its own.
+    if (!hasRules && !call.limits) return next()
+    const counted = checksFor(call)
+    if (counted.checks.length === 0) return next()
+    return limited(call, next, counted)
   }
 }
 
@@ -199,9 +200,15 @@ function describe(limit: string): string {
   return limit.replace(/([A-Z])/g, ' $1').toLowerCase()
 }
 
-async function* countTokens(stream: AsyncIterable<ProviderStreamPart>, count: (tokens: number) => void) {
+async function* countTokens(
+  stream: AsyncIterable<ProviderStreamPart>,
+  count: (tokens: number) => void | Promise<void>,
+) {
   for await (const part of stream) {
-    if (part.type === 'usage') count(normalizeUsage(part.usage).totalTokens)
+    if (part.type === 'usage') {
+      const counted = count(normalizeUsage(part.usage).totalTokens)
+      if (counted) await counted
+    }
     yield part
   }
 }

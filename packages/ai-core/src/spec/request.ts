@@ -5,6 +5,39 @@ import type { ToolChoice } from './provider.js'
 import { scopeSchema } from './scope.js'
 import { type AnyTool, isZodSchema, toolSchema } from './tool.js'
 
+const perWindow = z.number().int().positive().optional()
+
+/**
+ * Limits a trusted server sets on one request (the gateway, from a virtual key): spend budgets and
+ * rate limits counted under `key`, on top of the instance's own budgets and rate limits. Never let
+ * an end user's input reach this field: it is how their limits are enforced.
+ */
+export const requestLimitsSchema = z.strictObject({
+  /**
+   * Whom the limits count for: an id (a virtual key's id, never the key itself), as it appears
+   * in spend counters, events and errors.
+   */
+  key: z.string().min(1),
+  /** Spend budgets on the key's own counters, reserved with the instance's budgets, all or none. */
+  budgets: z
+    .array(
+      z.strictObject({
+        limitUsd: z.number().positive(),
+        period: z.enum(['day', 'week', 'month', 'total']),
+        /** Fractions of the limit that emit 'budget:threshold' once per period, e.g. [0.8, 1]. */
+        thresholds: z.array(z.number().gt(0).max(1)).optional(),
+        /** Refuse a call whose estimated cost would pass the limit. Default true; false only watches. */
+        hard: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  requestsPerMinute: perWindow,
+  requestsPerDay: perWindow,
+  tokensPerMinute: perWindow,
+  tokensPerDay: perWindow,
+})
+export type RequestLimits = z.input<typeof requestLimitsSchema>
+
 export const chatRequestSchema = z.strictObject({
   /** "provider:model"; the instance's defaultModel when absent. */
   model: z.string().min(1).optional(),
@@ -27,6 +60,24 @@ export const chatRequestSchema = z.strictObject({
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes')
     .optional(),
+  /**
+   * A structured-output format handed to the provider as it is, the reply left unparsed: for a
+   * server that forwards its client's format (the gateway) and leaves checking the reply to it.
+   * With `schema`, use that instead: one or the other.
+   */
+  responseFormat: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('text') }),
+      z.strictObject({
+        type: z.literal('json'),
+        schema: z.record(z.string(), z.unknown()).optional(),
+        name: z
+          .string()
+          .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes')
+          .optional(),
+      }),
+    ])
+    .optional(),
   temperature: z.number().min(0).max(2).optional(),
   topP: z.number().min(0).max(1).optional(),
   maxOutputTokens: z.number().int().positive().optional(),
@@ -47,6 +98,8 @@ export const chatRequestSchema = z.strictObject({
   /** False to skip the response cache for this request, when the instance has one. */
   cache: z.boolean().optional(),
   scope: scopeSchema.optional(),
+  /** Per-call budgets and rate limits, set by a trusted server; see `requestLimitsSchema`. */
+  limits: requestLimitsSchema.optional(),
   signal: z.instanceof(AbortSignal).optional(),
   requestId: z.string().min(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),

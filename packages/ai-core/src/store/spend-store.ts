@@ -1,6 +1,7 @@
 // The spend port: budget counters with atomic reserve and settle.
 
-export type BudgetScope = 'user' | 'project' | 'tenant' | 'global'
+/** Whom a spend counter counts for; 'key' is a request's own `limits.key` (a gateway's virtual key). */
+export type BudgetScope = 'user' | 'project' | 'tenant' | 'global' | 'key'
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'total'
 
 /** One spend counter: a scope, who in it, and which period (periodStart as a UTC ISO date). */

@@ -52,4 +52,23 @@ describe('idle map', () => {
     map.get('any')
     expect(map.size).toBe(0)
   })
+
+  it('gives each entry its own idle time when idleMs is a function of its value', () => {
+    const map = createIdleMap<string, { idleMs: number }>({ idleMs: (v) => v.idleMs, max: 10, now: () => 0 })
+    map.touch('short', () => ({ idleMs: 100 }), 0)
+    map.touch('long', () => ({ idleMs: 1_000 }), 0)
+    map.get('x', 100)
+    expect(map.size).toBe(1)
+    expect(map.get('long', 999)).toEqual({ idleMs: 1_000 })
+    map.get('x', 1_999)
+    expect(map.size).toBe(0)
+  })
+
+  it('takes the time of a call from the caller when given, over its clock', () => {
+    const { map } = clockedMap(1_000)
+    map.touch('a', () => ({ n: 1 }), 5_000)
+    expect(map.get('a', 5_999)).toEqual({ n: 1 })
+    expect(map.get('b', 6_999)).toBeUndefined()
+    expect(map.size).toBe(0)
+  })
 })
