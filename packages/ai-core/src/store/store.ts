@@ -3,6 +3,7 @@ import type { ConnectionStore } from './connection-store.js'
 import type { ConversationStore } from './conversation-store.js'
 import type { SpendStore } from './spend-store.js'
 import type { UsageStore } from './usage-store.js'
+import type { VirtualKeyStore } from './virtual-key-store.js'
 
 /**
  * The storage ports. ai-core ships in-memory versions (the default); @aimux/store-sqlite and
@@ -17,5 +18,7 @@ export interface Store {
   catalog: CatalogStore
   spend: SpendStore
   connections: ConnectionStore
+  /** The virtual keys a server such as @aimux/gateway hands out, stored by the hash of their secret. */
+  virtualKeys: VirtualKeyStore
   close?(): Promise<void>
 }

@@ -4,6 +4,7 @@ import { createMemoryConnectionStore } from './memory-connection-store.js'
 import { createMemoryConversationStore } from './memory-conversation-store.js'
 import { createMemorySpendStore } from './memory-spend-store.js'
 import { createMemoryUsageStore } from './memory-usage-store.js'
+import { createMemoryVirtualKeyStore } from './memory-virtual-key-store.js'
 
 export interface MemoryStoreOptions {
   /** Usage records kept, the latest first; older ones are dropped. Default 10,000. */
@@ -23,5 +24,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     catalog: createMemoryCatalogStore(),
     spend: createMemorySpendStore(),
     connections: createMemoryConnectionStore(),
+    virtualKeys: createMemoryVirtualKeyStore(),
   }
 }

@@ -1,7 +1,7 @@
 import { withStoreErrors } from '../kit/with-store-errors.js'
 import type { Store } from '../store.js'
 
-/** The five storage ports of a Store. */
+/** The storage ports of a Store. */
 export type StorePorts = Omit<Store, 'name' | 'close'>
 
 /**
@@ -19,5 +19,6 @@ export function createStorePorts<Db>(
     catalog: withStoreErrors(factories.catalog(db), label),
     spend: withStoreErrors(factories.spend(db), label),
     connections: withStoreErrors(factories.connections(db), label),
+    virtualKeys: withStoreErrors(factories.virtualKeys(db), label),
   }
 }
