@@ -67,4 +67,25 @@ describe('ai.models', () => {
     expect(await ai.store.catalog.listPrices({ provider: 'mock' })).toHaveLength(1)
     await ai.close()
   })
+
+  it('lists the aliases and the groups with their models, for a user to discover', async () => {
+    const ai = await createAI({
+      plugins: [mockProvider(), mockProvider({ id: 'other' })],
+      aliases: { fast: 'mock:small', best: '@main' },
+      groups: {
+        main: { strategy: 'weighted', models: [{ model: 'other:large', weight: 3 }, 'mock:small'] },
+        cheap: { models: ['mock:small'] },
+      },
+    })
+    const routes = ai.models.routes()
+    expect(routes).toEqual({
+      aliases: { fast: 'mock:small', best: '@main' },
+      groups: { main: ['other:large', 'mock:small'], cheap: ['mock:small'] },
+    })
+    // A copy: changing it changes nothing in the instance.
+    routes.aliases.fast = 'mock:other'
+    expect(ai.models.routes().aliases.fast).toBe('mock:small')
+    expect(await createAI().then((bare) => bare.models.routes())).toEqual({ aliases: {}, groups: {} })
+    await ai.close()
+  })
 })

@@ -2,10 +2,12 @@ import type { ModelPrice, PriceCatalog, PriceEntry } from '../cost/price-catalog
 import { type AimuxError, toAimuxError } from '../errors/errors.js'
 import { validate } from '../errors/validate.js'
 import type { EventBus } from '../events/event-bus.js'
+import type { ModelGroup } from '../middleware/router.js'
 import { newContext } from '../spec/call-context.js'
 import { type ModelInfo, modelInfoSchema, parseModelRef } from '../spec/model.js'
 import type { Registry } from '../spec/registry.js'
 import type { Store } from '../store/store.js'
+import { memberRef } from './prepare-call.js'
 
 export interface SyncResult {
   models: ModelInfo[]
@@ -25,6 +27,17 @@ export interface ModelCatalog {
    * is reported in `failed`; the others are still synced. Emits 'models:synced'.
    */
   sync(options?: { providers?: string[] }): Promise<SyncResult>
+  /**
+   * The names a request may use besides "provider:model": each alias with what it names, and
+   * each group ("@name" in a request) with its models in the order configured.
+   */
+  routes(): ModelRoutes
+}
+
+/** The aliases and model groups of an instance, as `ai.models.routes()` lists them. */
+export interface ModelRoutes {
+  aliases: Record<string, string>
+  groups: Record<string, string[]>
 }
 
 export function createModelCatalog(deps: {
@@ -33,9 +46,17 @@ export function createModelCatalog(deps: {
   prices: PriceCatalog
   events: EventBus
   newId(): string
+  aliases: Readonly<Record<string, string>>
+  groups: Readonly<Record<string, ModelGroup>>
 }): ModelCatalog {
   const { registry, store, prices, events } = deps
   return {
+    routes: () => ({
+      aliases: { ...deps.aliases },
+      groups: Object.fromEntries(
+        Object.entries(deps.groups).map(([name, group]) => [name, group.models.map(memberRef)]),
+      ),
+    }),
     list: (filter) => store.catalog.listModels(filter),
     async get(ref) {
       const parsed = parseModelRef(ref)

@@ -3,6 +3,7 @@ import { ConfigError, ValidationError } from '../errors/errors.js'
 import { validate } from '../errors/validate.js'
 import type { ModelGroup } from '../middleware/router.js'
 import type { Message } from '../spec/message.js'
+import { parseModelRef } from '../spec/model.js'
 import { type CallPolicy, retryPolicySchema } from '../spec/policy.js'
 import type { ProviderAdapter, ProviderRequest } from '../spec/provider.js'
 import type { ChatRequest } from '../spec/request.js'
@@ -35,10 +36,11 @@ export interface PreparedCall {
 /** Validates and resolves a request; every mistake is reported here, before anything is sent. */
 export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const req = validate(rt.requestSchema, input, 'chat request')
-  const ref = req.model ?? rt.defaultModel
-  if (!ref)
+  const named = req.model ?? rt.defaultModel
+  if (!named)
     throw new ConfigError('No model: pass `model: "provider:model"` or set `defaultModel` in createAI().')
-  const group = ref.startsWith('@') ? groupOf(rt, ref.slice(1)) : undefined
+  const ref = modelRef(rt, named)
+  const group = isGroupRef(ref) ? groupOf(rt, ref.slice(1)) : undefined
   const { provider, model } = rt.registry.resolve(group ? memberRef(group.models[0]!) : ref)
   const tools = new Map<string, Tool>()
   addTools(
@@ -51,7 +53,10 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const base: Omit<ProviderRequest, 'messages'> = { model }
   if (tools.size > 0) base.tools = [...tools.values()].map(toToolSpec)
   if (choice !== undefined) base.toolChoice = choice
+  if (req.schema && req.responseFormat)
+    throw new ValidationError('Invalid chat request: responseFormat: give it or `schema`, not both')
   if (req.schema) base.responseFormat = responseFormatFor(req.schema, req.schemaName)
+  else if (req.responseFormat) base.responseFormat = req.responseFormat as ProviderRequest['responseFormat']
   if (req.temperature !== undefined) base.temperature = req.temperature
   if (req.topP !== undefined) base.topP = req.topP
   if (req.maxOutputTokens !== undefined) base.maxOutputTokens = req.maxOutputTokens
@@ -61,7 +66,8 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   if (req.reasoning !== undefined) base.reasoning = req.reasoning
   if (req.providerOptions !== undefined) base.providerOptions = req.providerOptions
   const executable = [...tools.values()].some((t) => t.execute)
-  for (const fallback of req.fallbacks ?? []) rt.registry.resolve(fallback)
+  const fallbacks = req.fallbacks?.map((name, i) => fallbackRef(rt, name, i))
+  for (const fallback of fallbacks ?? []) rt.registry.resolve(fallback)
   const retry =
     req.retry === false
       ? false
@@ -71,7 +77,7 @@ export function prepareCall(rt: Runtime, input: ChatRequest): PreparedCall {
   const policy: CallPolicy = { retry }
   const attemptMs = req.timeout?.attemptMs ?? rt.timeout.attemptMs
   if (attemptMs !== undefined) policy.attemptTimeoutMs = attemptMs
-  if (req.fallbacks) policy.fallbacks = req.fallbacks
+  if (fallbacks) policy.fallbacks = fallbacks
   if (req.cache === false) policy.cache = false
   return {
     requestId: req.requestId ?? rt.newId(),
@@ -113,6 +119,49 @@ export function checkToolChoice(choice: ChatRequest['toolChoice'], tools: Readon
       `Invalid chat request: toolChoice: '${choice.name}' is not among the request's tools`,
     )
   }
+}
+
+/** Whether a model name is a group's: "@name". */
+export function isGroupRef(ref: string): boolean {
+  return ref.length > 1 && ref.startsWith('@')
+}
+
+/** What an alias names ("provider:model" or "@group"); any other name as it is. */
+export function resolveAlias(aliases: Readonly<Record<string, string>>, name: string): string {
+  return Object.hasOwn(aliases, name) ? aliases[name]! : name
+}
+
+/** A request's model with its alias resolved; a name that is no alias nor model lists the aliases. */
+function modelRef(rt: Runtime, name: string): string {
+  const ref = resolveAlias(rt.aliases, name)
+  const aliases = Object.keys(rt.aliases)
+  if (ref === name && aliases.length > 0 && !isGroupRef(ref) && parseModelRef(ref) === undefined) {
+    throw new ValidationError(
+      `Invalid model '${name}': it is no alias (${aliases.join(', ')}); write a model as "provider:model", e.g. "openai:gpt-4o-mini".`,
+    )
+  }
+  return ref
+}
+
+/**
+ * Checks a model name as a request would take it (an alias, "@group" or "provider:model"), for
+ * what stores one to use later: a user's or a conversation's model.
+ */
+export function checkModelName(rt: Runtime, name: string): void {
+  const ref = modelRef(rt, name)
+  if (isGroupRef(ref)) groupOf(rt, ref.slice(1))
+  else rt.registry.resolve(ref)
+}
+
+/** A request's fallback with its alias resolved; a fallback is one model, so not a group's alias. */
+function fallbackRef(rt: Runtime, name: string, index: number): string {
+  const ref = resolveAlias(rt.aliases, name)
+  if (isGroupRef(ref)) {
+    throw new ValidationError(
+      `Invalid chat request: fallbacks[${index}]: '${name}' names the group '${ref}', but a fallback is one "provider:model"`,
+    )
+  }
+  return ref
 }
 
 function groupOf(rt: Runtime, name: string): ModelGroup {

@@ -37,6 +37,22 @@ describe('structured output', () => {
     await ai.close()
   })
 
+  it('hands a responseFormat to the provider as it is and leaves the reply unparsed', async () => {
+    const { mock, ai } = await setup()
+    mock.enqueue({ text: 'not json at all' }, { text: '{}' })
+    const schema = { type: 'object', properties: { n: { type: 'number' } } }
+    const res = await ai.chat({ messages, responseFormat: { type: 'json', name: 'n', schema } })
+    expect(mock.calls[0]?.request.responseFormat).toEqual({ type: 'json', name: 'n', schema })
+    expect(res.text).toBe('not json at all')
+    expect(res.object).toBeUndefined()
+    await ai.chat({ messages, responseFormat: { type: 'json' } })
+    expect(mock.calls[1]?.request.responseFormat).toEqual({ type: 'json' })
+    await expect(ai.chat({ messages, schema: Person, responseFormat: { type: 'json' } })).rejects.toThrow(
+      /responseFormat: give it or `schema`, not both/,
+    )
+    await ai.close()
+  })
+
   it('accepts a reply fenced as a json code block', async () => {
     const { mock, ai } = await setup()
     mock.enqueue({ text: '```json\n{"name":"Ada","age":36}\n```' })

@@ -104,6 +104,20 @@ describe('conversations', () => {
     await ai.close()
   })
 
+  it('takes a model alias, resolved for the call and for trimming to its context window', async () => {
+    const mock = mockProvider({ models: [{ id: 'small', contextWindow: 400, maxOutputTokens: 100 }] })
+    const ai = await createAI({ plugins: [mock], aliases: { tiny: 'mock:small' } })
+    await ai.models.sync()
+    const chat = await ai.conversation({ model: 'tiny' })
+    mock.enqueue({ text: 'r1' }, { text: 'r2' })
+    await chat.send('x'.repeat(1600)) // ~400 tokens: more than the window leaves for history
+    await chat.send('last')
+    expect(mock.calls.map((c) => c.request.model)).toEqual(['small', 'small'])
+    expect(mock.calls[1]!.request.messages).toEqual([{ role: 'user', content: 'last' }])
+    await expect(chat.setModel('no-such-alias')).rejects.toBeInstanceOf(ValidationError)
+    await ai.close()
+  })
+
   it('keeps the partial reply of a broken stream, marked partial', async () => {
     const { mock, ai } = await setup()
     const chat = await ai.conversation({ userId: 'u3' })

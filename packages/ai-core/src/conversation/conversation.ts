@@ -1,5 +1,5 @@
 import { type AIStream, createAIStream } from '../call/ai-stream.js'
-import { prepareCall } from '../call/prepare-call.js'
+import { checkModelName, prepareCall, resolveAlias } from '../call/prepare-call.js'
 import { drain, runChat } from '../call/run-chat.js'
 import type { Runtime } from '../call/runtime.js'
 import { AimuxError, StoreError } from '../errors/errors.js'
@@ -54,7 +54,7 @@ export async function openConversation(
   const { rt, store } = deps
   const options = validate(conversationOptionsSchema, input, 'conversation options')
   const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId }
-  if (options.model !== undefined) rt.registry.resolve(options.model)
+  if (options.model !== undefined) checkModelName(rt, options.model)
   const record =
     options.id === undefined || options.create
       ? await createRecord(rt, store, options)
@@ -83,7 +83,7 @@ export async function openConversation(
 
   /** Cuts the history to the model's context window, when the catalog knows the window. */
   async function fit(messages: Message[], model: string | undefined, maxOutputTokens: number | undefined) {
-    const ref = model ? parseModelRef(model) : undefined
+    const ref = model ? parseModelRef(resolveAlias(rt.aliases, model)) : undefined
     const info = ref ? await store.catalog.getModel(ref.provider, ref.model) : undefined
     if (!info?.contextWindow) return messages
     const reserve = Math.min(
@@ -177,7 +177,7 @@ export async function openConversation(
     },
     async setModel(model) {
       rt.ensureOpen()
-      if (model !== undefined) rt.registry.resolve(model)
+      if (model !== undefined) checkModelName(rt, model)
       await store.conversations.updateConversation(id, { model: model ?? null }, tenant)
     },
   }

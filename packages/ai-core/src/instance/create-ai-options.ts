@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { isGroupRef, resolveAlias } from '../call/prepare-call.js'
 import { type PriceEntryInput, priceEntrySchema } from '../cost/price-catalog.js'
+import { ConfigError } from '../errors/errors.js'
 import { type BudgetInput, budgetSchema, DEFAULT_RESERVATION_MAX_MS } from '../middleware/budget-guard.js'
 import { circuitBreakerSchema } from '../middleware/circuit-breaker.js'
 import { type RateLimitsInput, rateLimitsSchema } from '../middleware/rate-limiter.js'
@@ -9,14 +11,14 @@ import { modelGroupSchema } from '../middleware/router.js'
 import { type TrimStrategy, trimOldestFirst } from '../spec/context-window.js'
 import { parseModelRef } from '../spec/model.js'
 import { retryPolicySchema, timeoutPolicySchema } from '../spec/policy.js'
+import type { Registry } from '../spec/registry.js'
 import { loggerSchema } from './logger.js'
 import type { Plugin } from './plugin.js'
 import { DEFAULT_CLOSE_TIMEOUT_MS } from './shut-down.js'
 
 const fn = (v: unknown) => typeof v === 'function'
 
-/** The options of `createAI()`, checked before any plugin is set up. */
-export const createAIOptionsSchema = z.strictObject({
+const optionFields = z.strictObject({
   plugins: z
     .array(
       z.looseObject({
@@ -26,13 +28,23 @@ export const createAIOptionsSchema = z.strictObject({
       }),
     )
     .default([]),
-  defaultModel: z
-    .string()
-    .refine(
-      (v) => parseModelRef(v) !== undefined,
-      'must be written "provider:model", e.g. "openai:gpt-4o-mini"',
+  /** The model of a request that names none: "provider:model", "@group" or an alias. */
+  defaultModel: z.string().min(1).optional(),
+  /**
+   * Short names for "provider:model" or "@group" (`{ fast: 'openai:gpt-4o-mini' }`), usable wherever
+   * a request, `defaultModel` or a fallback names a model.
+   */
+  aliases: z
+    .record(
+      z.string(),
+      z
+        .string()
+        .refine(
+          (v) => isGroupRef(v) || parseModelRef(v) !== undefined,
+          'must name "provider:model" or "@group"',
+        ),
     )
-    .optional(),
+    .default({}),
   /** Your own prices; they win over built-in and synced ones. */
   prices: z.array(priceEntrySchema).default([]),
   /** Model calls per request in a tool loop, when the request does not say. */
@@ -89,6 +101,9 @@ export const createAIOptionsSchema = z.strictObject({
   generateId: z.custom<() => string>(fn, 'must be a function').default(() => randomUUID),
 })
 
+/** The options of `createAI()`, checked before any plugin is set up. */
+export const createAIOptionsSchema = optionFields.superRefine(checkNames, { when: () => true })
+
 export type CreateAIOptions = Omit<
   z.input<typeof createAIOptionsSchema>,
   'plugins' | 'prices' | 'budgets' | 'rateLimits'
@@ -109,3 +124,98 @@ export const closeOptionsSchema = z.strictObject({
 })
 
 export type CloseOptions = z.input<typeof closeOptionsSchema>
+
+/** Alias names, and a default model that is neither "provider:model" nor "@group" nor an alias. */
+function checkNames(options: Record<string, unknown>, ctx: z.RefinementCtx) {
+  const aliases = isRecord(options.aliases) ? options.aliases : {}
+  for (const name of Object.keys(aliases)) {
+    if (name === '' || name.includes(':') || name.startsWith('@')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aliases', name],
+        message: `'${name}' cannot be an alias: an alias name is not empty, has no ":" and does not start with "@"`,
+      })
+    }
+  }
+  const model = options.defaultModel
+  if (typeof model !== 'string' || model === '') return
+  if (isGroupRef(model) || parseModelRef(model) !== undefined || Object.hasOwn(aliases, model)) return
+  ctx.addIssue({
+    code: 'custom',
+    path: ['defaultModel'],
+    message: 'must be written "provider:model", e.g. "openai:gpt-4o-mini", or name a "@group" or an alias',
+  })
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * The options with every alias among the fallbacks (models and the models they fall back from)
+ * written as the "provider:model" it names, so fallback chains deal in models only. An alias of a
+ * group is a ConfigError there: a fallback is one model.
+ */
+export function withFallbackAliases(config: CreateAIConfig): CreateAIConfig {
+  const { aliases } = config
+  if (Object.keys(aliases).length === 0) return config
+  const model = (ref: string, field: string) => {
+    const target = resolveAlias(aliases, ref)
+    if (isGroupRef(target)) {
+      throw new ConfigError(
+        `${field}: the alias '${ref}' names the group '${target}', but a fallback is one "provider:model".`,
+      )
+    }
+    return target
+  }
+  const keyed = <T>(field: string, map: Record<string, T>, value: (v: T, key: string) => T) => {
+    const out: Record<string, T> = {}
+    for (const [from, to] of Object.entries(map)) {
+      const key = model(from, field)
+      if (Object.hasOwn(out, key)) {
+        throw new ConfigError(`${field}: '${from}' and another entry both name '${key}'.`)
+      }
+      out[key] = value(to, `${field}['${from}']`)
+    }
+    return out
+  }
+  return {
+    ...config,
+    fallbacks: keyed('fallbacks', config.fallbacks, (to, at) =>
+      to.map((ref, i) => model(ref, `${at}[${i}]`)),
+    ),
+    contextFallbacks: keyed('contextFallbacks', config.contextFallbacks, (to, at) => model(to, at)),
+    contentFilterFallbacks: keyed('contentFilterFallbacks', config.contentFilterFallbacks, (to, at) =>
+      model(to, at),
+    ),
+  }
+}
+
+/**
+ * Checks, once plugins have registered their providers, that every alias and the default model
+ * name a registered provider or a configured group. A ConfigError names the alias; a default model
+ * written "provider:model" fails as any request for it would.
+ */
+export function checkModelNames(config: CreateAIConfig, registry: Registry): void {
+  const groups = Object.keys(config.groups)
+  const checkGroup = (ref: string, what: string) => {
+    if (groups.includes(ref.slice(1))) return
+    const known = groups.map((g) => `@${g}`).join(', ') || 'none'
+    throw new ConfigError(`${what} names an unknown model group '${ref}'. Groups: ${known}.`)
+  }
+  for (const [name, target] of Object.entries(config.aliases)) {
+    if (isGroupRef(target)) {
+      checkGroup(target, `The alias '${name}'`)
+      continue
+    }
+    try {
+      registry.resolve(target)
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause)
+      throw new ConfigError(`The alias '${name}' names '${target}': ${reason}`, { cause })
+    }
+  }
+  const model = config.defaultModel
+  if (model === undefined || Object.hasOwn(config.aliases, model)) return
+  if (isGroupRef(model)) checkGroup(model, 'defaultModel')
+  else registry.resolve(model)
+}
