@@ -16,6 +16,7 @@ export {
   scriptedTarget,
 } from './scripted-target.js'
 export { type SecretScanSuiteOptions, secretScanSuite } from './secret-scan-suite.js'
+export { type MakeState, stateConformance } from './state-conformance.js'
 export { type CrashMidWriteOptions, checkCrashMidWrite } from './store-checks/crash-mid-write.js'
 export {
   checkReservationsAcrossProcesses,
@@ -30,5 +31,5 @@ export {
   checkStorePlugin,
   type StorePluginOptions,
 } from './store-checks/store-plugin.js'
-export { usageRecord } from './store-conformance/fixtures.js'
+export { usageRecord, virtualKey } from './store-conformance/fixtures.js'
 export { type StoreConformanceOptions, storeConformance } from './store-conformance.js'

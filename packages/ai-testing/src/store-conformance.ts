@@ -8,6 +8,7 @@ import { messagesSuite } from './store-conformance/messages.js'
 import { preferencesSuite } from './store-conformance/preferences.js'
 import { spendSuite } from './store-conformance/spend.js'
 import { usageSuite } from './store-conformance/usage.js'
+import { virtualKeysSuite } from './store-conformance/virtual-keys.js'
 
 export interface StoreConformanceOptions {
   /** Names the suite: "store conformance: <name>". */
@@ -55,6 +56,7 @@ export function storeConformance(options: StoreConformanceOptions): void {
     catalogSuite(currentStore)
     spendSuite(currentStore)
     connectionsSuite(currentStore)
+    virtualKeysSuite(currentStore)
     if (options.fresh) freshStoreSuite(currentStore)
   })
 }

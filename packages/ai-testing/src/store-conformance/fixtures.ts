@@ -1,5 +1,5 @@
 // Records the store conformance suites write, and the checks they share.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type {
   ConnectionRecord,
   ModelInfo,
@@ -7,6 +7,7 @@ import type {
   PriceEntry,
   SpendKey,
   UsageRecord,
+  VirtualKey,
 } from '@aimux/ai-core'
 import { expect } from 'vitest'
 
@@ -66,6 +67,20 @@ export function connection(
     priority: 0,
     weight: 1,
     status: 'active',
+    ...overrides,
+  }
+}
+
+/** A virtual key with a new id and the hash of a new secret, no scope or limits, `overrides` on top. */
+export function virtualKey(overrides: Partial<VirtualKey> = {}): VirtualKey {
+  const secret = `sk-aimux-${randomBytes(24).toString('base64url')}`
+  return {
+    id: `vk_${randomUUID()}`,
+    hash: createHash('sha256').update(secret).digest('hex'),
+    prefix: secret.slice(0, 13),
+    scope: {},
+    limits: {},
+    createdAt: new Date('2026-11-22T12:00:00.000Z'),
     ...overrides,
   }
 }

@@ -1,6 +1,6 @@
 import type { Store } from '@aimux/ai-core'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { connection, model, price, usageRecord, wholeRange } from './fixtures.js'
+import { connection, model, price, usageRecord, virtualKey, wholeRange } from './fixtures.js'
 
 /** Listings without filters, on a store that starts empty (`fresh: true`). */
 export function freshStoreSuite(currentStore: () => Store): void {
@@ -27,6 +27,18 @@ export function freshStoreSuite(currentStore: () => Store): void {
       const audit = { at: new Date('2026-11-22T00:00:00.000Z'), connectionId: 'low', action: 'created' }
       await store.connections.appendAudit(audit)
       expect(await store.connections.listAudit()).toEqual([audit])
+
+      expect(await store.virtualKeys.list({ includeRevoked: true })).toEqual([])
+      const older = virtualKey({ id: 'vk_older', createdAt: new Date('2026-11-01T00:00:00.000Z') })
+      const newer = virtualKey({ id: 'vk_newer', createdAt: new Date('2026-11-02T00:00:00.000Z') })
+      await store.virtualKeys.create(older)
+      await store.virtualKeys.create(newer)
+      await store.virtualKeys.revoke('vk_older', new Date('2026-11-03T00:00:00.000Z'))
+      expect(await store.virtualKeys.list()).toEqual([newer])
+      expect(await store.virtualKeys.list({ includeRevoked: true })).toEqual([
+        newer,
+        { ...older, revokedAt: new Date('2026-11-03T00:00:00.000Z') },
+      ])
 
       await store.usage.recordUsage([
         usageRecord({ costNanoUsd: 5 }),

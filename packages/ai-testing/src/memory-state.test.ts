@@ -1,0 +1,4 @@
+import { createMemorySharedState } from '@aimux/ai-core'
+import { stateConformance } from './state-conformance.js'
+
+stateConformance('memory', () => createMemorySharedState())
