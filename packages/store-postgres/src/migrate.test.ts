@@ -55,6 +55,7 @@ it('creates the schema with every migration recorded, its tables and the analyti
     'spend_reservations',
     'spend_thresholds',
     'usage_records',
+    'virtual_keys',
   ])
 
   // With sequential scans ruled out, the planner shows which index serves each analytics query.
@@ -231,4 +232,45 @@ it('gives the reservations of a version 1 schema an expiry, so one left by a dea
   const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${schema}".spend_reservations`)
   expect(rows[0].n).toBe(0)
   expect(await applied(schema)).toHaveLength(migrations.length)
+})
+
+it('adds virtual keys to a version 2 schema, keeping what it holds', async () => {
+  const schema = newSchema()
+  await client.query(`CREATE SCHEMA "${schema}"`)
+  await client.query(
+    `CREATE TABLE "${schema}".aimux_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz(3) NOT NULL)`,
+  )
+  for (const migration of migrations.slice(0, 2)) {
+    await client.query(migration.sql(`"${schema}"`))
+    await client.query(`INSERT INTO "${schema}".aimux_migrations VALUES ($1, $2, now())`, [
+      migration.version,
+      migration.name,
+    ])
+  }
+  await client.query(
+    `INSERT INTO "${schema}".conversations VALUES ('c1', NULL, 'u1', NULL, 'kept', NULL, '{}', 7, 0, now(), now())`,
+  )
+
+  const store = await open(schema)
+  const key = {
+    id: 'vk_1',
+    hash: 'ab'.repeat(32),
+    prefix: 'sk-aimux-abab',
+    scope: { userId: 'u1' },
+    limits: { requestsPerMinute: 10 },
+    createdAt: new Date('2026-11-22T12:00:00.123Z'),
+  }
+  try {
+    await store.virtualKeys.create(key)
+    expect(await store.virtualKeys.findByHash(key.hash)).toEqual(key)
+    expect(await store.conversations.getConversation('c1')).toMatchObject({
+      title: 'kept',
+      totalCostNanoUsd: 7,
+    })
+  } finally {
+    await store.close()
+  }
+  expect((await applied(schema)).map(({ version, name }) => ({ version, name }))).toEqual(
+    migrations.map(({ version, name }) => ({ version, name })),
+  )
 })

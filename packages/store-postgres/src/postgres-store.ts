@@ -10,6 +10,7 @@ import { migrate } from './migrate.js'
 import { quoteIdentifier } from './quote-identifier.js'
 import { createSpendStore } from './spend-store.js'
 import { createUsageStore } from './usage-store.js'
+import { createVirtualKeyStore } from './virtual-key-store.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database`: the store opens a pool of its own and ends it on close(). */
@@ -97,6 +98,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       catalog: (pool) => createCatalogStore(pool, s),
       spend: (pool) => createSpendStore(pool, s),
       connections: (pool) => createConnectionStore(pool, s),
+      virtualKeys: (pool) => createVirtualKeyStore(pool, s),
     }),
     close,
   }

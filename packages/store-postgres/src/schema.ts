@@ -183,4 +183,28 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX spend_reservations_by_expiry ON ${s}.spend_reservations (expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'virtual keys',
+    // A key is found by the hash of its secret (unique, so one secret can name one key only) and
+    // listed newest first.
+    sql: (s) => `
+      CREATE TABLE ${s}.virtual_keys (
+        id text COLLATE "C" PRIMARY KEY,
+        hash text COLLATE "C" NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        name text,
+        tenant_id text COLLATE "C",
+        user_id text COLLATE "C",
+        project_id text COLLATE "C",
+        models jsonb,
+        limits jsonb NOT NULL,
+        metadata jsonb,
+        created_at timestamptz(3) NOT NULL,
+        expires_at timestamptz(3),
+        revoked_at timestamptz(3)
+      );
+      CREATE INDEX virtual_keys_by_time ON ${s}.virtual_keys (created_at, id);
+    `,
+  },
 ]

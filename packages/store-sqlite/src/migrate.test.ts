@@ -49,6 +49,7 @@ it('creates a new database with every migration recorded, in WAL mode, directory
       'spend_reservations',
       'spend_thresholds',
       'usage_records',
+      'virtual_keys',
     ])
   })
 })
@@ -162,5 +163,41 @@ it('gives the reservations of a version 1 database an expiry, so one left by a d
   inspect(path, (db) => {
     expect(db.prepare('SELECT count(*) FROM spend_reservations').pluck().get()).toBe(0)
     expect(appliedVersions(db)).toHaveLength(migrations.length)
+  })
+})
+
+it('adds virtual keys to a version 2 database, keeping what it holds', async () => {
+  const path = join(dir, 'version-2.db')
+  const old = new Database(path)
+  old.exec(
+    'CREATE TABLE aimux_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
+  )
+  for (const migration of migrations.slice(0, 2)) {
+    old.exec(migration.sql)
+    old.prepare('INSERT INTO aimux_migrations VALUES (?, ?, 1)').run(migration.version, migration.name)
+  }
+  old
+    .prepare("INSERT INTO conversations VALUES ('c1', NULL, 'u1', NULL, 'kept', NULL, '{}', 7, 0, 1, 1)")
+    .run()
+  old.close()
+
+  const store = await createSqliteStore({ path })
+  const key = {
+    id: 'vk_1',
+    hash: 'ab'.repeat(32),
+    prefix: 'sk-aimux-abab',
+    scope: { userId: 'u1' },
+    limits: { requestsPerMinute: 10 },
+    createdAt: new Date('2026-11-22T12:00:00.123Z'),
+  }
+  await store.virtualKeys.create(key)
+  expect(await store.virtualKeys.findByHash(key.hash)).toEqual(key)
+  expect(await store.conversations.getConversation('c1')).toMatchObject({
+    title: 'kept',
+    totalCostNanoUsd: 7,
+  })
+  await store.close()
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
   })
 })

@@ -181,4 +181,28 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX spend_reservations_by_expiry ON spend_reservations (expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'virtual keys',
+    // A key is found by the hash of its secret (unique, so one secret can name one key only) and
+    // listed newest first.
+    sql: `
+      CREATE TABLE virtual_keys (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        name TEXT,
+        tenant_id TEXT,
+        user_id TEXT,
+        project_id TEXT,
+        models TEXT,
+        limits TEXT NOT NULL,
+        metadata TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX virtual_keys_by_time ON virtual_keys (created_at, id);
+    `,
+  },
 ]

@@ -10,6 +10,7 @@ import { createConversationStore } from './conversation-store.js'
 import { migrate } from './migrate.js'
 import { createSpendStore } from './spend-store.js'
 import { createUsageStore } from './usage-store.js'
+import { createVirtualKeyStore } from './virtual-key-store.js'
 
 export interface SqliteStoreOptions {
   /**
@@ -66,6 +67,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       catalog: createCatalogStore,
       spend: createSpendStore,
       connections: createConnectionStore,
+      virtualKeys: createVirtualKeyStore,
     }),
     async close() {
       if (db.open) db.close()
