@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check the project has, from a clean clone: installs Node 24 and pnpm into toolchain/
-# (once), the workspace's dependencies from the lockfile, then builds, typechecks, lints, runs
-# every test suite and checks every package as published (publint, are-the-types-wrong), then
+# (once), the workspace's dependencies from the lockfile, brings up PostgreSQL and Redis for the
+# store, gateway and shared-state tests, then builds, typechecks, lints, runs every test suite and
+# checks every package as published (publint, are-the-types-wrong), then
 # rehearses the release on a scratch copy (scripts/release-dry-run.mjs: changeset version, pack,
 # and a look inside every tarball).
 set -euo pipefail
@@ -12,6 +13,7 @@ pnpm install --frozen-lockfile
 rm -f packages/*/.test-results.json examples/*/.test-results.json
 status=0
 bash scripts/ensure-postgres.sh || status=$?
+bash scripts/ensure-redis.sh || status=$?
 pnpm exec turbo run build typecheck lint test check:package --continue || status=$?
 node scripts/release-dry-run.mjs || status=$?
 node scripts/test-summary.mjs || status=$?
