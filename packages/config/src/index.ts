@@ -1,0 +1,6 @@
+export { configFileNames, findConfigFile } from './config-files.js'
+export { type AimuxConfig, type AimuxConfigInput, configSchema } from './config-schema.js'
+export { type CreateAIFromConfigOptions, createAIFromConfig } from './create-ai-from-config.js'
+export { defineConfig } from './define-config.js'
+export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-config.js'
+export { resolveSecretEnv } from './secret-values.js'
