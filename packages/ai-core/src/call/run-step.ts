@@ -63,11 +63,16 @@ export async function* runStep(
   if (p.request.limits) modelCall.limits = p.request.limits
   const response = await pipeline(modelCall)
   const { served } = account
+  let firstPartAt: number | undefined
+  const firstPart = () => {
+    firstPartAt ??= performance.now()
+    account.firstPart()
+  }
   const result =
     response.mode === 'stream'
-      ? yield* relayStream(response.stream, served, account.firstPart)
+      ? yield* relayStream(response.stream, served, firstPart)
       : mode === 'stream'
-        ? yield* replayResult(response.result, account.firstPart)
+        ? yield* replayResult(response.result, firstPart)
         : response.result
   const cached = response.mode === 'generate' && response.cached === true
   const latencyMs = performance.now() - stepStarted
@@ -80,6 +85,7 @@ export async function* runStep(
     usage: current.usage,
     latencyMs: current.latencyMs,
     stream: mode === 'stream',
+    ...(firstPartAt === undefined ? {} : { timeToFirstTokenMs: firstPartAt - stepStarted }),
   })
   rt.events.emit('cost', { ...info, usage: current.usage, cost: current.cost })
   return current

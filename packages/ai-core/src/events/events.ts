@@ -21,8 +21,17 @@ interface CallInfo {
 export interface AimuxEvents {
   /** A model call is about to be sent. */
   request: CallInfo & { stream: boolean; attempt: number }
-  /** A model call answered. */
-  response: CallInfo & { finishReason: FinishReason; usage: Usage; latencyMs: number; stream: boolean }
+  /**
+   * A model call answered. For a stream, `timeToFirstTokenMs` is the time from the call's start
+   * until its first part reached the caller (absent when none did).
+   */
+  response: CallInfo & {
+    finishReason: FinishReason
+    usage: Usage
+    latencyMs: number
+    stream: boolean
+    timeToFirstTokenMs?: number
+  }
   /** What a model call cost. */
   cost: CallInfo & { usage: Usage; cost: Cost }
   /**

@@ -9,6 +9,8 @@ import type { BudgetEntry } from './budget-keys.js'
  */
 export interface BudgetStatus extends SpendKey {
   hard: boolean
+  /** The shares of the limit at which the budget emits 'budget:threshold', lowest first. */
+  thresholds: number[]
   spentNanoUsd: number
   reservedNanoUsd: number
   limitNanoUsd: number
@@ -24,6 +26,7 @@ export function budgetStatus(entry: BudgetEntry, { spentNanoUsd, reservedNanoUsd
   return {
     ...entry.key,
     hard: entry.budget.hard,
+    thresholds: [...entry.budget.thresholds].sort((a, b) => a - b),
     spentNanoUsd,
     reservedNanoUsd,
     limitNanoUsd: entry.limitNanoUsd,
