@@ -10,10 +10,22 @@ export { toStoredContent, toStoredPart } from './store/kit/stored-content.js'
 export {
   aggregateGroup,
   aggregateUsage,
+  compareUsageKeys,
+  histogramPercentiles,
+  LATENCY_BUCKET_BOUNDS,
+  latencyBucket,
+  latencyHistogram,
   matchesUsageQuery,
+  mergeUsageAggregates,
+  orderUsageAggregates,
   percentileCont,
+  USAGE_KEY_SEPARATOR,
+  usageDailyRange,
+  usageDimensions,
   usageGroupKey,
+  usageLatencyByDay,
   utcDay,
+  utcHour,
 } from './store/kit/usage-aggregate.js'
 export { withStoreErrors } from './store/kit/with-store-errors.js'
 // The state ports a shared-state plugin (`host.registerSharedState`) implements, with the in-memory
@@ -112,11 +124,15 @@ export {
   toUsageAggregate,
   toUsageAggregates,
   type UsageAggregateRow,
+  type UsageLatencyRow,
+  withLatencyHistograms,
 } from './store/sql/usage-aggregate-rows.js'
 export {
+  usageDailySumsSql,
   usageFilterColumns,
   usageFilters,
   usageGroupKeys,
+  usageGroupSql,
   usageSummedColumns,
   usageSumsSql,
 } from './store/sql/usage-query-columns.js'

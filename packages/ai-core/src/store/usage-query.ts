@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { UsageQuery } from './usage-store.js'
 
 const id = z.string().min(1).optional()
+const dimension = z.enum(['hour', 'day', 'provider', 'model', 'user', 'tenant', 'project'])
 
 /**
  * `ai.usage.query()`'s query, checked in the core before any store sees it, so that a wrong field
@@ -13,7 +14,19 @@ export const usageQuerySchema = z
     from: z.date(),
     /** Exclusive. */
     to: z.date(),
-    groupBy: z.enum(['day', 'provider', 'model', 'user', 'tenant']).optional(),
+    groupBy: z
+      .union([
+        dimension,
+        z
+          .array(dimension)
+          .min(1)
+          .max(2)
+          .refine((dims) => new Set(dims).size === dims.length, 'must not repeat a dimension'),
+      ])
+      .optional(),
+    orderBy: z.enum(['key', 'cost', 'requests']).optional(),
+    limit: z.number().int().positive().optional(),
+    percentiles: z.union([z.boolean(), z.literal('approximate')]).optional(),
     tenantId: id,
     userId: id,
     projectId: id,

@@ -25,14 +25,35 @@ export interface UsageRecord extends Usage {
   steps: number
 }
 
-export type UsageGroupBy = 'day' | 'provider' | 'model' | 'user' | 'tenant'
+/**
+ * A dimension usage can be grouped by. `hour` and `day` are UTC buckets of createdAt; `user`,
+ * `tenant` and `project` group records without one under "".
+ */
+export type UsageGroupBy = 'hour' | 'day' | 'provider' | 'model' | 'user' | 'tenant' | 'project'
+
+/** How the rows of a usage query are ordered: by their keys (the default), or by cost or requests, highest first. */
+export type UsageOrderBy = 'key' | 'cost' | 'requests'
 
 export interface UsageQuery {
   from: Date
   /** Exclusive. */
   to: Date
-  /** Without groupBy, one row with key "total". */
-  groupBy?: UsageGroupBy
+  /**
+   * One dimension, or two (`['day', 'model']`: one row per day and model). Without groupBy, one
+   * row with key "total".
+   */
+  groupBy?: UsageGroupBy | UsageGroupBy[]
+  /** `cost` and `requests` order from the highest down, ties by keys. Default `key`. */
+  orderBy?: UsageOrderBy
+  /** At most this many rows, the first after ordering (top-N with `orderBy: 'cost'`). */
+  limit?: number
+  /**
+   * true (the default): exact latency percentiles, which read every matching latency. false:
+   * percentiles stay 0, for queries that only need sums and counts. 'approximate': percentiles
+   * from latency buckets about 5% wide (the upper bound of the bucket holding the value of
+   * nearest rank), which the SQL stores read from per-day counts; sums and counts stay exact.
+   */
+  percentiles?: boolean | 'approximate'
   tenantId?: string
   userId?: string
   projectId?: string
@@ -42,11 +63,14 @@ export interface UsageQuery {
 
 /**
  * Aggregates over a group. Latency percentiles interpolate linearly between the closest ranks
- * (PostgreSQL's percentile_cont); rows without a user or tenant group under key "".
- * Day keys are UTC dates, "2026-11-22".
+ * (PostgreSQL's percentile_cont); rows without a user, tenant or project group under "".
+ * Day keys are UTC dates, "2026-11-22"; hour keys UTC hours, "2026-11-22T13:00Z".
  */
 export interface UsageAggregate extends Usage {
+  /** The group's keys joined with " / " ("2026-11-22 / gpt-4o"); "total" without groupBy. */
   key: string
+  /** One key per groupBy dimension, in the query's order (["2026-11-22", "gpt-4o"]); ["total"] without groupBy. */
+  keys: string[]
   requests: number
   errors: number
   errorRate: number
@@ -60,6 +84,6 @@ export interface UsageStore {
   /** Writes a batch; a record whose requestId is already stored is ignored. */
   recordUsage(records: readonly UsageRecord[]): Promise<void>
   getUsage(requestId: string): Promise<UsageRecord | undefined>
-  /** Rows sorted by key. */
+  /** Rows sorted by keys (each compared by code unit), or as the query's orderBy says. */
   queryUsage(query: UsageQuery): Promise<UsageAggregate[]>
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Store, UsageAggregate, UsageQuery } from '@aimux/ai-core'
+import type { Store, UsageAggregate, UsageQuery, UsageRecord } from '@aimux/ai-core'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { range, usageRecord, wholeRange } from './fixtures.js'
 
@@ -91,6 +91,7 @@ export function usageSuite(currentStore: () => Store): void {
       expect(rows).toHaveLength(1)
       expectAggregate(rows[0]!, {
         key: 'total',
+        keys: ['total'],
         inputTokens: 301,
         cachedInputTokens: 20,
         cacheWriteTokens: 10,
@@ -122,6 +123,7 @@ export function usageSuite(currentStore: () => Store): void {
       expect(await store.usage.queryUsage({ ...wholeRange, tenantId })).toEqual([
         {
           key: 'total',
+          keys: ['total'],
           inputTokens: 0,
           cachedInputTokens: 0,
           cacheWriteTokens: 0,
@@ -230,6 +232,260 @@ export function usageSuite(currentStore: () => Store): void {
         ['2026-11-21', 1, 1],
         ['2026-11-22', 2, 6],
       ])
+    })
+
+    it('groups by UTC hour across midnight, keys that read back as the hour they start', async () => {
+      const tenantId = randomUUID()
+      await store.usage.recordUsage([
+        usageRecord({ tenantId, createdAt: new Date('2026-11-21T23:59:59.999Z'), costNanoUsd: 1 }),
+        usageRecord({ tenantId, createdAt: new Date('2026-11-22T00:00:00.000Z'), costNanoUsd: 2 }),
+        usageRecord({ tenantId, createdAt: new Date('2026-11-22T00:59:59.999Z'), costNanoUsd: 4 }),
+        usageRecord({ tenantId, createdAt: new Date('2026-11-22T01:00:00.000Z'), costNanoUsd: 8 }),
+        usageRecord({ tenantId, createdAt: new Date('2026-11-21T09:30:00.000Z'), costNanoUsd: 16 }),
+      ])
+      const rows = await store.usage.queryUsage({ ...wholeRange, tenantId, groupBy: 'hour' })
+      expect(rows.map((r) => [r.key, r.keys, r.requests, r.costNanoUsd])).toEqual([
+        ['2026-11-21T09:00Z', ['2026-11-21T09:00Z'], 1, 16],
+        ['2026-11-21T23:00Z', ['2026-11-21T23:00Z'], 1, 1],
+        ['2026-11-22T00:00Z', ['2026-11-22T00:00Z'], 2, 6],
+        ['2026-11-22T01:00Z', ['2026-11-22T01:00Z'], 1, 8],
+      ])
+      expect(new Date(rows[2]!.key).toISOString()).toBe('2026-11-22T00:00:00.000Z')
+    })
+
+    it('groups by project, with "" for records without one', async () => {
+      const tenantId = randomUUID()
+      await store.usage.recordUsage([
+        usageRecord({ tenantId, projectId: 'p2', costNanoUsd: 1 }),
+        usageRecord({ tenantId, projectId: 'p1', costNanoUsd: 2 }),
+        usageRecord({ tenantId, costNanoUsd: 4 }),
+        usageRecord({ tenantId, projectId: 'p1', costNanoUsd: 8 }),
+      ])
+      const rows = await store.usage.queryUsage({ ...wholeRange, tenantId, groupBy: 'project' })
+      expect(rows.map((r) => [r.key, r.requests, r.costNanoUsd])).toEqual([
+        ['', 1, 4],
+        ['p1', 2, 10],
+        ['p2', 1, 1],
+      ])
+    })
+
+    it('groups by two dimensions, in the order asked, each group with its own percentiles', async () => {
+      const tenantId = randomUUID()
+      const day1 = new Date('2026-11-21T10:00:00.000Z')
+      const day2 = new Date('2026-11-22T10:00:00.000Z')
+      await store.usage.recordUsage([
+        usageRecord({ tenantId, createdAt: day1, model: 'b', costNanoUsd: 1, latencyMs: 10 }),
+        usageRecord({ tenantId, createdAt: day1, model: 'b', costNanoUsd: 2, latencyMs: 30, success: false }),
+        usageRecord({ tenantId, createdAt: day1, model: 'a', costNanoUsd: 4, latencyMs: 50 }),
+        usageRecord({ tenantId, createdAt: day2, model: 'b', costNanoUsd: 8, latencyMs: 70 }),
+        usageRecord({ tenantId, createdAt: day2, model: 'a/x', costNanoUsd: 16, latencyMs: 90 }),
+      ])
+      const byDayAndModel = await store.usage.queryUsage({
+        ...wholeRange,
+        tenantId,
+        groupBy: ['day', 'model'],
+      })
+      expect(byDayAndModel.map((r) => [r.keys, r.key, r.requests, r.errors, r.costNanoUsd])).toEqual([
+        [['2026-11-21', 'a'], '2026-11-21 / a', 1, 0, 4],
+        [['2026-11-21', 'b'], '2026-11-21 / b', 2, 1, 3],
+        [['2026-11-22', 'a/x'], '2026-11-22 / a/x', 1, 0, 16],
+        [['2026-11-22', 'b'], '2026-11-22 / b', 1, 0, 8],
+      ])
+      expect(byDayAndModel[1]).toMatchObject({ errorRate: 0.5, latencyP50Ms: 20 })
+      expect(byDayAndModel[1]!.latencyP95Ms).toBeCloseTo(29, 9)
+
+      const byModelAndDay = await store.usage.queryUsage({
+        ...wholeRange,
+        tenantId,
+        groupBy: ['model', 'day'],
+      })
+      expect(byModelAndDay.map((r) => [r.keys, r.costNanoUsd])).toEqual([
+        [['a', '2026-11-21'], 4],
+        [['a/x', '2026-11-22'], 16],
+        [['b', '2026-11-21'], 3],
+        [['b', '2026-11-22'], 8],
+      ])
+      const single = await store.usage.queryUsage({ ...wholeRange, tenantId, groupBy: ['model'] })
+      expect(single.map((r) => [r.keys, r.key, r.costNanoUsd])).toEqual([
+        [['a'], 'a', 4],
+        [['a/x'], 'a/x', 16],
+        [['b'], 'b', 11],
+      ])
+    })
+
+    it('adds up two-level groups to the total exactly, past 32 bits', async () => {
+      const tenantId = randomUUID()
+      const records = range(0, 299).map((i) =>
+        usageRecord({
+          tenantId,
+          createdAt: new Date(Date.UTC(2026, 10, 20 + (i % 3), i % 24, i % 60)),
+          userId: `u${i % 7}`,
+          model: `m${i % 4}`,
+          costNanoUsd: 9_000_000_007 + i,
+          inputTokens: i,
+          success: i % 5 !== 0,
+        }),
+      )
+      await store.usage.recordUsage(records)
+      const [total] = await store.usage.queryUsage({ ...wholeRange, tenantId })
+      const expected = records.reduce((sum, r) => sum + r.costNanoUsd, 0)
+      expect(total).toMatchObject({ requests: 300, errors: 60, costNanoUsd: expected })
+      for (const groupBy of [
+        ['hour', 'model'],
+        ['day', 'user'],
+        ['tenant', 'project'],
+      ] as const) {
+        const rows = await store.usage.queryUsage({ ...wholeRange, tenantId, groupBy: [...groupBy] })
+        expect(rows.reduce((sum, r) => sum + r.costNanoUsd, 0)).toBe(expected)
+        expect(rows.reduce((sum, r) => sum + r.requests, 0)).toBe(300)
+        expect(rows.reduce((sum, r) => sum + r.errors, 0)).toBe(60)
+        expect(rows.reduce((sum, r) => sum + r.inputTokens, 0)).toBe((299 * 300) / 2)
+      }
+    })
+
+    it('orders by cost or requests, highest first and ties by key, and cuts to the limit', async () => {
+      const tenantId = randomUUID()
+      await store.usage.recordUsage([
+        usageRecord({ tenantId, userId: 'u1', costNanoUsd: 5 }),
+        usageRecord({ tenantId, userId: 'u2', costNanoUsd: 30 }),
+        usageRecord({ tenantId, userId: 'u3', costNanoUsd: 10 }),
+        usageRecord({ tenantId, userId: 'u3', costNanoUsd: 10 }),
+        usageRecord({ tenantId, userId: 'u4', costNanoUsd: 3 }),
+        usageRecord({ tenantId, userId: 'u4', costNanoUsd: 2 }),
+        usageRecord({ tenantId, userId: 'u4', costNanoUsd: 15 }),
+      ])
+      const query = { ...wholeRange, tenantId, groupBy: 'user' as const }
+      const byCost = await store.usage.queryUsage({ ...query, orderBy: 'cost' })
+      expect(byCost.map((r) => [r.key, r.costNanoUsd])).toEqual([
+        ['u2', 30],
+        ['u3', 20],
+        ['u4', 20],
+        ['u1', 5],
+      ])
+      const top2 = await store.usage.queryUsage({ ...query, orderBy: 'cost', limit: 2 })
+      expect(top2.map((r) => r.key)).toEqual(['u2', 'u3'])
+      const byRequests = await store.usage.queryUsage({ ...query, orderBy: 'requests', limit: 3 })
+      expect(byRequests.map((r) => [r.key, r.requests])).toEqual([
+        ['u4', 3],
+        ['u3', 2],
+        ['u1', 1],
+      ])
+      const first = await store.usage.queryUsage({ ...query, limit: 1 })
+      expect(first.map((r) => r.key)).toEqual(['u1'])
+    })
+
+    it('leaves percentiles at 0 when asked for none, with the same sums and counts', async () => {
+      const tenantId = randomUUID()
+      await store.usage.recordUsage([
+        usageRecord({ tenantId, model: 'a', costNanoUsd: 7, latencyMs: 100, success: false }),
+        usageRecord({ tenantId, model: 'a', costNanoUsd: 9, latencyMs: 300 }),
+        usageRecord({ tenantId, model: 'b', costNanoUsd: 11, latencyMs: 500 }),
+      ])
+      const query = { ...wholeRange, tenantId, groupBy: 'model' as const }
+      const withPercentiles = await store.usage.queryUsage(query)
+      const without = await store.usage.queryUsage({ ...query, percentiles: false })
+      expect(withPercentiles[0]).toMatchObject({ latencyP50Ms: 200 })
+      expect(without).toEqual(
+        withPercentiles.map((row) => ({ ...row, latencyP50Ms: 0, latencyP95Ms: 0, latencyP99Ms: 0 })),
+      )
+    })
+
+    it('answers alike with and without percentiles over whole and partial days, repeats ignored', async () => {
+      const tenantId = randomUUID()
+      const at = (iso: string, extra: Partial<UsageRecord> = {}) =>
+        usageRecord({
+          tenantId,
+          createdAt: new Date(iso),
+          costNanoUsd: 9_000_000_007,
+          inputTokens: 3,
+          ...extra,
+        })
+      const repeated = at('2026-11-21T12:00:00.000Z', { userId: 'u1' })
+      await store.usage.recordUsage([
+        at('2026-11-20T05:59:59.999Z', { userId: 'u1' }),
+        at('2026-11-20T06:00:00.000Z', { userId: 'u1', success: false }),
+        at('2026-11-20T23:59:59.999Z'),
+        repeated,
+        at('2026-11-22T00:00:00.000Z', { userId: 'u2', model: 'gpt-4o' }),
+        at('2026-11-22T23:59:59.999Z', { userId: 'u2', costNanoUsd: 1 }),
+        at('2026-11-23T17:59:59.999Z', { userId: 'u1' }),
+        at('2026-11-23T18:00:00.000Z', { userId: 'u1' }),
+      ])
+      await store.usage.recordUsage([{ ...repeated, costNanoUsd: 5 }])
+      const from = new Date('2026-11-20T06:00:00.000Z')
+      const to = new Date('2026-11-23T18:00:00.000Z')
+      for (const groupBy of [undefined, 'day', ['day', 'user'], ['model', 'tenant']] as const) {
+        const query: UsageQuery = {
+          from,
+          to,
+          tenantId,
+          ...(groupBy ? { groupBy: groupBy as UsageQuery['groupBy'] } : {}),
+        }
+        const exact = await store.usage.queryUsage(query)
+        const sums = await store.usage.queryUsage({ ...query, percentiles: false })
+        expect(sums).toEqual(
+          exact.map((row) => ({ ...row, latencyP50Ms: 0, latencyP95Ms: 0, latencyP99Ms: 0 })),
+        )
+      }
+      expect(await store.usage.queryUsage({ from, to, tenantId, percentiles: false })).toMatchObject([
+        { key: 'total', requests: 6, errors: 1, costNanoUsd: 9_000_000_007 * 5 + 1, inputTokens: 18 },
+      ])
+    })
+
+    it('gives approximate percentiles from buckets about 5% wide, over whole and partial days alike', async () => {
+      const provider = `p-${randomUUID()}`
+      const tenantId = randomUUID()
+      const at = (iso: string, latencyMs: number, model = 'a') =>
+        usageRecord({ provider, tenantId, model, createdAt: new Date(iso), latencyMs, costNanoUsd: 2 })
+      await store.usage.recordUsage([
+        ...[70, 10, 100, 40, 20, 90, 60, 30, 80, 50].map((latency) =>
+          at('2026-11-20T12:00:00.000Z', latency),
+        ),
+        at('2026-11-23T01:00:00.000Z', 7, 'b'),
+        at('2026-11-23T02:00:00.000Z', 5, 'b'),
+        at('2026-11-23T07:00:00.000Z', 1_000, 'b'),
+        at('2026-11-21T00:00:00.000Z', 0.5, 'c'),
+        at('2026-11-22T12:00:00.000Z', 4_000_000, 'c'),
+      ])
+      const range = { from: new Date('2026-11-19T18:00:00.000Z'), to: new Date('2026-11-23T06:00:00.000Z') }
+      const byDay = await store.usage.queryUsage({
+        ...range,
+        provider,
+        groupBy: 'day',
+        percentiles: 'approximate',
+      })
+      expect(
+        byDay.map((r) => [r.key, r.requests, r.costNanoUsd, r.latencyP50Ms, r.latencyP95Ms, r.latencyP99Ms]),
+      ).toEqual([
+        ['2026-11-20', 10, 20, 51.6, 102, 102],
+        ['2026-11-21', 1, 2, 1, 1, 1],
+        ['2026-11-22', 1, 2, 3_650_000, 3_650_000, 3_650_000],
+        ['2026-11-23', 2, 4, 5.02, 7.07, 7.07],
+      ])
+      // Filtered by tenant, every latency is read from the records: the same answer.
+      expect(
+        await store.usage.queryUsage({
+          ...range,
+          provider,
+          tenantId,
+          groupBy: 'day',
+          percentiles: 'approximate',
+        }),
+      ).toEqual(byDay)
+      const byModel = await store.usage.queryUsage({
+        ...range,
+        provider,
+        groupBy: ['model', 'day'],
+        percentiles: 'approximate',
+      })
+      expect(byModel.map((r) => [r.keys, r.latencyP50Ms])).toEqual([
+        [['a', '2026-11-20'], 51.6],
+        [['b', '2026-11-23'], 5.02],
+        [['c', '2026-11-21'], 1],
+        [['c', '2026-11-22'], 3_650_000],
+      ])
+      const [total] = await store.usage.queryUsage({ ...range, provider, percentiles: 'approximate' })
+      expect(total).toMatchObject({ requests: 14, latencyP50Ms: 40.5, latencyP95Ms: 3_650_000 })
     })
 
     it('includes `from` and excludes `to`', async () => {

@@ -60,12 +60,13 @@ describe('usage aggregate rows', () => {
 
   it('turns sums the database returns as text into numbers, with the error rate', () => {
     const [aggregate] = toUsageAggregates(
-      [{ key: 'u1', ...sums, requests: '4', errors: '1', p50: 10, p95: 19, p99: 19.8 }],
+      [{ key1: 'u1', key2: null, ...sums, requests: '4', errors: '1', p50: 10, p95: 19, p99: 19.8 }],
       { ...range, groupBy: 'user' },
       postgresCodec,
     )
     expect(aggregate).toEqual({
       key: 'u1',
+      keys: ['u1'],
       inputTokens: 30,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
@@ -87,5 +88,31 @@ describe('usage aggregate rows', () => {
       expect.objectContaining({ key: 'total', requests: 0, errorRate: 0, costNanoUsd: 0 }),
     ])
     expect(toUsageAggregates([], { ...range, groupBy: 'day' }, sqliteCodec)).toEqual([])
+  })
+
+  it('joins two keys, and orders and cuts the rows as the query says', () => {
+    const row = (key1: string, key2: string, cost: string) => ({
+      key1,
+      key2,
+      ...sums,
+      cost_nano_usd: cost,
+      requests: '1',
+      errors: '0',
+      p50: 0,
+      p95: 0,
+      p99: 0,
+    })
+    const rows = [row('b', 'x', '5'), row('a', 'y', '5'), row('a', 'x', '9')]
+    const query = { ...range, groupBy: ['day', 'model'] as ('day' | 'model')[] }
+    expect(toUsageAggregates(rows, query, postgresCodec).map((r) => r.key)).toEqual([
+      'a / x',
+      'a / y',
+      'b / x',
+    ])
+    const top = toUsageAggregates(rows, { ...query, orderBy: 'cost', limit: 2 }, postgresCodec)
+    expect(top.map((r) => r.keys)).toEqual([
+      ['a', 'x'],
+      ['a', 'y'],
+    ])
   })
 })
