@@ -1,6 +1,7 @@
 import { Client, Pool } from 'pg'
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest'
 import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../test/test-database.js'
+import { dailyQuery, usageRecords } from '../test/usage-records.js'
 import { createPostgresStore, type PostgresStore } from './postgres-store.js'
 import { migrations } from './schema.js'
 
@@ -54,6 +55,8 @@ it('creates the schema with every migration recorded, its tables and the analyti
     'spend_counters',
     'spend_reservations',
     'spend_thresholds',
+    'usage_daily',
+    'usage_daily_latency',
     'usage_records',
     'virtual_keys',
   ])
@@ -273,4 +276,27 @@ it('adds virtual keys to a version 2 schema, keeping what it holds', async () =>
   expect((await applied(schema)).map(({ version, name }) => ({ version, name }))).toEqual(
     migrations.map(({ version, name }) => ({ version, name })),
   )
+})
+
+it('sums the usage records of a version 3 schema into the per-day tables, answering as before', async () => {
+  const schema = newSchema()
+  const store = await open(schema)
+  await store.usage.recordUsage(usageRecords())
+  const query = dailyQuery()
+  const before = await store.usage.queryUsage(query)
+  await store.close()
+  // Back to version 3: the records without their day sums.
+  await client.query(
+    `DROP TABLE "${schema}".usage_daily, "${schema}".usage_daily_latency; DELETE FROM "${schema}".aimux_migrations WHERE version = 4`,
+  )
+
+  const again = await open(schema)
+  expect(await again.usage.queryUsage(query)).toEqual(before)
+  await again.close()
+  expect((await applied(schema)).map((m) => m.version)).toEqual(migrations.map((m) => m.version))
+  const { rows } = await client.query(
+    `SELECT (SELECT sum(requests)::int FROM "${schema}".usage_daily) AS daily,
+       (SELECT sum(requests)::int FROM "${schema}".usage_daily_latency) AS latency`,
+  )
+  expect(rows[0]).toEqual({ daily: 5, latency: 5 })
 })

@@ -1,3 +1,5 @@
+import { LATENCY_BUCKET_BOUNDS } from '@aimux/ai-core/store-kit'
+
 /**
  * The schema, as numbered migrations applied in order at startup inside the store's own
  * PostgreSQL schema (`s` is its quoted name). A released migration is never edited: a change to
@@ -6,6 +8,13 @@
  * Money is bigint nano-USD, times are timestamptz with millisecond precision set from the
  * JavaScript clock, keys are text with the "C" collation so they sort by code point.
  */
+/**
+ * The latency bucket of approximate percentiles in SQL, as latencyBucket computes it: how many of
+ * LATENCY_BUCKET_BOUNDS are at or below latency_ms. A migration's SQL must not change once
+ * released, so these bounds are part of schema version 4.
+ */
+export const latencyBucketSql = `width_bucket(latency_ms, '{${LATENCY_BUCKET_BOUNDS.join(',')}}'::double precision[])`
+
 export interface Migration {
   version: number
   name: string
@@ -205,6 +214,54 @@ export const migrations: readonly Migration[] = [
         revoked_at timestamptz(3)
       );
       CREATE INDEX virtual_keys_by_time ON ${s}.virtual_keys (created_at, id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'usage per day',
+    // What a usage query without exact percentiles reads for whole UTC days, instead of every
+    // record: one row per day, provider, model, tenant, user and project ("" for none), with the
+    // exact sums and counts of the records; and per day, provider and model, how many latencies
+    // fell in each bucket of approximate percentiles. The store adds each new record in the
+    // statement that writes it; here the records already stored are counted once.
+    sql: (s) => `
+      CREATE TABLE ${s}.usage_daily (
+        day date NOT NULL,
+        provider text COLLATE "C" NOT NULL,
+        model text COLLATE "C" NOT NULL,
+        tenant_id text COLLATE "C" NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        project_id text COLLATE "C" NOT NULL,
+        requests bigint NOT NULL,
+        errors bigint NOT NULL,
+        input_tokens bigint NOT NULL,
+        cached_input_tokens bigint NOT NULL,
+        cache_write_tokens bigint NOT NULL,
+        output_tokens bigint NOT NULL,
+        reasoning_tokens bigint NOT NULL,
+        total_tokens bigint NOT NULL,
+        cost_nano_usd bigint NOT NULL,
+        PRIMARY KEY (day, provider, model, tenant_id, user_id, project_id)
+      );
+      INSERT INTO ${s}.usage_daily
+      SELECT (created_at AT TIME ZONE 'UTC')::date, provider, model,
+        coalesce(tenant_id, ''), coalesce(user_id, ''), coalesce(project_id, ''),
+        count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(cached_input_tokens),
+        sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(total_tokens),
+        sum(cost_nano_usd)
+      FROM ${s}.usage_records GROUP BY 1, 2, 3, 4, 5, 6;
+
+      CREATE TABLE ${s}.usage_daily_latency (
+        day date NOT NULL,
+        provider text COLLATE "C" NOT NULL,
+        model text COLLATE "C" NOT NULL,
+        bucket integer NOT NULL,
+        requests bigint NOT NULL,
+        PRIMARY KEY (day, provider, model, bucket)
+      );
+      INSERT INTO ${s}.usage_daily_latency
+      SELECT (created_at AT TIME ZONE 'UTC')::date, provider, model, ${latencyBucketSql}, count(*)
+      FROM ${s}.usage_records GROUP BY 1, 2, 3, 4;
     `,
   },
 ]

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
+import { dailyQuery, usageRecords } from '../test/usage-records.js'
 import { migrations } from './schema.js'
 import { createSqliteStore } from './sqlite-store.js'
 
@@ -48,6 +49,8 @@ it('creates a new database with every migration recorded, in WAL mode, directory
       'spend_counters',
       'spend_reservations',
       'spend_thresholds',
+      'usage_daily',
+      'usage_daily_latency',
       'usage_records',
       'virtual_keys',
     ])
@@ -199,5 +202,29 @@ it('adds virtual keys to a version 2 database, keeping what it holds', async () 
   await store.close()
   inspect(path, (db) => {
     expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+  })
+})
+
+it('sums the usage records of a version 3 database into the per-day tables, answering as before', async () => {
+  const path = join(dir, 'version-3.db')
+  const store = await createSqliteStore({ path })
+  await store.usage.recordUsage(usageRecords())
+  const query = dailyQuery()
+  const before = await store.usage.queryUsage(query)
+  await store.close()
+  // Back to version 3: the records without their day sums.
+  const db = new Database(path)
+  db.exec(
+    'DROP TABLE usage_daily; DROP TABLE usage_daily_latency; DELETE FROM aimux_migrations WHERE version = 4',
+  )
+  db.close()
+
+  const again = await createSqliteStore({ path })
+  expect(await again.usage.queryUsage(query)).toEqual(before)
+  await again.close()
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+    expect(db.prepare('SELECT sum(requests) FROM usage_daily').pluck().get()).toBe(5)
+    expect(db.prepare('SELECT sum(requests) FROM usage_daily_latency').pluck().get()).toBe(5)
   })
 })

@@ -1,4 +1,5 @@
 import { StoreError } from '@aimux/ai-core'
+import { latencyBucket } from '@aimux/ai-core/store-kit'
 import type { Database } from 'better-sqlite3'
 import { migrations } from './schema.js'
 
@@ -9,6 +10,9 @@ import { migrations } from './schema.js'
  */
 export function migrate(db: Database, path: string): void {
   const latest = migrations.at(-1)!.version
+  // The latency bucket of approximate percentiles, the same in SQL as in JavaScript: migration 4
+  // counts the stored latencies with it, and usage queries the latencies they read.
+  db.function('aimux_latency_bucket', { deterministic: true }, (latency) => latencyBucket(latency as number))
   db.transaction(() => {
     db.exec(
       'CREATE TABLE IF NOT EXISTS aimux_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',

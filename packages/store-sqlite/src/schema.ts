@@ -205,4 +205,55 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX virtual_keys_by_time ON virtual_keys (created_at, id);
     `,
   },
+  {
+    version: 4,
+    name: 'usage per day',
+    // What a usage query without exact percentiles reads for whole UTC days, instead of every
+    // record: one row per day, provider, model, tenant, user and project ("" for none), with the
+    // exact sums and counts of the records; and per day, provider and model, how many latencies
+    // fell in each bucket of approximate percentiles (aimux_latency_bucket, registered by
+    // migrate). The store adds each new record in the transaction that writes it; here the
+    // records already stored are counted once. day is the day's first millisecond (floored, also
+    // before 1970).
+    sql: `
+      CREATE TABLE usage_daily (
+        day INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        cached_input_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL,
+        cost_nano_usd INTEGER NOT NULL,
+        PRIMARY KEY (day, provider, model, tenant_id, user_id, project_id)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO usage_daily
+      SELECT created_at - ((created_at % 86400000) + 86400000) % 86400000, provider, model,
+        coalesce(tenant_id, ''), coalesce(user_id, ''), coalesce(project_id, ''),
+        count(*), sum(NOT success), sum(input_tokens), sum(cached_input_tokens),
+        sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(total_tokens),
+        sum(cost_nano_usd)
+      FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6;
+
+      CREATE TABLE usage_daily_latency (
+        day INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        requests INTEGER NOT NULL,
+        PRIMARY KEY (day, provider, model, bucket)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO usage_daily_latency
+      SELECT created_at - ((created_at % 86400000) + 86400000) % 86400000, provider, model,
+        aimux_latency_bucket(latency_ms), count(*)
+      FROM usage_records GROUP BY 1, 2, 3, 4;
+    `,
+  },
 ]
