@@ -9,6 +9,7 @@ const links: Record<string, string> = {
   '@aimux/ai-core': join(root, 'packages/ai-core'),
   '@aimux/ai-openai': join(root, 'packages/ai-openai'),
   '@aimux/ai-testing': join(root, 'packages/ai-testing'),
+  '@aimux/gateway': join(root, 'packages/gateway'),
   '@aimux/store-sqlite': join(root, 'packages/store-sqlite'),
   '@aimux/store-postgres': join(root, 'packages/store-postgres'),
   openai: realpathSync(join(root, 'packages/ai-openai/node_modules/openai')),

@@ -5,8 +5,10 @@ import { join } from 'node:path'
 import { budgetContention } from './budget-contention.ts'
 import { memoryChart, overheadChart } from './chart.ts'
 import { coreOverhead } from './core-overhead.ts'
+import { dashboardQueries } from './dashboard-queries.ts'
 import { distinctKeys } from './distinct-keys.ts'
 import { failover } from './failover.ts'
+import { gatewayOverhead } from './gateway.ts'
 import { machine, type Row, startServers } from './measure.ts'
 import { memory } from './memory.ts'
 import { overhead } from './overhead.ts'
@@ -26,6 +28,7 @@ const counts = {
   memoryCalls: Math.round(100_000 * scale),
   distinctKeyCalls: Math.round(1_000_000 * scale),
   contentionPairs: Math.round(500 * scale),
+  dashboardRecords: Math.round(1_000_000 * scale),
 }
 const scaledDown = [
   'PostgreSQL store writes: 4 writers, each in a schema of its own, 25,000 batched records each; rates summed',
@@ -40,9 +43,11 @@ const scenarios: [string, () => Promise<Row[]>][] = [
   ['streaming', () => streaming(servers, counts.streamCalls)],
   ['store writes', () => storeThroughput(servers, counts.storeRecords, counts.conversationSends)],
   ['failover', () => failover(servers, counts.failoverCalls)],
+  ['gateway', () => gatewayOverhead(servers, counts.overheadCalls, counts.concurrency)],
   ['memory', () => memory(servers, counts.memoryCalls)],
   ['memory under distinct keys', () => distinctKeys(counts.distinctKeyCalls)],
   ['budget contention', () => budgetContention(8, counts.contentionPairs)],
+  ['dashboard queries', () => dashboardQueries(counts.dashboardRecords)],
 ]
 for (const [name, scenario] of scenarios) {
   const t0 = performance.now()
@@ -147,6 +152,19 @@ and at every tenth: rate-limit counters and circuits are bounded (\`rateLimits.m
 10,000 circuits), so the heap rises until the bound is reached and then stays flat. Before they
 were bounded, 100,000 such calls grew the heap by 333 MB, a counter of 1.4 KB per user and per
 model, and it kept growing.
+
+Gateway: the same call through the \`openai\` SDK straight to the upstream, through a bare Node.js
+proxy (\`node:http\` in, \`fetch\` out: the floor of one more HTTP hop on this machine) and through
+one \`@aimux/gateway\` process (a virtual key, metrics on), each proxy in a process of its own;
+"added" is the subject's percentile less the direct call's in the same round, the median round,
+and "proxy CPU us/call" the proxy process's CPU time per call. \`node bench/gateway.ts\` runs it alone.
+
+Dashboard queries: 1,000,000 usage records (30 days, 8 models, 500 users in 20 tenants) written
+through each store's \`recordUsage\` into a new SQLite file and a new PostgreSQL schema, then each
+query the dashboard's overview asks, once to warm up and 10 times measured. A query without exact
+percentiles reads the per-day sums and latency buckets (schema version 4) for whole days and the
+records for the partial days at its ends; sums and counts are exact, approximate percentiles are
+within a bucket (about 5%). \`node bench/dashboard-queries.ts [records]\` runs it alone.
 
 ${body}
 
