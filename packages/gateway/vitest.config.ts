@@ -13,6 +13,7 @@ export default defineConfig({
       '@aimux/ai-testing/conformance': src('../ai-testing/src/conformance.ts'),
       '@aimux/ai-testing': src('../ai-testing/src/index.ts'),
       '@aimux/ai-openai': src('../ai-openai/src/index.ts'),
+      '@aimux/ai-rotation': src('../ai-rotation/src/index.ts'),
       '@aimux/config': src('../config/src/index.ts'),
       '@aimux/redis': src('../redis/src/index.ts'),
       '@aimux/store-postgres': src('../store-postgres/src/index.ts'),

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { adminTokenCheck } from './auth/admin-token.js'
 import { authenticate } from './auth/authenticate.js'
 import { requireAdmin } from './auth/require-admin.js'
+import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 import { type GatewayOptions, gatewayOptionsSchema } from './gateway-options.js'
 import { followClient } from './http/follow-client.js'
 import type { GatewayEnv } from './http/gateway-env.js'
@@ -59,6 +60,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   app.route('/', healthRoutes(ai))
 
   // ==== Routes of other modules (metrics, dashboard) are mounted here. ====
+  app.route('/dashboard', dashboardRoutes({ ai, isAdmin, keys }))
 
   app.use('/admin/*', requireAdmin(isAdmin), limitBody)
   app.route('/admin/keys', adminKeysRoutes(ai, keys))

@@ -1,6 +1,7 @@
 // The public surface of @aimux/gateway. Every module of the package (the server, keys, metrics,
 // the config-driven start) adds its exports here; biome keeps them sorted by path.
 export type { Caller } from './auth/caller.js'
+export { type DashboardOptions, dashboardRoutes } from './dashboard/dashboard-routes.js'
 export { createGateway, type Gateway } from './gateway.js'
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './gateway-from-config.js'
 export type { GatewayOptions } from './gateway-options.js'

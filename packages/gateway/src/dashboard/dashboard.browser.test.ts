@@ -1,0 +1,241 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { formatUsd } from '@aimux/ai-core'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture.js'
+
+// The dashboard in a real browser: Debian's chromium (scripts/ensure-chromium.sh installs it),
+// driven by playwright-core, which never downloads a browser of its own.
+const CHROMIUM = process.env.AIMUX_CHROMIUM || '/usr/bin/chromium'
+const WAIT = 60_000
+
+const hi = [{ role: 'user' as const, content: 'Capital of France?' }]
+const reply = { text: 'Paris', usage: { inputTokens: 1000, outputTokens: 200 } }
+
+describe('the dashboard in chromium', () => {
+  let fx: GatewayFixture
+  let profile: string
+  let browser: BrowserContext
+  let page: Page
+  let dashboard: string
+  let aliceKey: string
+
+  beforeAll(async () => {
+    fx = await startGatewayFixture({
+      ai: {
+        budgets: [
+          { scope: 'user', limitUsd: 0.0012, period: 'month', hard: false, thresholds: [0.5, 0.9, 1] },
+        ],
+      },
+    })
+    dashboard = `${fx.server.url}/dashboard`
+    ;({ secret: aliceKey } = await fx.issueKey({
+      name: 'alice',
+      scope: { userId: 'u-alice', tenantId: 't-acme' },
+    }))
+    // Real chats through the gateway: three answered, one failed upstream.
+    for (let i = 0; i < 3; i++) {
+      fx.upstream.enqueue(reply)
+      await fx.client(aliceKey).chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi })
+    }
+    fx.upstream.enqueue({ error: { status: 400, message: 'Bad request upstream' } })
+    await fx
+      .client(aliceKey)
+      .chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi })
+      .catch(() => undefined)
+    // And a persisted conversation, so that one has messages with their cost.
+    fx.upstream.enqueue(reply)
+    const chat = await fx.ai.conversation({
+      userId: 'u-alice',
+      title: 'Trip to Paris',
+      model: 'openai:gpt-4o-mini',
+    })
+    await chat.send('Capital of France?')
+    await fx.ai.flush()
+
+    profile = await mkdtemp(join(tmpdir(), 'aimux-dashboard-chromium-'))
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+    })
+    browser.setDefaultTimeout(WAIT)
+    browser.setDefaultNavigationTimeout(WAIT)
+    page = browser.pages()[0] ?? (await browser.newPage())
+    page.on('dialog', (dialog) => void dialog.accept())
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await fx?.close()
+    if (profile) await rm(profile, { recursive: true, force: true })
+  }, 60_000)
+
+  it('sends a page asked for without a session to the login form, and refuses data with a 401', async () => {
+    await page.goto(`${dashboard}/keys`)
+    expect(new URL(page.url()).pathname).toBe('/dashboard/login')
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/dashboard/keys')
+    await expect(page.content()).resolves.not.toContain('alice')
+    const live = await page.evaluate(async () => (await fetch('/dashboard/live/events')).status)
+    expect(live).toBe(401)
+  })
+
+  it('refuses a wrong token, then signs in with the admin token into an HttpOnly, SameSite=Strict session', async () => {
+    await page.getByLabel('Admin token').fill('not-the-admin-token-at-all')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('not the admin token')
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${dashboard}/keys`)
+    const [cookie] = await browser.cookies(dashboard)
+    expect(cookie).toMatchObject({
+      name: 'aimux_dashboard',
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/dashboard',
+    })
+    expect(cookie?.value).not.toContain(ADMIN_TOKEN)
+  })
+
+  it('shows the overview with the numbers of the chats made, as charts and tables, and changes the range', async () => {
+    await page.goto(dashboard)
+    const [total] = await fx.ai.usage.query({ from: new Date(Date.now() - 7 * 86_400_000), to: new Date() })
+    expect(total).toMatchObject({ requests: 5, errors: 1 })
+    await expect(page.locator('#total-requests').textContent()).resolves.toBe('5')
+    await expect(page.locator('#total-errors').textContent()).resolves.toContain('1')
+    await expect(page.locator('#total-cost').textContent()).resolves.toBe(formatUsd(total?.costNanoUsd ?? -1))
+    expect(total?.costNanoUsd).toBe(4 * 270_000)
+    // uPlot drew the three charts; the tables hold the same numbers.
+    await page.locator('figure[data-chart] canvas').nth(2).waitFor()
+    await expect(page.locator('figure[data-chart] canvas').count()).resolves.toBe(3)
+    const users = page.getByRole('table', { name: 'Top users' })
+    await expect(users.getByRole('row', { name: /u-alice/ }).textContent()).resolves.toContain(
+      formatUsd(4 * 270_000),
+    )
+    await expect(page.getByRole('table', { name: 'Top tenants' }).textContent()).resolves.toContain('t-acme')
+
+    await page.getByRole('link', { name: 'Last 24 hours' }).click()
+    await page.waitForURL(`${dashboard}?range=24h`)
+    await expect(
+      page.getByRole('link', { name: 'Last 24 hours' }).getAttribute('aria-current'),
+    ).resolves.toBe('true')
+    await expect(page.locator('#series-table').textContent()).resolves.toContain('Hour (UTC)')
+    await expect(page.locator('#total-requests').textContent()).resolves.toBe('5')
+  })
+
+  it('issues a key whose secret is shown once and works on /v1, then revokes it and /v1 refuses it', async () => {
+    await page.getByRole('link', { name: 'Keys' }).click()
+    await page.getByLabel('Name').fill('from the browser')
+    await page.getByLabel('User').fill('u-bob')
+    await page.getByRole('button', { name: 'Issue key' }).click()
+    const secret = (await page.locator('#secret').textContent())?.trim() ?? ''
+    expect(secret).toMatch(/^sk-aimux-/)
+
+    fx.upstream.enqueue(reply)
+    const answer = await fx
+      .client(secret)
+      .chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi })
+    expect(answer.choices[0]?.message.content).toBe('Paris')
+
+    await page.goto(`${dashboard}/keys`)
+    await expect(page.content()).resolves.not.toContain(secret)
+    await page.getByRole('button', { name: 'Revoke from the browser' }).click()
+    await expect(page.getByRole('status').textContent()).resolves.toContain('revoked')
+    const row = page.locator('tr', { hasText: 'from the browser' })
+    await expect(row.locator('[data-field="status"]').textContent()).resolves.toBe('revoked')
+    const refused = await fx
+      .client(secret)
+      .chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi })
+      .catch((error: unknown) => error)
+    expect(refused).toMatchObject({ status: 401 })
+  })
+
+  it('refuses a POST without the CSRF token, even from a signed-in page', async () => {
+    const before = (await fx.ai.store.virtualKeys.list({ includeRevoked: true })).length
+    const status = await page.evaluate(async () => {
+      const response = await fetch('/dashboard/keys', {
+        method: 'POST',
+        body: new URLSearchParams({ name: 'forged' }),
+      })
+      return response.status
+    })
+    expect(status).toBe(403)
+    expect((await fx.ai.store.virtualKeys.list({ includeRevoked: true })).length).toBe(before)
+  })
+
+  it('marks the budget close to its limit, and reads a conversation with the cost of each message', async () => {
+    await page.getByRole('link', { name: 'Budgets' }).click()
+    const alice = page.locator('#budgets-table tr', { hasText: 'u-alice' })
+    await expect(alice.textContent()).resolves.toContain('Close to the limit')
+    await expect(page.getByRole('heading', { name: 'Close to a limit' })).toBeDefined()
+
+    await page.getByRole('link', { name: 'Conversations' }).click()
+    await page.getByLabel('User').fill('u-alice')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await page.getByRole('link', { name: 'Trip to Paris' }).click()
+    const messages = page.locator('#messages-table tbody tr')
+    await expect(messages.count()).resolves.toBe(2)
+    await expect(messages.nth(1).textContent()).resolves.toContain(formatUsd(270_000))
+    await expect(page.locator('#conversation-cost').textContent()).resolves.toBe(formatUsd(270_000))
+  })
+
+  it('shows requests live as they happen, with status, latency and cost', async () => {
+    await page.getByRole('link', { name: 'Live' }).click()
+    await page.getByText('Connected').waitFor()
+    fx.upstream.enqueue(reply)
+    await fx.client(ADMIN_TOKEN).chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi })
+    const row = page.locator('#live-table tbody tr').first()
+    await row.locator('[data-field="cost"]', { hasText: formatUsd(270_000) }).waitFor()
+    await expect(row.locator('[data-field="status"]').textContent()).resolves.toContain('ok')
+    await expect(row.locator('[data-field="latency"]').textContent()).resolves.toMatch(/\d+ ms/)
+  })
+
+  it('lists models and says when there is no rotation plugin to manage connections', async () => {
+    await page.getByRole('link', { name: 'Models' }).click()
+    await expect(page.getByRole('table', { name: /Models in the catalog/ }).isVisible()).resolves.toBe(true)
+    await page.getByRole('link', { name: 'Connections' }).click()
+    await expect(page.locator('main').textContent()).resolves.toContain('no rotation plugin')
+  })
+
+  it('is usable at phone width without horizontal scrolling, and from the keyboard', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    for (const path of ['', '?range=30d', '/budgets', '/keys', '/models', '/conversations', '/live']) {
+      await page.goto(`${dashboard}${path}`)
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )
+      expect({ path, overflow }).toEqual({ path, overflow: 0 })
+    }
+    await page.goto(dashboard)
+    await page.locator('figure[data-chart] canvas').nth(2).waitFor()
+    await page.screenshot({ path: join(tmpdir(), 'aimux-dashboard-overview-390.png'), fullPage: true })
+    await page.keyboard.press('Tab')
+    await expect(page.evaluate<string>('document.activeElement?.textContent')).resolves.toBe(
+      'Skip to content',
+    )
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    await expect(page.evaluate<string>('document.activeElement?.textContent')).resolves.toBe('Overview')
+  })
+
+  it('signs out: the session is gone and pages send to the login form again', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await page.goto(dashboard)
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(`${dashboard}/login`)
+    await page.goto(`${dashboard}/budgets`)
+    expect(new URL(page.url()).pathname).toBe('/dashboard/login')
+  })
+})
