@@ -14,6 +14,9 @@ rm -f packages/*/.test-results.json examples/*/.test-results.json
 status=0
 bash scripts/ensure-postgres.sh || status=$?
 bash scripts/ensure-redis.sh || status=$?
+bash scripts/ensure-chromium.sh || status=$?
+# The CLI's interactive tests drive it through a terminal multiplexer.
+command -v tmux >/dev/null || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } || status=$?
 pnpm exec turbo run build typecheck lint test check:package --continue || status=$?
 node scripts/release-dry-run.mjs || status=$?
 node scripts/test-summary.mjs || status=$?
