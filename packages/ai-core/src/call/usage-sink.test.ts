@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createBackgroundWork } from '../events/background-work.js'
 import type { UsageRecord, UsageStore } from '../store/usage-store.js'
 import { createUsageSink } from './usage-sink.js'
@@ -22,14 +22,21 @@ describe('usage sink', () => {
   it('writes the records of sequential calls within its delay as one batch', async () => {
     const { store, batches } = recordingStore()
     const background = work()
-    const sink = createUsageSink(store, background, { maxDelayMs: 50 })
-    for (const id of ['r1', 'r2', 'r3']) {
-      sink.add(record(id))
-      await new Promise((resolve) => setTimeout(resolve, 5))
+    // A fake clock: on a loaded machine three real 5 ms sleeps can outlast the 50 ms delay.
+    vi.useFakeTimers()
+    try {
+      const sink = createUsageSink(store, background, { maxDelayMs: 50 })
+      for (const id of ['r1', 'r2', 'r3']) {
+        sink.add(record(id))
+        await vi.advanceTimersByTimeAsync(5)
+      }
+      expect(batches).toEqual([])
+      await vi.advanceTimersByTimeAsync(50)
+      await background.flush()
+      expect(batches).toEqual([['r1', 'r2', 'r3']])
+    } finally {
+      vi.useRealTimers()
     }
-    expect(batches).toEqual([])
-    await background.flush()
-    expect(batches).toEqual([['r1', 'r2', 'r3']])
   })
 
   it('writes at once on flush, and when a batch is full', async () => {
