@@ -31,5 +31,10 @@ export {
   checkStorePlugin,
   type StorePluginOptions,
 } from './store-checks/store-plugin.js'
-export { usageRecord, virtualKey } from './store-conformance/fixtures.js'
+export {
+  dailyUsageQuery,
+  dailyUsageRecords,
+  usageRecord,
+  virtualKey,
+} from './store-conformance/fixtures.js'
 export { type StoreConformanceOptions, storeConformance } from './store-conformance.js'

@@ -1,7 +1,7 @@
+import { dailyUsageQuery, dailyUsageRecords } from '@aimux/ai-testing/conformance'
 import { Client, Pool } from 'pg'
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest'
 import { dropSchemas, freshSchemaName, testDatabaseUrl } from '../test/test-database.js'
-import { dailyQuery, usageRecords } from '../test/usage-records.js'
 import { createPostgresStore, type PostgresStore } from './postgres-store.js'
 import { migrations } from './schema.js'
 
@@ -281,8 +281,8 @@ it('adds virtual keys to a version 2 schema, keeping what it holds', async () =>
 it('sums the usage records of a version 3 schema into the per-day tables, answering as before', async () => {
   const schema = newSchema()
   const store = await open(schema)
-  await store.usage.recordUsage(usageRecords())
-  const query = dailyQuery()
+  await store.usage.recordUsage(dailyUsageRecords())
+  const query = dailyUsageQuery()
   const before = await store.usage.queryUsage(query)
   await store.close()
   // Back to version 3: the records without their day sums.

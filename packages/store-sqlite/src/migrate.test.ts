@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { dailyUsageQuery, dailyUsageRecords } from '@aimux/ai-testing/conformance'
 import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
-import { dailyQuery, usageRecords } from '../test/usage-records.js'
 import { migrations } from './schema.js'
 import { createSqliteStore } from './sqlite-store.js'
 
@@ -208,8 +208,8 @@ it('adds virtual keys to a version 2 database, keeping what it holds', async () 
 it('sums the usage records of a version 3 database into the per-day tables, answering as before', async () => {
   const path = join(dir, 'version-3.db')
   const store = await createSqliteStore({ path })
-  await store.usage.recordUsage(usageRecords())
-  const query = dailyQuery()
+  await store.usage.recordUsage(dailyUsageRecords())
+  const query = dailyUsageQuery()
   const before = await store.usage.queryUsage(query)
   await store.close()
   // Back to version 3: the records without their day sums.

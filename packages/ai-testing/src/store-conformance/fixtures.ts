@@ -6,6 +6,7 @@ import type {
   NewMessage,
   PriceEntry,
   SpendKey,
+  UsageQuery,
   UsageRecord,
   VirtualKey,
 } from '@aimux/ai-core'
@@ -41,6 +42,51 @@ export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
     stream: false,
     steps: 1,
     ...overrides,
+  }
+}
+
+const dailyRecord = (requestId: string, createdAt: string, extra: Partial<UsageRecord> = {}) =>
+  usageRecord({
+    requestId,
+    createdAt: new Date(createdAt),
+    inputTokens: 10,
+    cachedInputTokens: 1,
+    cacheWriteTokens: 2,
+    outputTokens: 20,
+    reasoningTokens: 3,
+    totalTokens: 30,
+    costNanoUsd: 9_000_000_007,
+    ...extra,
+  })
+
+/**
+ * Usage records on four UTC days, with and without a user and tenant, and a repeat of one: for
+ * a store's tests of per-day sums kept beside the records (a migration that fills them).
+ */
+export function dailyUsageRecords(): UsageRecord[] {
+  const first = dailyRecord('r1', '2026-11-20T05:00:00.000Z', { userId: 'u1', tenantId: 't1' })
+  return [
+    first,
+    dailyRecord('r2', '2026-11-20T07:00:00.000Z', { userId: 'u2', costNanoUsd: 3 }),
+    dailyRecord('r3', '2026-11-21T12:00:00.000Z', {
+      userId: 'u1',
+      tenantId: 't1',
+      success: false,
+      latencyMs: 40,
+    }),
+    dailyRecord('r4', '2026-11-22T00:00:00.000Z', { projectId: 'p1', model: 'gpt-4o', latencyMs: 2_500 }),
+    dailyRecord('r5', '2026-11-23T17:59:59.999Z', { userId: 'u2', costNanoUsd: 5 }),
+    { ...first, costNanoUsd: 1 },
+  ]
+}
+
+/** A query over dailyUsageRecords(): partial days at both ends, whole days between, approximate percentiles. */
+export function dailyUsageQuery(): UsageQuery {
+  return {
+    from: new Date('2026-11-20T06:00:00.000Z'),
+    to: new Date('2026-11-23T18:00:00.000Z'),
+    groupBy: ['day', 'model'],
+    percentiles: 'approximate',
   }
 }
 
