@@ -18,6 +18,7 @@ import {
   usageGroupSql,
   usageLatencyByDay,
   usageRecordsTable,
+  usageSummedColumns,
   usageSumsSql,
   utcDay,
   withLatencyHistograms,
@@ -48,17 +49,7 @@ const dailyKeys = usageGroupKeys(`to_char(day, 'YYYY-MM-DD')`, 'NULL')
 const dailyColumns = `day, provider, model, tenant_id, user_id, project_id, requests, errors,
   input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   total_tokens, cost_nano_usd`
-const dailySums = [
-  'requests',
-  'errors',
-  'input_tokens',
-  'cached_input_tokens',
-  'cache_write_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'total_tokens',
-  'cost_nano_usd',
-]
+const dailySums = ['requests', 'errors', ...usageSummedColumns]
 
 /**
  * Usage records and their analytics in PostgreSQL. A batch is one INSERT of arrays, however

@@ -18,6 +18,7 @@ import {
   usageGroupSql,
   usageLatencyByDay,
   usageRecordsTable,
+  usageSummedColumns,
   usageSumsSql,
   withLatencyHistograms,
 } from '@aimux/ai-core/store-kit'
@@ -67,17 +68,7 @@ interface LatencyRow {
 }
 
 const dailyKeyColumns = ['day', 'provider', 'model', 'tenant_id', 'user_id', 'project_id'] as const
-const dailySumColumns = [
-  'requests',
-  'errors',
-  'input_tokens',
-  'cached_input_tokens',
-  'cache_write_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'total_tokens',
-  'cost_nano_usd',
-] as const
+const dailySumColumns = ['requests', 'errors', ...usageSummedColumns] as const
 
 function dailyRow(record: UsageRecord): DailyRow {
   const at = record.createdAt.getTime()
