@@ -12,6 +12,7 @@ import {
   type Scope,
   type Usage,
 } from '@aimux/ai-core'
+import { addUsage, emptyUsage } from '@aimux/ai-core/provider-kit'
 import { describeBudget } from './budget-view.js'
 import { exportConversation } from './conversation-export.js'
 import { errorLine } from './error-line.js'
@@ -329,19 +330,7 @@ async function nameAfterFirstQuestion(
 }
 
 function sumUsage(messages: readonly { usage?: Usage }[]): Usage {
-  const total: Usage = {
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    totalTokens: 0,
-  }
-  for (const { usage } of messages) {
-    if (!usage) continue
-    for (const key of Object.keys(total) as (keyof Usage)[]) total[key] += usage[key]
-  }
-  return total
+  return messages.reduce((total, { usage }) => (usage ? addUsage(total, usage) : total), emptyUsage())
 }
 
 /** Clears what is typed at the prompt, as a shell does on Ctrl-C. */
