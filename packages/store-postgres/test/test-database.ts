@@ -11,13 +11,18 @@ export function freshSchemaName(): string {
   return `aimux_test_${randomUUID().replaceAll('-', '')}`
 }
 
-/** Drops the given schemas and everything in them. */
+/**
+ * Drops the given schemas and everything in them, one schema a transaction: dropping a whole
+ * suite's schemas at once takes a lock per table and index, more than the server's shared lock
+ * table holds (max_locks_per_transaction) when other suites are busy too.
+ */
 export async function dropSchemas(schemas: readonly string[]): Promise<void> {
   if (schemas.length === 0) return
   const client = new Client({ connectionString: testDatabaseUrl })
   await client.connect()
   try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schemas.map(quoteIdentifier).join(', ')} CASCADE`)
+    for (const schema of schemas)
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`)
   } finally {
     await client.end()
   }
