@@ -20,10 +20,10 @@ export {
   orderUsageAggregates,
   percentileCont,
   USAGE_KEY_SEPARATOR,
+  usageByModelDay,
   usageDailyRange,
   usageDimensions,
   usageGroupKey,
-  usageLatencyByDay,
   utcDay,
   utcHour,
 } from './store/kit/usage-aggregate.js'

@@ -57,6 +57,7 @@ it('creates the schema with every migration recorded, its tables and the analyti
     'spend_thresholds',
     'usage_daily',
     'usage_daily_latency',
+    'usage_daily_models',
     'usage_records',
     'virtual_keys',
   ])
@@ -287,7 +288,8 @@ it('sums the usage records of a version 3 schema into the per-day tables, answer
   await store.close()
   // Back to version 3: the records without their day sums.
   await client.query(
-    `DROP TABLE "${schema}".usage_daily, "${schema}".usage_daily_latency; DELETE FROM "${schema}".aimux_migrations WHERE version = 4`,
+    `DROP TABLE "${schema}".usage_daily, "${schema}".usage_daily_latency, "${schema}".usage_daily_models;
+     DELETE FROM "${schema}".aimux_migrations WHERE version >= 4`,
   )
 
   const again = await open(schema)
@@ -296,7 +298,35 @@ it('sums the usage records of a version 3 schema into the per-day tables, answer
   expect((await applied(schema)).map((m) => m.version)).toEqual(migrations.map((m) => m.version))
   const { rows } = await client.query(
     `SELECT (SELECT sum(requests)::int FROM "${schema}".usage_daily) AS daily,
-       (SELECT sum(requests)::int FROM "${schema}".usage_daily_latency) AS latency`,
+       (SELECT sum(requests)::int FROM "${schema}".usage_daily_latency) AS latency,
+       (SELECT sum(requests)::int FROM "${schema}".usage_daily_models) AS models`,
   )
-  expect(rows[0]).toEqual({ daily: 5, latency: 5 })
+  expect(rows[0]).toEqual({ daily: 5, latency: 5, models: 5 })
+})
+
+it('sums the per-day rows of a version 4 schema by model, answering as before', async () => {
+  const schema = newSchema()
+  const store = await open(schema)
+  await store.usage.recordUsage(dailyUsageRecords())
+  const query = dailyUsageQuery()
+  const before = await store.usage.queryUsage(query)
+  await store.close()
+  // Back to version 4: the per-day rows without their sums by model.
+  await client.query(
+    `DROP TABLE "${schema}".usage_daily_models; DELETE FROM "${schema}".aimux_migrations WHERE version = 5`,
+  )
+
+  const again = await open(schema)
+  expect(await again.usage.queryUsage(query)).toEqual(before)
+  await again.close()
+  expect((await applied(schema)).map((m) => m.version)).toEqual(migrations.map((m) => m.version))
+  const byModel = (table: string) =>
+    client
+      .query(
+        `SELECT model, sum(requests)::int AS requests, sum(cost_nano_usd)::text AS cost
+         FROM "${schema}".${table} GROUP BY model ORDER BY model`,
+      )
+      .then((result) => result.rows)
+  expect(await byModel('usage_daily_models')).toEqual(await byModel('usage_daily'))
+  expect(await byModel('usage_daily_models')).toHaveLength(2)
 })

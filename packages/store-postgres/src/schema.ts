@@ -264,4 +264,34 @@ export const migrations: readonly Migration[] = [
       FROM ${s}.usage_records GROUP BY 1, 2, 3, 4;
     `,
   },
+  {
+    version: 5,
+    name: 'usage per day and model',
+    // The same sums per day, provider and model only: what a query that groups and filters by
+    // nothing finer reads (the dashboard's totals, series and cost by model), a few rows a day
+    // where usage_daily has one per user. Kept by the statement that writes the records; here
+    // summed once from usage_daily.
+    sql: (s) => `
+      CREATE TABLE ${s}.usage_daily_models (
+        day date NOT NULL,
+        provider text COLLATE "C" NOT NULL,
+        model text COLLATE "C" NOT NULL,
+        requests bigint NOT NULL,
+        errors bigint NOT NULL,
+        input_tokens bigint NOT NULL,
+        cached_input_tokens bigint NOT NULL,
+        cache_write_tokens bigint NOT NULL,
+        output_tokens bigint NOT NULL,
+        reasoning_tokens bigint NOT NULL,
+        total_tokens bigint NOT NULL,
+        cost_nano_usd bigint NOT NULL,
+        PRIMARY KEY (day, provider, model)
+      );
+      INSERT INTO ${s}.usage_daily_models
+      SELECT day, provider, model, sum(requests), sum(errors), sum(input_tokens),
+        sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens),
+        sum(reasoning_tokens), sum(total_tokens), sum(cost_nano_usd)
+      FROM ${s}.usage_daily GROUP BY 1, 2, 3;
+    `,
+  },
 ]

@@ -11,12 +11,12 @@ import {
   type UsageAggregateRow,
   type UsageLatencyRow,
   type UsageRow,
+  usageByModelDay,
   usageDailyRange,
   usageDailySumsSql,
   usageFilters,
   usageGroupKeys,
   usageGroupSql,
-  usageLatencyByDay,
   usageRecordsTable,
   usageSummedColumns,
   usageSumsSql,
@@ -46,15 +46,16 @@ interface Where {
 /** The same over usage_daily, a date a row; it has no hours. */
 const dailyKeys = usageGroupKeys(`to_char(day, 'YYYY-MM-DD')`, 'NULL')
 
-const dailyColumns = `day, provider, model, tenant_id, user_id, project_id, requests, errors,
-  input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-  total_tokens, cost_nano_usd`
 const dailySums = ['requests', 'errors', ...usageSummedColumns]
+/** The sums of a group of inserted records, in the order of dailySums. */
+const recordSums = `count(*), count(*) FILTER (WHERE NOT success), ${usageSummedColumns.map((c) => `sum(${c})`).join(', ')}`
+/** The SET list adding the excluded row's sums to the stored one's (aliased `d`). */
+const addSums = dailySums.map((c) => `${c} = d.${c} + excluded.${c}`).join(', ')
 
 /**
  * Usage records and their analytics in PostgreSQL. A batch is one INSERT of arrays, however
- * long, whose statement also adds the records it stored to their day's sums (usage_daily) and
- * latency bucket counts (usage_daily_latency). Exact percentiles are one GROUP BY with
+ * long, whose statement also adds the records it stored to their day's sums (usage_daily per
+ * user, usage_daily_models per model) and latency bucket counts (usage_daily_latency). Exact percentiles are one GROUP BY with
  * percentile_cont over the records; a query without them reads the per-day tables for the whole
  * days of its range, the records only for the partial days at its ends.
  */
@@ -72,15 +73,16 @@ export function createUsageStore(pool: Pool, s: string): UsageStore {
       ON CONFLICT (request_id) DO NOTHING
       RETURNING *
     ), daily AS (
-      INSERT INTO ${s}.usage_daily AS d (${dailyColumns})
+      INSERT INTO ${s}.usage_daily AS d (day, provider, model, tenant_id, user_id, project_id, ${dailySums.join(', ')})
       SELECT (created_at AT TIME ZONE 'UTC')::date, provider, model,
-        coalesce(tenant_id, ''), coalesce(user_id, ''), coalesce(project_id, ''),
-        count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(cached_input_tokens),
-        sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(total_tokens),
-        sum(cost_nano_usd)
+        coalesce(tenant_id, ''), coalesce(user_id, ''), coalesce(project_id, ''), ${recordSums}
       FROM inserted GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (day, provider, model, tenant_id, user_id, project_id) DO UPDATE SET
-      ${dailySums.map((c) => `${c} = d.${c} + excluded.${c}`).join(', ')}
+      ON CONFLICT (day, provider, model, tenant_id, user_id, project_id) DO UPDATE SET ${addSums}
+    ), models AS (
+      INSERT INTO ${s}.usage_daily_models AS d (day, provider, model, ${dailySums.join(', ')})
+      SELECT (created_at AT TIME ZONE 'UTC')::date, provider, model, ${recordSums}
+      FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      ON CONFLICT (day, provider, model) DO UPDATE SET ${addSums}
     )
     INSERT INTO ${s}.usage_daily_latency AS l (day, provider, model, bucket, requests)
     SELECT (created_at AT TIME ZONE 'UTC')::date, provider, model, ${latencyBucketSql}, count(*)
@@ -148,17 +150,19 @@ export function createUsageStore(pool: Pool, s: string): UsageStore {
             ] as [Date, Date][]
           ).filter(([from, to]) => from < to)
         : whole
+      // Whole days by model when the query reads nothing finer.
+      const byDay = days !== undefined && usageByModelDay(query)
       const sums = statement([
         ...(days
           ? [
               (where: Where) =>
                 `SELECT ${daily.select}, ${usageDailySumsSql}, 0 AS p50, 0 AS p95, 0 AS p99
-                 FROM ${s}.usage_daily WHERE ${where.days(days.from, days.to)} GROUP BY ${daily.groupBy}`,
+                 FROM ${s}.${byDay ? 'usage_daily_models' : 'usage_daily'}
+                 WHERE ${where.days(days.from, days.to)} GROUP BY ${daily.groupBy}`,
             ]
           : []),
         ...ends.map(([from, to]) => sumsOfRecords(from, to)),
       ])
-      const byDay = days !== undefined && usageLatencyByDay(query)
       const buckets = statement([
         ...(byDay
           ? [

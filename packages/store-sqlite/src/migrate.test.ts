@@ -51,6 +51,7 @@ it('creates a new database with every migration recorded, in WAL mode, directory
       'spend_thresholds',
       'usage_daily',
       'usage_daily_latency',
+      'usage_daily_models',
       'usage_records',
       'virtual_keys',
     ])
@@ -215,7 +216,8 @@ it('sums the usage records of a version 3 database into the per-day tables, answ
   // Back to version 3: the records without their day sums.
   const db = new Database(path)
   db.exec(
-    'DROP TABLE usage_daily; DROP TABLE usage_daily_latency; DELETE FROM aimux_migrations WHERE version = 4',
+    `DROP TABLE usage_daily; DROP TABLE usage_daily_latency; DROP TABLE usage_daily_models;
+     DELETE FROM aimux_migrations WHERE version >= 4`,
   )
   db.close()
 
@@ -226,5 +228,40 @@ it('sums the usage records of a version 3 database into the per-day tables, answ
     expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
     expect(db.prepare('SELECT sum(requests) FROM usage_daily').pluck().get()).toBe(5)
     expect(db.prepare('SELECT sum(requests) FROM usage_daily_latency').pluck().get()).toBe(5)
+    expect(db.prepare('SELECT sum(requests) FROM usage_daily_models').pluck().get()).toBe(5)
+  })
+})
+
+it('sums the per-day rows of a version 4 database by model, answering as before', async () => {
+  const path = join(dir, 'version-4.db')
+  const store = await createSqliteStore({ path })
+  await store.usage.recordUsage(dailyUsageRecords())
+  const query = dailyUsageQuery()
+  const before = await store.usage.queryUsage(query)
+  await store.close()
+  // Back to version 4: the per-day rows without their sums by model.
+  const db = new Database(path)
+  db.exec('DROP TABLE usage_daily_models; DELETE FROM aimux_migrations WHERE version = 5')
+  db.close()
+
+  const again = await createSqliteStore({ path })
+  expect(await again.usage.queryUsage(query)).toEqual(before)
+  await again.close()
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+    expect(
+      db
+        .prepare(
+          'SELECT model, sum(requests) AS requests, sum(cost_nano_usd) AS cost FROM usage_daily_models GROUP BY model ORDER BY model',
+        )
+        .all(),
+    ).toEqual(
+      db
+        .prepare(
+          'SELECT model, sum(requests) AS requests, sum(cost_nano_usd) AS cost FROM usage_daily GROUP BY model ORDER BY model',
+        )
+        .all(),
+    )
+    expect(db.prepare('SELECT DISTINCT model FROM usage_daily_models').all()).toHaveLength(2)
   })
 })

@@ -256,4 +256,34 @@ export const migrations: readonly Migration[] = [
       FROM usage_records GROUP BY 1, 2, 3, 4;
     `,
   },
+  {
+    version: 5,
+    name: 'usage per day and model',
+    // The same sums per day, provider and model only: what a query that groups and filters by
+    // nothing finer reads (the dashboard's totals, series and cost by model), a few rows a day
+    // where usage_daily has one per user. Kept in the transaction that writes the records; here
+    // summed once from usage_daily.
+    sql: `
+      CREATE TABLE usage_daily_models (
+        day INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        cached_input_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL,
+        cost_nano_usd INTEGER NOT NULL,
+        PRIMARY KEY (day, provider, model)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO usage_daily_models
+      SELECT day, provider, model, sum(requests), sum(errors), sum(input_tokens),
+        sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens),
+        sum(reasoning_tokens), sum(total_tokens), sum(cost_nano_usd)
+      FROM usage_daily GROUP BY 1, 2, 3;
+    `,
+  },
 ]

@@ -11,12 +11,12 @@ import {
   type UsageAggregateRow,
   type UsageLatencyRow,
   type UsageRow,
+  usageByModelDay,
   usageDailyRange,
   usageDailySumsSql,
   usageFilters,
   usageGroupKeys,
   usageGroupSql,
-  usageLatencyByDay,
   usageRecordsTable,
   usageSummedColumns,
   usageSumsSql,
@@ -68,7 +68,26 @@ interface LatencyRow {
 }
 
 const dailyKeyColumns = ['day', 'provider', 'model', 'tenant_id', 'user_id', 'project_id'] as const
+/** usage_daily_models' key: the same sums with no tenant, user or project. */
+const modelDayColumns = ['day', 'provider', 'model'] as const
 const dailySumColumns = ['requests', 'errors', ...usageSummedColumns] as const
+type ModelDayRow = Omit<DailyRow, 'tenant_id' | 'user_id' | 'project_id'>
+
+/** An upsert adding a row's sums to the one with its key. */
+const addSumsSql = (table: string, keys: readonly string[]) => {
+  const columns = [...keys, ...dailySumColumns]
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
+    ${dailySumColumns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`
+}
+
+/** Adds `row`'s sums to those of the row with the same `keys` in `rows`, or adds a copy. */
+function addSums<Row extends ModelDayRow>(rows: Map<string, Row>, keys: readonly (keyof Row)[], row: Row) {
+  const id = JSON.stringify(keys.map((c) => row[c]))
+  const sums = rows.get(id)
+  if (!sums) rows.set(id, { ...row })
+  else for (const c of dailySumColumns) sums[c] += row[c]
+}
 
 function dailyRow(record: UsageRecord): DailyRow {
   const at = record.createdAt.getTime()
@@ -93,20 +112,17 @@ function dailyRow(record: UsageRecord): DailyRow {
 
 /**
  * Usage records and their analytics in SQLite. A batch is written in one transaction, which also
- * adds the records it stored to their day's sums in usage_daily. A query computes sums with SQL,
- * reading usage_daily for the whole days of its range when it asks for no percentiles, and
+ * adds the records it stored to their day's sums in usage_daily (per user) and usage_daily_models
+ * (per model). A query computes sums with SQL, reading those for the whole days of its range when
+ * it asks for no exact percentiles, and
  * latency percentiles from the sorted latencies with percentile_cont's rule.
  */
 export function createUsageStore(db: Database): UsageStore {
   const statement = createStatementCache(db)
   const insert = db.prepare<UsageRow>(`${insertSql(usageRecordsTable)} ON CONFLICT (request_id) DO NOTHING`)
   const select = db.prepare<[string], UsageRow>('SELECT * FROM usage_records WHERE request_id = ?')
-  const addDaily = db.prepare<DailyRow>(
-    `INSERT INTO usage_daily (${[...dailyKeyColumns, ...dailySumColumns].join(', ')})
-     VALUES (${[...dailyKeyColumns, ...dailySumColumns].map((c) => `@${c}`).join(', ')})
-     ON CONFLICT (${dailyKeyColumns.join(', ')}) DO UPDATE SET
-     ${dailySumColumns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
-  )
+  const addDaily = db.prepare<DailyRow>(addSumsSql('usage_daily', dailyKeyColumns))
+  const addModelDay = db.prepare<ModelDayRow>(addSumsSql('usage_daily_models', modelDayColumns))
 
   const addLatency = db.prepare<LatencyRow>(
     `INSERT INTO usage_daily_latency (day, provider, model, bucket, requests)
@@ -117,14 +133,13 @@ export function createUsageStore(db: Database): UsageStore {
   const insertAll = db.transaction((records: readonly UsageRecord[]) => {
     // One update per day and group of the batch, not one per record.
     const days = new Map<string, DailyRow>()
+    const modelDays = new Map<string, ModelDayRow>()
     const latencies = new Map<string, LatencyRow>()
     for (const record of records) {
       if (insert.run(toUsageRow(record, codec)).changes === 0) continue
       const row = dailyRow(record)
-      const id = JSON.stringify(dailyKeyColumns.map((c) => row[c]))
-      const day = days.get(id)
-      if (!day) days.set(id, row)
-      else for (const c of dailySumColumns) day[c] += row[c]
+      addSums(days, dailyKeyColumns, row)
+      addSums(modelDays, modelDayColumns, row)
       const bucket = latencyBucket(record.latencyMs)
       const latencyId = JSON.stringify([row.day, row.provider, row.model, bucket])
       const counted = latencies.get(latencyId)
@@ -139,6 +154,7 @@ export function createUsageStore(db: Database): UsageStore {
         })
     }
     for (const row of days.values()) addDaily.run(row)
+    for (const row of modelDays.values()) addModelDay.run(row)
     for (const row of latencies.values()) addLatency.run(row)
   })
 
@@ -191,12 +207,16 @@ export function createUsageStore(db: Database): UsageStore {
     ).all(params) as UsageLatencyRow[]
   }
 
-  /** The groups of `query` over the whole days [from, to), from usage_daily. */
+  /**
+   * The groups of `query` over the whole days [from, to): from usage_daily_models when it reads
+   * nothing finer than day, provider and model, else from usage_daily.
+   */
   function fromDays(query: UsageQuery, from: Date, to: Date): UsageAggregateRow[] {
     const { where, params } = matching(query, 'day', from, to)
     const group = usageGroupSql(query, dailyKeys)
+    const table = usageByModelDay(query) ? 'usage_daily_models' : 'usage_daily'
     const sums = statement(
-      `SELECT ${group.select}, ${usageDailySumsSql} FROM usage_daily WHERE ${where} GROUP BY ${group.groupBy}`,
+      `SELECT ${group.select}, ${usageDailySumsSql} FROM ${table} WHERE ${where} GROUP BY ${group.groupBy}`,
     ).all(params) as SumsRow[]
     return sums.map((row) => ({ ...row, p50: 0, p95: 0, p99: 0 }))
   }
@@ -233,7 +253,7 @@ export function createUsageStore(db: Database): UsageStore {
     for (const [from, to] of ends) parts.push(...fromRecords(query, from, to, false))
     const aggregates = mergeUsageAggregates(toAggregates(parts))
     if (percentiles === 'approximate') {
-      const byDay = days !== undefined && usageLatencyByDay(query)
+      const byDay = days !== undefined && usageByModelDay(query)
       const buckets = byDay ? bucketsFromDays(query, days.from, days.to) : []
       for (const [from, to] of byDay ? ends : [[query.from, query.to] as const]) {
         buckets.push(...bucketsFromRecords(query, from, to))

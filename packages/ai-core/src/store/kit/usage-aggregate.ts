@@ -248,10 +248,11 @@ export function mergeUsageAggregates(parts: readonly UsageAggregate[]): UsageAgg
 }
 
 /**
- * Whether per-day latency counts kept by day, provider and model (usage_daily_latency) can give a
- * query's approximate percentiles: it groups and filters by nothing else.
+ * Whether sums and latency counts kept per day, provider and model (the SQL stores'
+ * usage_daily_models and usage_daily_latency) can answer a query's whole days: it groups and
+ * filters by nothing finer.
  */
-export function usageLatencyByDay(query: UsageQuery): boolean {
+export function usageByModelDay(query: UsageQuery): boolean {
   return (
     usageDimensions(query.groupBy).every((d) => d === 'day' || d === 'provider' || d === 'model') &&
     query.tenantId === undefined &&
