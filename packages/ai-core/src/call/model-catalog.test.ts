@@ -30,7 +30,9 @@ describe('ai.models', () => {
     })
     const synced: unknown[] = []
     ai.on('models:synced', (e) => void synced.push(e))
+    const before = Date.now()
     const result = await ai.models.sync()
+    const after = Date.now()
     expect(result.models.map((m) => m.id).sort()).toEqual(['large', 'small'])
     expect(result.failed.map((f) => [f.provider, f.error.message])).toEqual([['broken', 'network down']])
     expect(await ai.models.get('mock:small')).toMatchObject({
@@ -39,7 +41,14 @@ describe('ai.models', () => {
       contextWindow: 128_000,
       capabilities: { tools: true },
     })
-    expect((await ai.models.list({ provider: 'mock' })).length).toBe(2)
+    const listed = await ai.models.list({ provider: 'mock' })
+    expect(listed.length).toBe(2)
+    // Each model says when it was synced: one time for the whole sync.
+    const syncedAt = listed[0]?.syncedAt
+    expect(syncedAt).toBeInstanceOf(Date)
+    expect(syncedAt!.getTime()).toBeGreaterThanOrEqual(before)
+    expect(syncedAt!.getTime()).toBeLessThanOrEqual(after)
+    expect(listed[1]?.syncedAt).toEqual(syncedAt)
     expect(ai.models.price('mock:small')).toEqual({ input: 0.1, output: 0.4 })
     await ai.flush()
     expect(synced).toEqual([

@@ -82,7 +82,7 @@ export function createModelCatalog(deps: {
             const models = (await adapter.listModels(ctx)).map((m) =>
               validate(
                 modelInfoSchema,
-                { ...m, provider: adapter.id },
+                { ...m, provider: adapter.id, syncedAt: now },
                 `model from provider '${adapter.id}'`,
               ),
             )

@@ -21,6 +21,8 @@ export const modelInfoSchema = z.object({
   /** Where the provider publishes prices (OpenRouter does), they go into the price catalog on sync. */
   price: modelPriceSchema.optional(),
   deprecated: z.boolean().optional(),
+  /** When `ai.models.sync()` last listed it from its provider; the core sets it, adapters do not. */
+  syncedAt: z.date().optional(),
 })
 export type ModelInfoInput = z.input<typeof modelInfoSchema>
 /** A model as an adapter lists it: the core fills in the provider. */

@@ -72,9 +72,11 @@ export function catalogSuite(currentStore: () => Store): void {
         capabilities: { streaming: true, tools: true, vision: false, json: true, reasoning: true },
         price: { input: 3, output: 15, cachedInput: 0.3, tiers: [{ aboveInputTokens: 200_000, input: 6 }] },
         deprecated: true,
+        syncedAt: new Date('2026-11-30T12:34:56.789Z'),
       })
       await store.catalog.upsertModels([full])
       expect(await store.catalog.getModel(provider, 'full')).toEqual(full)
+      expect((await store.catalog.listModels({ provider }))[0]?.syncedAt).toEqual(full.syncedAt)
     })
 
     it('resolves the price in force at a time', async () => {

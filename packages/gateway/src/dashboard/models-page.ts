@@ -7,7 +7,7 @@ import { type Notice, noticeBlock } from './notice.js'
 export interface ModelsView {
   models: (ModelInfo & { current: ModelPrice | undefined })[]
   prices: PriceEntry[]
-  /** When this process last synced the catalog, and what came of it. */
+  /** When this process last synced the catalog, and what came of it (the providers that failed). */
   lastSync?: { at: Date; models: number; failed: string[] }
   csrfToken: string
   notice?: Notice
@@ -39,15 +39,25 @@ const capabilities = (model: ModelInfo) =>
     .map(([name]) => name)
     .join(', ') || '–'
 
+/** The latest time any model of the catalog was synced, by any instance sharing the store. */
+function catalogSyncedAt(models: readonly ModelInfo[]): Date | undefined {
+  let latest: Date | undefined
+  for (const { syncedAt } of models) if (syncedAt && (!latest || syncedAt > latest)) latest = syncedAt
+  return latest
+}
+
 export function modelsPage(base: string, view: ModelsView): Html {
   const { lastSync } = view
+  const syncedAt = catalogSyncedAt(view.models)
   return html`${noticeBlock(view.notice)}
-    <p>${
-      lastSync
-        ? html`Synced ${formatTime(lastSync.at)}: ${lastSync.models} models${
-            lastSync.failed.length ? html`; failed: ${lastSync.failed.join(', ')}` : ''
-          }.`
-        : html`<span class="muted">Not synced since this gateway started.</span>`
+    <p id="catalog-synced">${
+      syncedAt
+        ? html`Catalog last synced ${formatTime(syncedAt)}.`
+        : html`<span class="muted">The catalog has never been synced.</span>`
+    }${
+      lastSync?.failed.length
+        ? html` This gateway's last sync (${formatTime(lastSync.at)}) failed for ${lastSync.failed.join(', ')}.`
+        : ''
     }</p>
     <form method="post" action="${base}/models/sync" class="inline">
       ${csrfField(view.csrfToken)}<button type="submit">Sync models and prices now</button>
@@ -57,11 +67,11 @@ export function modelsPage(base: string, view: ModelsView): Html {
       <caption>Models in the catalog, with the price in force now (USD per million tokens)</caption>
       <thead><tr><th scope="col">Model</th><th scope="col">Name</th><th scope="col" class="num">Context</th>
         <th scope="col">Capabilities</th><th scope="col" class="num">Input</th><th scope="col" class="num">Output</th>
-        <th scope="col" class="num">Cached input</th></tr></thead>
+        <th scope="col" class="num">Cached input</th><th scope="col">Synced</th></tr></thead>
       <tbody>
         ${
           view.models.length === 0
-            ? html`<tr><td colspan="7" class="muted">The catalog is empty: sync it to list the providers' models.</td></tr>`
+            ? html`<tr><td colspan="8" class="muted">The catalog is empty: sync it to list the providers' models.</td></tr>`
             : view.models.map(
                 (m) => html`<tr>
                   <th scope="row"><code>${m.provider}:${m.id}</code>${m.deprecated ? html` <span class="muted">(deprecated)</span>` : ''}</th>
@@ -71,6 +81,7 @@ export function modelsPage(base: string, view: ModelsView): Html {
                   <td class="num">${rate(m.current?.input)}</td>
                   <td class="num">${rate(m.current?.output)}</td>
                   <td class="num">${rate(m.current?.cachedInput)}</td>
+                  <td>${m.syncedAt ? formatTime(m.syncedAt) : html`<span class="muted">never</span>`}</td>
                 </tr>`,
               )
         }

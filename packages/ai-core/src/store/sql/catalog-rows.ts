@@ -33,10 +33,15 @@ export function toModelRow({ provider, id, ...info }: ModelInfo, codec: SqlCodec
 }
 
 export function toModel(row: ModelRow, codec: SqlCodec): ModelInfo {
+  // JSON has no dates: syncedAt is stored as its ISO string.
+  const { syncedAt, ...info } = codec.json.read(row.info) as Omit<ModelInfo, 'provider' | 'id' | 'syncedAt'> & {
+    syncedAt?: string
+  }
   return {
     provider: row.provider,
     id: row.id,
-    ...(codec.json.read(row.info) as Omit<ModelInfo, 'provider' | 'id'>),
+    ...info,
+    ...(syncedAt === undefined ? {} : { syncedAt: new Date(syncedAt) }),
   }
 }
 
