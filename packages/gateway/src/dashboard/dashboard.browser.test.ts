@@ -2,14 +2,25 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatUsd } from '@aimux/ai-core'
+import { rotation } from '@aimux/ai-rotation'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture.js'
+import {
+  ADMIN_TOKEN,
+  type GatewayFixture,
+  startGatewayFixture,
+  UPSTREAM_KEY,
+} from '../test-support/gateway-fixture.js'
 
 // The dashboard in a real browser: Debian's chromium (scripts/ensure-chromium.sh installs it),
 // driven by playwright-core, which never downloads a browser of its own.
 const CHROMIUM = process.env.AIMUX_CHROMIUM || '/usr/bin/chromium'
 const WAIT = 60_000
+/**
+ * Where the pictures of each page go: a scratch folder, or docs/ when
+ * AIMUX_DASHBOARD_SCREENSHOTS names it (how docs/dashboard-*.png are made).
+ */
+const SCREENSHOTS = process.env.AIMUX_DASHBOARD_SCREENSHOTS
 
 const hi = [{ role: 'user' as const, content: 'Capital of France?' }]
 const reply = { text: 'Paris', usage: { inputTokens: 1000, outputTokens: 200 } }
@@ -21,6 +32,7 @@ describe('the dashboard in chromium', () => {
   let page: Page
   let dashboard: string
   let aliceKey: string
+  let shots: string
 
   beforeAll(async () => {
     fx = await startGatewayFixture({
@@ -28,8 +40,11 @@ describe('the dashboard in chromium', () => {
         budgets: [
           { scope: 'user', limitUsd: 0.0012, period: 'month', hard: false, thresholds: [0.5, 0.9, 1] },
         ],
+        // With no connection yet, calls use the provider's own key; the Connections page adds one.
+        plugins: [rotation({ masterKey: Buffer.alloc(32, 7).toString('base64') })],
       },
     })
+    shots = SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), 'aimux-dashboard-shots-')))
     dashboard = `${fx.server.url}/dashboard`
     ;({ secret: aliceKey } = await fx.issueKey({
       name: 'alice',
@@ -81,6 +96,7 @@ describe('the dashboard in chromium', () => {
     await browser?.close()
     await fx?.close()
     if (profile) await rm(profile, { recursive: true, force: true })
+    if (shots && !SCREENSHOTS) await rm(shots, { recursive: true, force: true })
   }, 60_000)
 
   it('sends a page asked for without a session to the login form, and refuses data with a 401', async () => {
@@ -202,11 +218,63 @@ describe('the dashboard in chromium', () => {
     await expect(row.locator('[data-field="latency"]').textContent()).resolves.toMatch(/\d+ ms/)
   })
 
-  it('lists models and says when there is no rotation plugin to manage connections', async () => {
-    await page.getByRole('link', { name: 'Models' }).click()
-    await expect(page.getByRole('table', { name: /Models in the catalog/ }).isVisible()).resolves.toBe(true)
+  it('adds a connection and disables it from the browser, and the store then says it is disabled', async () => {
     await page.getByRole('link', { name: 'Connections' }).click()
-    await expect(page.locator('main').textContent()).resolves.toContain('no rotation plugin')
+    await page.getByLabel('Provider').selectOption('openai')
+    await page.getByLabel('Name').fill('main')
+    await page.getByLabel('API key').fill(UPSTREAM_KEY)
+    await page.getByLabel('Base URL').fill(`${fx.upstream.url}/v1`)
+    await page.getByRole('button', { name: 'Add connection' }).click()
+    await page.waitForURL(`${dashboard}/connections`)
+    const [added] = await fx.ai.store.connections.listConnections()
+    expect(added).toMatchObject({ provider: 'openai', name: 'main', status: 'active' })
+    await expect(page.content()).resolves.not.toContain(UPSTREAM_KEY)
+
+    await page.getByRole('button', { name: `Disable ${added!.id}` }).click()
+    await page
+      .locator(`[data-connection="${added!.id}"] [data-field="status"]`, { hasText: 'disabled' })
+      .waitFor()
+    expect(await fx.ai.store.connections.getConnection(added!.id)).toMatchObject({
+      status: 'disabled',
+      disabledReason: 'disabled in the dashboard',
+    })
+  })
+
+  it('syncs the catalog and says when it was synced', async () => {
+    await page.getByRole('link', { name: 'Models' }).click()
+    await expect(page.locator('#catalog-synced').textContent()).resolves.toBe(
+      'The catalog has never been synced.',
+    )
+    await page.getByRole('button', { name: 'Sync models and prices now' }).click()
+    await page.locator('#catalog-synced', { hasText: 'Catalog last synced' }).waitFor()
+    const [model] = await fx.ai.models.list({ provider: 'openai' })
+    expect(model?.syncedAt).toBeInstanceOf(Date)
+    await expect(page.getByRole('table', { name: /Models in the catalog/ }).textContent()).resolves.toContain(
+      `openai:${model!.id}`,
+    )
+  })
+
+  it('shows every page at 1280 px, a picture of each taken', async () => {
+    const pages = {
+      overview: '?range=7d',
+      budgets: '/budgets',
+      connections: '/connections',
+      keys: '/keys',
+      models: '/models',
+      conversations: '/conversations',
+      live: '/live',
+    }
+    for (const [name, path] of Object.entries(pages)) {
+      await page.goto(`${dashboard}${path}`)
+      await page.locator('main h1').waitFor()
+      if (name === 'overview') await page.locator('figure[data-chart] canvas').nth(2).waitFor()
+      if (name === 'live') await page.getByText('Connected').waitFor()
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )
+      expect({ name, overflow }).toEqual({ name, overflow: 0 })
+      await page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: true })
+    }
   })
 
   it('is usable at phone width without horizontal scrolling, and from the keyboard', async () => {
@@ -220,7 +288,7 @@ describe('the dashboard in chromium', () => {
     }
     await page.goto(dashboard)
     await page.locator('figure[data-chart] canvas').nth(2).waitFor()
-    await page.screenshot({ path: join(tmpdir(), 'aimux-dashboard-overview-390.png'), fullPage: true })
+    await page.screenshot({ path: join(shots, 'dashboard-overview-phone.png'), fullPage: true })
     await page.keyboard.press('Tab')
     await expect(page.evaluate<string>('document.activeElement?.textContent')).resolves.toBe(
       'Skip to content',
