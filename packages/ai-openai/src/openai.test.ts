@@ -1,7 +1,8 @@
-import { createAI, createPriceCatalog } from '@aimux/ai-core'
+import { createAI, createPriceCatalog, StructuredOutputError } from '@aimux/ai-core'
 import { computeCost, normalizeUsage } from '@aimux/ai-core/provider-kit'
 import { createFakeServer, openaiChatProtocol, openaiResponsesProtocol } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { openai } from './openai.js'
 import { openaiPrices } from './openai-prices.js'
 
@@ -45,6 +46,55 @@ describe('the openai plugin', () => {
       expect(server.requests[0]?.path).toBe('/v1/responses')
       // 100 x $0.20 + 10 x $1.25, per million tokens
       expect((await stream.result).cost.nanoUsd).toBe(20_000 + 12_500)
+    } finally {
+      await ai.close()
+      await server.close()
+    }
+  })
+
+  it('streams a structured reply as growing partial objects, then validates the whole', async () => {
+    const server = await createFakeServer(openaiChatProtocol())
+    const ai = await createAI({
+      plugins: [openai({ apiKey, baseURL: `${server.url}/v1` })],
+      defaultModel: 'openai:gpt-4o-mini',
+    })
+    const City = z.object({ name: z.string(), population: z.number().int(), rivers: z.array(z.string()) })
+    const messages = [{ role: 'user' as const, content: 'Describe Paris' }]
+    try {
+      server.enqueue(
+        { chunks: ['{"name":"Pa', 'ris","population":', '2102650,', '"rivers":["Seine', '"]}'] },
+        { chunks: ['{"name":"Paris",', '"population":"many","rivers":[]}'] },
+      )
+      const stream = ai.stream({ messages, schema: City, schemaName: 'city' })
+      const objects: unknown[] = []
+      let text = ''
+      for await (const part of stream) {
+        if (part.type === 'object-delta') objects.push(part.object)
+        if (part.type === 'text-delta') text += part.text
+      }
+      expect(server.requests[0]?.body).toMatchObject({
+        stream: true,
+        response_format: { type: 'json_schema', json_schema: { name: 'city' } },
+      })
+      expect(text).toBe('{"name":"Paris","population":2102650,"rivers":["Seine"]}')
+      expect(objects).toEqual([
+        { name: 'Pa' },
+        { name: 'Paris' },
+        { name: 'Paris', population: 2102650 },
+        { name: 'Paris', population: 2102650, rivers: ['Seine'] },
+      ])
+      const result = await stream.result
+      expect(result.object).toEqual({ name: 'Paris', population: 2102650, rivers: ['Seine'] })
+      expect(objects.at(-1)).toEqual(result.object)
+
+      // A reply that does not match the schema streams its partial objects, then fails as before.
+      const invalid = ai.stream({ messages, schema: City })
+      const seen: unknown[] = []
+      const error = await (async () => {
+        for await (const part of invalid) if (part.type === 'object-delta') seen.push(part.object)
+      })().catch((e: unknown) => e)
+      expect(seen.at(-1)).toEqual({ name: 'Paris', population: 'many', rivers: [] })
+      expect(StructuredOutputError.is(error)).toBe(true)
     } finally {
       await ai.close()
       await server.close()

@@ -1,5 +1,6 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { createAI } from '../instance/create-ai.js'
 import type { StreamPart } from '../spec/result.js'
 
@@ -78,6 +79,18 @@ describe('ai.stream', () => {
     let text = ''
     for await (const delta of ai.stream({ messages }).textStream) text += delta
     expect(text).toBe('xyz')
+    await ai.close()
+  })
+
+  it('offers an object-only stream with a schema', async () => {
+    const { mock, ai } = await setup()
+    mock.enqueue({ chunks: ['{"title":"Once', ' upon"', ',"words":', '3}'] })
+    const schema = z.object({ title: z.string(), words: z.number() })
+    const objects: unknown[] = []
+    const stream = ai.stream({ messages, schema })
+    for await (const object of stream.objectStream) objects.push(object)
+    expect(objects).toEqual([{ title: 'Once' }, { title: 'Once upon' }, { title: 'Once upon', words: 3 }])
+    expect((await stream.result).object).toEqual({ title: 'Once upon', words: 3 })
     await ai.close()
   })
 

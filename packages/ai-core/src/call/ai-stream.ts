@@ -1,4 +1,5 @@
 import { AbortedError, ConfigError } from '../errors/errors.js'
+import type { DeepPartial } from '../spec/deep-partial.js'
 import type { ChatResult, StreamPart } from '../spec/result.js'
 import type { InFlight } from './in-flight.js'
 
@@ -7,10 +8,12 @@ import type { InFlight } from './in-flight.js'
  * aggregated result (awaiting it without iterating consumes the stream in the background).
  * Leaving a `for await` early aborts the HTTP request.
  */
-export interface AIStream<T = unknown> extends AsyncIterable<StreamPart> {
+export interface AIStream<T = unknown> extends AsyncIterable<StreamPart<T>> {
   readonly result: Promise<ChatResult<T>>
   /** Only the text deltas. */
   readonly textStream: AsyncIterable<string>
+  /** With `schema`: only the partial objects of the 'object-delta' parts, growing as the JSON arrives. */
+  readonly objectStream: AsyncIterable<DeepPartial<T>>
 }
 
 /**
@@ -32,7 +35,7 @@ export function createAIStream<T>(
   result.catch(() => {})
   let consumed = false
 
-  async function* parts(): AsyncGenerator<StreamPart> {
+  async function* parts(): AsyncGenerator<StreamPart<T>> {
     if (consumed) throw new ConfigError('This stream has already been consumed; a stream can be read once.')
     consumed = true
     let settled = false
@@ -62,7 +65,7 @@ export function createAIStream<T>(
             resolve(end.value as ChatResult<T>)
           }
         }
-        yield next.value
+        yield next.value as StreamPart<T>
       }
     } catch (error) {
       settled = true
@@ -90,6 +93,11 @@ export function createAIStream<T>(
     get textStream() {
       return (async function* () {
         for await (const part of parts()) if (part.type === 'text-delta') yield part.text
+      })()
+    },
+    get objectStream() {
+      return (async function* () {
+        for await (const part of parts()) if (part.type === 'object-delta') yield part.object
       })()
     },
   }

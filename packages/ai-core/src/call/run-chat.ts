@@ -4,6 +4,7 @@ import type { ChatResult, StepResult, StreamPart } from '../spec/result.js'
 import { createAccounting } from './accounting.js'
 import { type AroundRequest, combineAround, endAround, type RequestOutcome } from './around-request.js'
 import { createCallAbort } from './call-abort.js'
+import { withObjectDeltas } from './partial-object.js'
 import type { PreparedCall } from './prepare-call.js'
 import { applyRequestHooks } from './request-hook.js'
 import { routeCall } from './route-call.js'
@@ -31,9 +32,10 @@ export async function drain<T>(run: AsyncGenerator<unknown, T>): Promise<T> {
 
 /**
  * Runs one request: model call, tools, model call... up to maxSteps. Yields stream parts as they
- * arrive and returns the aggregated result. `chat()` drains it; `stream()` hands it to the caller.
- * Leaving early (or the caller's signal) aborts the HTTP request in flight; whatever happens,
- * one usage record covers every step that was paid for.
+ * arrive (with `schema`, a stream's partial objects too) and returns the aggregated result.
+ * `chat()` drains it; `stream()` hands it to the caller. Leaving early (or the caller's signal)
+ * aborts the HTTP request in flight; whatever happens, one usage record covers every step that
+ * was paid for.
  */
 export async function* runChat(
   rt: Runtime,
@@ -66,12 +68,8 @@ export async function* runChat(
     account.serve({ provider: route.provider.id, model: route.model })
     await account.reserve({ ...p.base, model: route.model, messages }, route.provider.id)
     for (let step = 1; ; step++) {
-      const current = yield* runStep(
-        rt,
-        p,
-        { step, mode, route, messages, call, conversationId, around },
-        account,
-      )
+      const parts = runStep(rt, p, { step, mode, route, messages, call, conversationId, around }, account)
+      const current = yield* p.schema && mode === 'stream' ? withObjectDeltas(parts) : parts
       account.add(current)
       if (!wantsTools(p, current)) {
         yield { type: 'step-finish', step: current }

@@ -9,6 +9,9 @@ export function responseFormatFor(schema: z.ZodType, name = 'response'): Respons
   return { type: 'json', schema: toJsonSchema(schema), name }
 }
 
+/** The start of a reply fenced as a ```json code block (the language tag optional). */
+export const openingFence = /^\s*```(?:json)?\s*/
+
 /** Parses a model's reply as JSON (a ```json fence is tolerated) and validates it against `schema`. */
 export function parseStructuredOutput<T>(schema: z.ZodType<T>, text: string): T {
   const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text)

@@ -1,5 +1,6 @@
 import type { Cost } from '../cost/cost.js'
 import type { Usage } from '../cost/usage.js'
+import type { DeepPartial } from './deep-partial.js'
 import type { AssistantPart } from './message.js'
 import type { FinishReason } from './provider.js'
 import type { ToolCall } from './tool.js'
@@ -49,9 +50,15 @@ export interface ChatResult<T = unknown> {
   raw: unknown
 }
 
-/** What ai.stream() yields. Text arrives as it is generated. */
-export type StreamPart =
+/**
+ * What ai.stream() yields. Text arrives as it is generated. With `schema`, an 'object-delta'
+ * follows each text delta that changed the reply's JSON as far as it has arrived: `object` is
+ * that partial JSON (a `DeepPartial<T>`, not yet validated; a number shows once it has ended),
+ * and the last one of the final step is the whole reply. `result.object` is the validated one.
+ */
+export type StreamPart<T = unknown> =
   | { type: 'text-delta'; text: string }
+  | { type: 'object-delta'; object: DeepPartial<T> }
   | { type: 'reasoning-delta'; text: string }
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'tool-result'; toolResult: ToolResult }
