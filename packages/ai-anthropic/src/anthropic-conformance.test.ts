@@ -5,6 +5,7 @@ import { anthropicAdapter } from './anthropic.js'
 providerConformance({
   name: 'anthropic',
   model: 'claude-sonnet-5',
+  countsTokens: 'provider',
   async setup() {
     const server = await createFakeServer(anthropicProtocol())
     const apiKey = 'sk-ant-api03-conformance0123456789abcdef'

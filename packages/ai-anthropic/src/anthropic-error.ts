@@ -3,7 +3,7 @@ import { errorFromStatus, invalidResponse, parseRetryAfter, redactSecrets } from
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk'
 
 /** The status each error type stands for, for errors that arrive as stream events, without one. */
-const statusOfType: Record<string, number> = {
+export const statusOfType: Record<string, number> = {
   invalid_request_error: 400,
   authentication_error: 401,
   billing_error: 402,
@@ -58,10 +58,13 @@ export function anthropicError(error: unknown, { signal, model, apiKey }: ErrorC
   }
   if (error instanceof APIError) {
     const status = error.status ?? statusOfType[error.type ?? ''] ?? 500
+    const message = error.apiMessage ?? error.message
+    // The API names a model it does not know as "model: <id>" in a 404 not_found_error.
+    const unknownModel = status === 404 && error.type === 'not_found_error' && /^model: /.test(message)
     return errorFromStatus(status, {
-      message: error.apiMessage ?? error.message,
+      message,
       type: error.type ?? undefined,
-      code: error.errorCode ?? undefined,
+      code: error.errorCode ?? (unknownModel ? 'model_not_found' : undefined),
       retryAfterMs: parseRetryAfter(error.headers),
       provider,
       model,

@@ -41,6 +41,29 @@ export function anthropicRequest(request: ProviderRequest, defaultMaxTokens: num
   return { ...params, ...request.providerOptions?.anthropic }
 }
 
+/** A count_tokens request: the Messages API request without what only a generation takes. */
+export type AnthropicCountRequest = Anthropic.MessageCountTokensParams
+
+/**
+ * The count_tokens request for an aimux request: the same mapping as a chat call (system prompt,
+ * tools and tool choice, images, thinking, output format), keeping only the fields the endpoint
+ * takes (it refuses `max_tokens`, `stop_sequences`, `metadata` and the like).
+ */
+export function anthropicCountRequest(
+  request: ProviderRequest,
+  defaultMaxTokens: number,
+): AnthropicCountRequest {
+  const params = anthropicRequest(request, defaultMaxTokens)
+  const counted: AnthropicCountRequest = { model: params.model, messages: params.messages }
+  if (params.system !== undefined) counted.system = params.system
+  if (params.tools !== undefined) counted.tools = params.tools as AnthropicCountRequest['tools']
+  if (params.tool_choice !== undefined) counted.tool_choice = params.tool_choice
+  if (params.thinking !== undefined) counted.thinking = params.thinking
+  if (params.output_config !== undefined) counted.output_config = params.output_config
+  if (params.cache_control !== undefined) counted.cache_control = params.cache_control
+  return counted
+}
+
 function toolChoice(choice: ToolChoice): Anthropic.ToolChoice {
   if (choice === 'auto') return { type: 'auto' }
   if (choice === 'none') return { type: 'none' }

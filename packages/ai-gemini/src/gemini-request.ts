@@ -61,6 +61,37 @@ export function geminiRequest(request: ProviderRequest): GeminiRequest {
   return { model: request.model, contents, config: { ...config, ...request.providerOptions?.gemini } }
 }
 
+/** What models.countTokens takes on the Gemini Developer API: a model and contents, nothing else. */
+export interface GeminiCountRequest {
+  model: string
+  contents: Content[]
+  /**
+   * True when the system instruction, the function declarations or the response schema were
+   * counted as text in a leading user content: the SDK refuses them in countTokens on this API,
+   * so the count is close to what generateContent would bill, not exact.
+   */
+  folded: boolean
+}
+
+/** The countTokens request for an aimux request, from the same mapping as a chat call. */
+export function geminiCountRequest(request: ProviderRequest): GeminiCountRequest {
+  const { model, contents, config } = geminiRequest(request)
+  const texts: string[] = []
+  const system = config.systemInstruction
+  if (system !== undefined) texts.push(typeof system === 'string' ? system : JSON.stringify(system))
+  const declarations = (config.tools ?? []).flatMap(
+    (tool) => (tool as { functionDeclarations?: unknown[] }).functionDeclarations ?? [],
+  )
+  if (declarations.length > 0) texts.push(JSON.stringify(declarations))
+  if (config.responseJsonSchema !== undefined) texts.push(JSON.stringify(config.responseJsonSchema))
+  if (texts.length === 0) return { model, contents, folded: false }
+  return {
+    model,
+    contents: [{ role: 'user', parts: texts.map((text) => ({ text })) }, ...contents],
+    folded: true,
+  }
+}
+
 function functionCalling(choice: ToolChoice) {
   if (choice === 'auto') return { mode: FunctionCallingConfigMode.AUTO }
   if (choice === 'none') return { mode: FunctionCallingConfigMode.NONE }

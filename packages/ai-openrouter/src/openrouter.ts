@@ -51,6 +51,8 @@ export function openrouterAdapter(input: OpenRouterOptions = {}): ProviderAdapte
     // Usage accounting: the reply's usage carries `cost`, what OpenRouter charged.
     extraBody: { usage: { include: true } },
     readUsage: openrouterUsage,
+    // OpenAI's models ("openai/gpt-4o") are counted with their tokenizer; any other is estimated.
+    tokenizerModel: (model) => (model.startsWith('openai/') ? model.slice('openai/'.length) : undefined),
     toModelInfo: (entry) => openrouterModel(entry as unknown as OpenRouterModel),
     // GET /models is public; GET /key answers only to a valid key.
     validate: (client, signal) => client.get('/key', { signal }),

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { FinishReason } from '@aimux/ai-core'
+import { answerAnthropicCount } from './anthropic-count-tokens.js'
 import {
   type FakeRequest,
   sseEvent,
@@ -10,7 +11,10 @@ import {
 import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 
 export interface AnthropicProtocolOptions {
-  /** The model ids GET /v1/models lists. Default: claude-sonnet-5 and claude-opus-5-5. */
+  /**
+   * The model ids GET /v1/models lists, and the only ones POST /v1/messages/count_tokens counts
+   * for. Default: claude-sonnet-5 and claude-opus-5-5.
+   */
   models?: string[]
 }
 
@@ -50,7 +54,8 @@ const errorTypes: Record<number, string> = {
  * with spaces as the API pads it; thinking blocks with a `fake-signature-<n>` signature; tool
  * input streamed as input_json_delta fragments; `{ type: 'error', error: { type, message } }`
  * error bodies; a reply with finishReason 'error' becomes an `overloaded_error` event after its
- * text (a 529 when not streaming); GET /v1/models.
+ * text (a 529 when not streaming); GET /v1/models; POST /v1/messages/count_tokens, answered
+ * without a scripted turn by a rule a test can work out by hand (see answerAnthropicCount).
  *
  * @example const server = await createFakeServer(anthropicProtocol())
  */
@@ -68,6 +73,16 @@ export function anthropicProtocol(options: AnthropicProtocolOptions = {}): WireP
           messages += 1
           return renderMessage(request, reply, messages)
         },
+      },
+      {
+        method: 'POST',
+        path: '/v1/messages/count_tokens',
+        answer: (request) =>
+          answerAnthropicCount(request, models, (status, message) => ({
+            type: 'json',
+            status,
+            body: renderError({ status, message }),
+          })),
       },
       {
         method: 'GET',

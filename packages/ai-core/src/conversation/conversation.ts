@@ -4,7 +4,7 @@ import { drain, runChat } from '../call/run-chat.js'
 import type { Runtime } from '../call/runtime.js'
 import { AimuxError, StoreError } from '../errors/errors.js'
 import { validate } from '../errors/validate.js'
-import { estimateTokens, type TrimStrategy } from '../spec/context-window.js'
+import { heuristicEstimator, type TrimStrategy, tokenEstimatorFor } from '../spec/context-window.js'
 import {
   type AssistantPart,
   type ContentPart,
@@ -81,16 +81,24 @@ export async function openConversation(
     return preferences?.model ?? rt.defaultModel
   }
 
-  /** Cuts the history to the model's context window, when the catalog knows the window. */
+  /**
+   * Cuts the history to the model's context window, when the catalog knows the window; messages
+   * are counted with the model's local tokenizer when its adapter has one.
+   */
   async function fit(messages: Message[], model: string | undefined, maxOutputTokens: number | undefined) {
     const ref = model ? parseModelRef(resolveAlias(rt.aliases, model)) : undefined
     const info = ref ? await store.catalog.getModel(ref.provider, ref.model) : undefined
-    if (!info?.contextWindow) return messages
+    if (!ref || !info?.contextWindow) return messages
     const reserve = Math.min(
       maxOutputTokens ?? info.maxOutputTokens ?? 1024,
       Math.floor(info.contextWindow / 2),
     )
-    return deps.trim(messages, { maxInputTokens: info.contextWindow - reserve, estimateTokens })
+    const provider = rt.registry.providers().find((p) => p.id === ref.provider)
+    const estimator = provider ? tokenEstimatorFor(provider, ref.model) : heuristicEstimator
+    return deps.trim(messages, {
+      maxInputTokens: info.contextWindow - reserve,
+      estimateTokens: (message) => estimator.message(message),
+    })
   }
 
   async function* turn(content: UserMessage['content'], options: SendOptions, mode: 'generate' | 'stream') {

@@ -1,4 +1,5 @@
 import { type Message, partsOf } from './message.js'
+import type { ProviderAdapter, TokenEstimator } from './provider.js'
 
 /** Returns the messages to send so that they fit `maxInputTokens`. */
 export type TrimStrategy = (
@@ -25,6 +26,44 @@ export function estimateTokens(message: Message): number {
 /** The prompt's size in tokens: the sum of `estimateTokens` over its messages. */
 export function estimatePromptTokens(messages: readonly Message[]): number {
   return messages.reduce((sum, m) => sum + estimateTokens(m), 0)
+}
+
+/** The four-characters-a-token estimate as a TokenEstimator; it leaves tool definitions out. */
+export const heuristicEstimator: TokenEstimator = {
+  message: estimateTokens,
+  prompt: (messages) => estimatePromptTokens(messages),
+}
+
+/**
+ * What the core counts a prompt with before a call (budget reservations, context-window
+ * trimming): the adapter's local tokenizer for the model when it has one, else the heuristic.
+ * An estimate never fails a call: a tokenizer that throws is replaced by the heuristic for that count.
+ */
+export function tokenEstimatorFor(provider: ProviderAdapter, model: string): TokenEstimator {
+  let own: TokenEstimator | undefined
+  try {
+    own = provider.tokenEstimator?.(model)
+  } catch {
+    own = undefined
+  }
+  if (!own) return heuristicEstimator
+  const tokenizer = own
+  return {
+    message(message) {
+      try {
+        return tokenizer.message(message)
+      } catch {
+        return estimateTokens(message)
+      }
+    },
+    prompt(messages, tools) {
+      try {
+        return tokenizer.prompt(messages, tools)
+      } catch {
+        return estimatePromptTokens(messages)
+      }
+    },
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
 import { type ModelsEndpointConfig, modelsEndpoint } from '../models-endpoint.js'
 import { type ClientConfig, openaiClients } from '../openai-client.js'
 import { abortedError, mapOpenAIError } from '../openai-error.js'
+import { openaiTokenCounting } from '../openai-tokenizer.js'
 import { type ChatRequestDialect, chatRequestBody } from './openai-chat-request.js'
 import {
   type ChatUsageWire,
@@ -45,6 +46,13 @@ export interface OpenAICompatibleConfig
    * are readable as `unknown`. Default: {@link chatUsage}, OpenAI's counting.
    */
   readUsage?: (usage: ChatUsageWire) => ReadUsage
+  /**
+   * The OpenAI model whose tokenizer counts a model's prompt (`countTokens`, and the core's budget
+   * estimates and context-window trimming), or undefined for a model that is not OpenAI's: the
+   * model itself for OpenAI, "gpt-4o" for OpenRouter's "openai/gpt-4o". Without it, or for a
+   * model it maps to undefined, the core estimates at four characters a token.
+   */
+  tokenizerModel?: (model: string) => string | undefined
 }
 
 /**
@@ -74,6 +82,9 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
       reasoning: true,
     },
     ...(config.prices ? { prices: config.prices } : {}),
+    ...(config.tokenizerModel
+      ? openaiTokenCounting({ tokenizerModel: config.tokenizerModel, documentedFraming: true })
+      : {}),
 
     async generate(request, ctx) {
       if (ctx.signal.aborted) throw abortedError(provider, ctx.signal, request.model)

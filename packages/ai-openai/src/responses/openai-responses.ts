@@ -17,6 +17,7 @@ import type {
 import { modelsEndpoint } from '../models-endpoint.js'
 import { type ClientConfig, openaiClients } from '../openai-client.js'
 import { abortedError, mapOpenAIError } from '../openai-error.js'
+import { openaiTokenCounting } from '../openai-tokenizer.js'
 import { responsesRequestBody } from './openai-responses-request.js'
 import {
   failedResponse,
@@ -30,6 +31,12 @@ export interface OpenAIResponsesConfig extends ClientConfig {
   capabilities?: Capabilities
   /** Built-in prices, loaded into the price catalog. */
   prices?: PriceEntryInput[]
+  /**
+   * The OpenAI model whose tokenizer counts a model's prompt, or undefined for one that is not
+   * OpenAI's (see OpenAICompatibleConfig). Counts are never exact on this wire: the Responses
+   * API's framing of its input items is not published.
+   */
+  tokenizerModel?: (model: string) => string | undefined
 }
 
 /**
@@ -57,6 +64,9 @@ export function createOpenAIResponsesAdapter(config: OpenAIResponsesConfig): Pro
       reasoning: true,
     },
     ...(config.prices ? { prices: config.prices } : {}),
+    ...(config.tokenizerModel
+      ? openaiTokenCounting({ tokenizerModel: config.tokenizerModel, documentedFraming: false })
+      : {}),
 
     async generate(request, ctx) {
       if (ctx.signal.aborted) throw abortedError(provider, ctx.signal, request.model)

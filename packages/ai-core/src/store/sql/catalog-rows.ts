@@ -34,7 +34,10 @@ export function toModelRow({ provider, id, ...info }: ModelInfo, codec: SqlCodec
 
 export function toModel(row: ModelRow, codec: SqlCodec): ModelInfo {
   // JSON has no dates: syncedAt is stored as its ISO string.
-  const { syncedAt, ...info } = codec.json.read(row.info) as Omit<ModelInfo, 'provider' | 'id' | 'syncedAt'> & {
+  const { syncedAt, ...info } = codec.json.read(row.info) as Omit<
+    ModelInfo,
+    'provider' | 'id' | 'syncedAt'
+  > & {
     syncedAt?: string
   }
   return {
