@@ -1,6 +1,6 @@
 // Runs every scenario in one process against the same fake servers, prints a table, and writes
 // bench/results/latest.json and docs/benchmarks.md. `node bench/run.ts --quick` for a short run.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { budgetContention } from './budget-contention.ts'
 import { memoryChart, overheadChart } from './chart.ts'
@@ -86,13 +86,26 @@ function text(): string {
     .join('\n\n')
 }
 
+/**
+ * docs/benchmarks.md from this line on is written by hand (runs of one scenario alone, before and
+ * after a change): a new run keeps it as it is.
+ */
+const NOTES_MARKER = '<!-- Notes by hand below: pnpm bench keeps them. -->'
+
+/** The notes of the current docs/benchmarks.md, marker included, or the marker alone. */
+function notes(path: string): string {
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : ''
+  const at = current.indexOf(NOTES_MARKER)
+  return at === -1 ? `${NOTES_MARKER}\n` : current.slice(at)
+}
+
 /** Where a picture follows a table in docs/benchmarks.md. */
 const charts: Record<string, string> = {
   'overhead, concurrency 200': '![aimux wall time as a ratio to the raw SDK](benchmarks-overhead.svg)',
   memory: '![RSS over the memory runs](benchmarks-memory.svg)',
 }
 
-function markdown(): string {
+function markdown(notesPath: string): string {
   const body = tables()
     .map(({ scenario, header, cells }) =>
       [
@@ -172,7 +185,8 @@ end when the bench starts, as the pages ask at the real time. \`node bench/dashb
 ${body}
 
 Raw numbers: \`bench/results/latest.json\`.
-`
+
+${notes(notesPath)}`
 }
 
 const output = text()
@@ -181,6 +195,6 @@ const root = join(import.meta.dirname, '..')
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 const json = { machine: host, quick, counts, scaledDown, seconds: Math.round(seconds), rows }
 writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(json, null, 2)}\n`)
-writeFileSync(join(root, 'docs/benchmarks.md'), markdown())
+writeFileSync(join(root, 'docs/benchmarks.md'), markdown(join(root, 'docs/benchmarks.md')))
 writeFileSync(join(root, 'docs/benchmarks-overhead.svg'), overheadChart(rows))
 writeFileSync(join(root, 'docs/benchmarks-memory.svg'), memoryChart(rows))
