@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest'
 import { anthropicFinishReason, anthropicUsage, mergeUsageReports } from './anthropic-response.js'
 
 describe('anthropicUsage', () => {
+  it('keeps the 1-hour cache writes of cache_creation as a part of the writes', () => {
+    const usage = anthropicUsage({
+      input_tokens: 5,
+      cache_creation_input_tokens: 30,
+      cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 20 },
+      output_tokens: 1,
+    })
+    expect(usage).toMatchObject({ inputTokens: 35, cacheWriteTokens: 30, cacheWrite1hTokens: 20 })
+    expect(anthropicUsage({ cache_creation_input_tokens: 30, cache_creation: null })).not.toHaveProperty(
+      'cacheWrite1hTokens',
+    )
+  })
+
   it('counts cache reads and writes inside the input, and thinking inside the output', () => {
     expect(
       anthropicUsage({

@@ -9,11 +9,18 @@ export interface AnthropicUsageReport {
   cache_read_input_tokens?: number | null
   output_tokens?: number | null
   output_tokens_details?: { thinking_tokens?: number | null } | null
+  /** The cache writes by lifetime; their sum is cache_creation_input_tokens. */
+  cache_creation?: {
+    ephemeral_5m_input_tokens?: number | null
+    ephemeral_1h_input_tokens?: number | null
+  } | null
 }
 
 /**
  * Anthropic's input_tokens leaves out cache reads and writes; aimux counts them in inputTokens.
- * output_tokens already includes thinking (output_tokens_details.thinking_tokens).
+ * The 1-hour writes (cache_creation.ephemeral_1h_input_tokens) are cacheWrite1hTokens, a part of
+ * cacheWriteTokens, priced at their own rate. output_tokens already includes thinking
+ * (output_tokens_details.thinking_tokens).
  */
 export function anthropicUsage(usage: AnthropicUsageReport | undefined): Usage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0
@@ -22,6 +29,7 @@ export function anthropicUsage(usage: AnthropicUsageReport | undefined): Usage {
     inputTokens: (usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
     cachedInputTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
+    cacheWrite1hTokens: usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0,
     outputTokens: usage?.output_tokens ?? 0,
     reasoningTokens: usage?.output_tokens_details?.thinking_tokens ?? 0,
   })

@@ -125,10 +125,15 @@ function event(type: string, data: Record<string, unknown>): string {
 }
 
 function renderUsage({ usage }: ResolvedReply) {
+  const oneHour = usage.cacheWrite1hTokens ?? 0
   return {
     input_tokens: usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens,
     cache_creation_input_tokens: usage.cacheWriteTokens,
     cache_read_input_tokens: usage.cachedInputTokens,
+    cache_creation: {
+      ephemeral_5m_input_tokens: usage.cacheWriteTokens - oneHour,
+      ephemeral_1h_input_tokens: oneHour,
+    },
     output_tokens: usage.outputTokens,
     output_tokens_details: { thinking_tokens: usage.reasoningTokens },
     service_tier: 'standard',

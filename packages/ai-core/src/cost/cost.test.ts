@@ -45,6 +45,47 @@ describe('computeCost', () => {
     expect(cost.nanoUsd).toBe(100 * 1_000 + 50 * 2_000)
   })
 
+  it('prices 1-hour cache writes at their own rate, the other writes at the 5-minute rate', () => {
+    // Anthropic: a 5-minute write is 1.25x the input rate, a 1-hour write 2x.
+    const price = { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 }
+    const usage = normalizeUsage({
+      inputTokens: 10_000,
+      cachedInputTokens: 2_000,
+      cacheWriteTokens: 3_000,
+      cacheWrite1hTokens: 1_000,
+      outputTokens: 100,
+    })
+    const cost = computeCost(usage, price)
+    expect(cost.breakdown).toEqual({
+      inputNanoUsd: 5_000 * 3_000,
+      cachedInputNanoUsd: 2_000 * 300,
+      cacheWriteNanoUsd: 2_000 * 3_750 + 1_000 * 6_000, // $0.0075 of 5-minute and $0.006 of 1-hour writes
+      outputNanoUsd: 100 * 15_000,
+      reasoningNanoUsd: 0,
+    })
+    expect(cost.nanoUsd).toBe(15_000_000 + 600_000 + 13_500_000 + 1_500_000)
+    // Without a 1-hour rate, every write is at the cache write rate, then at the input rate.
+    const { cacheWrite1h: _oneHour, ...fiveMinuteOnly } = price
+    expect(computeCost(usage, fiveMinuteOnly).breakdown?.cacheWriteNanoUsd).toBe(3_000 * 3_750)
+    expect(computeCost(usage, { input: 3, output: 15 }).breakdown?.cacheWriteNanoUsd).toBe(3_000 * 3_000)
+  })
+
+  it('takes the 1-hour write rate above its threshold, and stays exact at fractional rates', () => {
+    const price = {
+      input: 0.8,
+      output: 4,
+      cacheWrite: 1,
+      cacheWrite1h: 1.6,
+      tiers: [{ aboveInputTokens: 1_000, input: 1.6, cacheWrite: 2, cacheWrite1h: 3.2 }],
+    }
+    const usage = (input: number) =>
+      normalizeUsage({ inputTokens: input, cacheWriteTokens: 7, cacheWrite1hTokens: 3 })
+    expect(computeCost(usage(1_000), price).breakdown?.cacheWriteNanoUsd).toBe(
+      Math.round((4 * 1_000_000) / 1000) + Math.round((3 * 1_600_000) / 1000),
+    )
+    expect(computeCost(usage(1_001), price).breakdown?.cacheWriteNanoUsd).toBe(4 * 2_000 + 3 * 3_200)
+  })
+
   it('prices the whole request at the tier rates above a prompt-size threshold', () => {
     const price = {
       input: 1.25,

@@ -68,16 +68,20 @@ export function zeroCost(source: CostSource = 'unpriced'): Cost {
 
 /**
  * The cost of `usage` at `price`: uncached input, cache reads and cache writes each at their
- * own rate; output less reasoning at the output rate, reasoning at the reasoning rate.
+ * own rate (1-hour writes at cacheWrite1h, the others at cacheWrite; both in cacheWriteNanoUsd);
+ * output less reasoning at the output rate, reasoning at the reasoning rate.
  */
 export function computeCost(usage: Usage, price: ModelPrice | undefined): Cost {
   if (!price) return zeroCost('unpriced')
   const rates = ratesFor(price, usage.inputTokens)
   const uncached = Math.max(0, usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens)
+  const writeRate = rates.cacheWrite ?? rates.input
+  const oneHour = Math.min(usage.cacheWrite1hTokens ?? 0, usage.cacheWriteTokens)
   return fromBreakdown('catalog', {
     inputNanoUsd: charge(uncached, rates.input),
     cachedInputNanoUsd: charge(usage.cachedInputTokens, rates.cachedInput ?? rates.input),
-    cacheWriteNanoUsd: charge(usage.cacheWriteTokens, rates.cacheWrite ?? rates.input),
+    cacheWriteNanoUsd:
+      charge(usage.cacheWriteTokens - oneHour, writeRate) + charge(oneHour, rates.cacheWrite1h ?? writeRate),
     outputNanoUsd: charge(Math.max(0, usage.outputTokens - usage.reasoningTokens), rates.output),
     reasoningNanoUsd: charge(usage.reasoningTokens, rates.reasoning ?? rates.output),
   })

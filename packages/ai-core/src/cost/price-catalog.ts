@@ -4,12 +4,16 @@ import { ANY_MODEL, baseModels } from './model-aliases.js'
 
 const rate = z.number().finite().nonnegative()
 
-/** Prices in USD per million tokens. Missing cachedInput / cacheWrite fall back to input, reasoning to output. */
+/**
+ * Prices in USD per million tokens. Missing cachedInput / cacheWrite fall back to input,
+ * cacheWrite1h (1-hour cache writes, Anthropic) to cacheWrite, reasoning to output.
+ */
 export const ratesSchema = z.object({
   input: rate,
   output: rate,
   cachedInput: rate.optional(),
   cacheWrite: rate.optional(),
+  cacheWrite1h: rate.optional(),
   reasoning: rate.optional(),
 })
 

@@ -87,3 +87,26 @@ describe('addUsage', () => {
     })
   })
 })
+
+describe('cacheWrite1hTokens', () => {
+  it('is kept as a part of cacheWriteTokens: absent at 0, never above the total', () => {
+    expect(normalizeUsage({ cacheWriteTokens: 30, cacheWrite1hTokens: 20 })).toEqual({
+      ...zero,
+      cacheWriteTokens: 30,
+      cacheWrite1hTokens: 20,
+    })
+    expect(normalizeUsage({ cacheWriteTokens: 30, cacheWrite1hTokens: 0 })).not.toHaveProperty(
+      'cacheWrite1hTokens',
+    )
+    expect(normalizeUsage({ cacheWriteTokens: 30, cacheWrite1hTokens: 50 }).cacheWrite1hTokens).toBe(30)
+    expect(normalizeUsage({ cacheWrite1hTokens: 5 })).toEqual(zero)
+  })
+
+  it('is summed by addUsage, and left out when neither side has any', () => {
+    const a = normalizeUsage({ inputTokens: 10, cacheWriteTokens: 10, cacheWrite1hTokens: 4 })
+    const b = normalizeUsage({ inputTokens: 10, cacheWriteTokens: 6 })
+    expect(addUsage(a, b)).toMatchObject({ cacheWriteTokens: 16, cacheWrite1hTokens: 4 })
+    expect(addUsage(a, a).cacheWrite1hTokens).toBe(8)
+    expect(addUsage(b, b)).not.toHaveProperty('cacheWrite1hTokens')
+  })
+})
