@@ -1,5 +1,6 @@
 import type { ProviderRequest, ToolChoice } from '@aimux/ai-core'
 import type Anthropic from '@anthropic-ai/sdk'
+import { cacheControlOf, checkCacheBreakpoints, withCacheControl } from './anthropic-cache-control.js'
 import { toAnthropicMessages } from './to-anthropic-messages.js'
 
 /** A Messages API request without `stream`, which each call sets. */
@@ -9,7 +10,10 @@ export type AnthropicRequest = Omit<Anthropic.MessageCreateParamsNonStreaming, '
  * The Messages API request for an aimux request. `max_tokens` is required by the API, so
  * `defaultMaxTokens` fills it in. temperature, topP and seed are not sent: API version
  * 2026-10-21, which this SDK speaks, refuses sampling parameters. `providerOptions.anthropic` is
- * merged in last (`cache_control`, `metadata`, `service_tier`, `thinking`, ...).
+ * merged in last (`cache_control`, `metadata`, `service_tier`, `thinking`, ...). Block-level cache
+ * breakpoints come from `providerMetadata.anthropic.cacheControl` on text parts, system messages
+ * and tools; more than Anthropic's 4 in all (the top-level `cache_control` counts as one) is a
+ * ValidationError.
  */
 export function anthropicRequest(request: ProviderRequest, defaultMaxTokens: number): AnthropicRequest {
   const { system, messages } = toAnthropicMessages(request.messages)
@@ -21,11 +25,16 @@ export function anthropicRequest(request: ProviderRequest, defaultMaxTokens: num
   if (system !== undefined) params.system = system
   if (request.stop?.length) params.stop_sequences = request.stop
   if (request.tools?.length) {
-    params.tools = request.tools.map((tool) => ({
-      name: tool.name,
-      input_schema: tool.parameters as Anthropic.Tool.InputSchema,
-      ...(tool.description === undefined ? {} : { description: tool.description }),
-    }))
+    params.tools = request.tools.map((tool, t) =>
+      withCacheControl(
+        {
+          name: tool.name,
+          input_schema: tool.parameters as Anthropic.Tool.InputSchema,
+          ...(tool.description === undefined ? {} : { description: tool.description }),
+        },
+        cacheControlOf(tool.providerMetadata, `tools[${t}]`),
+      ),
+    )
   }
   if (request.toolChoice && params.tools) params.tool_choice = toolChoice(request.toolChoice)
   const outputConfig: Anthropic.OutputConfig = {}
@@ -38,7 +47,9 @@ export function anthropicRequest(request: ProviderRequest, defaultMaxTokens: num
     outputConfig.format = { type: 'json_schema', schema: request.responseFormat.schema }
   }
   if (Object.keys(outputConfig).length > 0) params.output_config = outputConfig
-  return { ...params, ...request.providerOptions?.anthropic }
+  const merged: AnthropicRequest = { ...params, ...request.providerOptions?.anthropic }
+  checkCacheBreakpoints(merged)
+  return merged
 }
 
 /** A count_tokens request: the Messages API request without what only a generation takes. */

@@ -1,35 +1,45 @@
-import type { AssistantPart, ImagePart, Message } from '@aimux/ai-core'
+import type { AssistantPart, ImagePart, Message, TextPart } from '@aimux/ai-core'
 import type Anthropic from '@anthropic-ai/sdk'
+import { cacheControlOf, withCacheControl } from './anthropic-cache-control.js'
 
 /** The system prompt and the conversation, as the Messages API takes them. */
 export interface AnthropicPrompt {
-  system: string | undefined
+  system: string | Anthropic.TextBlockParam[] | undefined
   messages: Anthropic.MessageParam[]
 }
 
 /**
- * Translates aimux messages: system messages become the separate `system` prompt, tool results a
- * user turn of tool_result blocks, and reasoning parts the thinking (or redacted thinking) blocks
- * they came from, when they carry the signature the API needs back.
+ * Translates aimux messages: system messages become the separate `system` prompt (one string, or
+ * one text block each when one of them sets a cache breakpoint), tool results a user turn of
+ * tool_result blocks, and reasoning parts the thinking (or redacted thinking) blocks they came
+ * from, when they carry the signature the API needs back. A text part's (or system message's)
+ * `providerMetadata.anthropic.cacheControl` becomes its block's `cache_control`.
  */
 export function toAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
-  const system: string[] = []
+  const system: Anthropic.TextBlockParam[] = []
   const converted: Anthropic.MessageParam[] = []
-  for (const message of messages) {
-    if (message.role === 'system') system.push(message.content)
-    else if (message.role === 'user') {
+  for (const [m, message] of messages.entries()) {
+    const where = (p: number) => `messages[${m}].content[${p}]`
+    if (message.role === 'system') {
+      const cacheControl = cacheControlOf(message.providerMetadata, `messages[${m}]`)
+      system.push(withCacheControl(textBlock(message.content), cacheControl))
+    } else if (message.role === 'user') {
       converted.push({
         role: 'user',
         content:
           typeof message.content === 'string'
             ? message.content
-            : message.content.map((part) => (part.type === 'text' ? textBlock(part.text) : imageBlock(part))),
+            : message.content.map((part, p) =>
+                part.type === 'text' ? cachedTextBlock(part, where(p)) : imageBlock(part),
+              ),
       })
     } else if (message.role === 'assistant') {
       converted.push({
         role: 'assistant',
         content:
-          typeof message.content === 'string' ? message.content : message.content.flatMap(assistantBlock),
+          typeof message.content === 'string'
+            ? message.content
+            : message.content.flatMap((part, p) => assistantBlock(part, where(p))),
       })
     } else {
       converted.push({
@@ -43,15 +53,26 @@ export function toAnthropicMessages(messages: readonly Message[]): AnthropicProm
       })
     }
   }
-  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: converted }
+  return { system: systemPrompt(system), messages: converted }
+}
+
+/** One string as before, unless a system message sets a cache breakpoint: then one block each. */
+function systemPrompt(blocks: Anthropic.TextBlockParam[]): AnthropicPrompt['system'] {
+  if (blocks.length === 0) return undefined
+  if (blocks.some((block) => block.cache_control)) return blocks
+  return blocks.map((block) => block.text).join('\n\n')
 }
 
 function textBlock(text: string): Anthropic.TextBlockParam {
   return { type: 'text', text }
 }
 
-function assistantBlock(part: AssistantPart): Anthropic.ContentBlockParam[] {
-  if (part.type === 'text') return part.text ? [textBlock(part.text)] : []
+function cachedTextBlock(part: TextPart, where: string): Anthropic.TextBlockParam {
+  return withCacheControl(textBlock(part.text), cacheControlOf(part.providerMetadata, where))
+}
+
+function assistantBlock(part: AssistantPart, where: string): Anthropic.ContentBlockParam[] {
+  if (part.type === 'text') return part.text ? [cachedTextBlock(part, where)] : []
   if (part.type === 'tool-call')
     return [{ type: 'tool_use', id: part.id, name: part.name, input: part.args ?? {} }]
   const { signature, redactedData } = part.providerMetadata?.anthropic ?? {}

@@ -4,7 +4,16 @@ import { z } from 'zod'
 export const providerMetadataSchema = z.record(z.string(), z.record(z.string(), z.unknown()))
 export type ProviderMetadata = z.infer<typeof providerMetadataSchema>
 
-export const textPartSchema = z.object({ type: z.literal('text'), text: z.string() })
+/**
+ * A text part. `providerMetadata` carries per-provider extras for the block, such as Anthropic's
+ * cache breakpoint: `{ anthropic: { cacheControl: { type: 'ephemeral', ttl: '1h' } } }`;
+ * adapters that do not know a key ignore it.
+ */
+export const textPartSchema = z.object({
+  type: z.literal('text'),
+  text: z.string(),
+  providerMetadata: providerMetadataSchema.optional(),
+})
 export const imagePartSchema = z.object({
   type: z.literal('image'),
   /** An http(s) URL, a data: URL, base64 text or raw bytes. */
@@ -40,7 +49,12 @@ export type ToolResultPart = z.infer<typeof toolResultPartSchema>
 export type AssistantPart = TextPart | ReasoningPart | ToolCallPart
 export type ContentPart = TextPart | ImagePart | ReasoningPart | ToolCallPart | ToolResultPart
 
-export const systemMessageSchema = z.object({ role: z.literal('system'), content: z.string() })
+/** A system prompt; its `providerMetadata` applies to its text as a text part's does. */
+export const systemMessageSchema = z.object({
+  role: z.literal('system'),
+  content: z.string(),
+  providerMetadata: providerMetadataSchema.optional(),
+})
 export const userMessageSchema = z.object({
   role: z.literal('user'),
   content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPartSchema, imagePartSchema]))]),

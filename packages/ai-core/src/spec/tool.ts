@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { ProviderMetadata } from './message.js'
+import { type ProviderMetadata, providerMetadataSchema } from './message.js'
 import type { Scope } from './scope.js'
 
 /** A JSON Schema object, passed to providers as it is. */
@@ -22,6 +22,8 @@ export interface Tool<Args = unknown, Result = unknown> {
   description?: string
   parameters: z.ZodType<Args> | JsonSchema
   execute?: (args: Args, ctx: ToolContext) => Result | Promise<Result>
+  /** Per-provider extras for the tool's definition, e.g. `{ anthropic: { cacheControl: { type: 'ephemeral' } } }`. */
+  providerMetadata?: ProviderMetadata
 }
 
 /** A tool of any argument and result type, as registries and requests hold them. */
@@ -33,6 +35,7 @@ export interface ToolSpec {
   name: string
   description?: string
   parameters: JsonSchema
+  providerMetadata?: ProviderMetadata
 }
 
 /** A tool call made by the model, with its arguments parsed from JSON. */
@@ -49,6 +52,7 @@ export function defineTool<S extends z.ZodType, R>(tool: {
   description?: string
   parameters: S
   execute?: (args: z.output<S>, ctx: ToolContext) => R | Promise<R>
+  providerMetadata?: ProviderMetadata
 }): Tool<z.output<S>, R> {
   return tool as Tool<z.output<S>, R>
 }
@@ -70,6 +74,7 @@ export function toToolSpec(tool: Tool): ToolSpec {
     parameters: toJsonSchema(tool.parameters as z.ZodType | JsonSchema),
   }
   if (tool.description !== undefined) spec.description = tool.description
+  if (tool.providerMetadata !== undefined) spec.providerMetadata = tool.providerMetadata
   return spec
 }
 
@@ -90,4 +95,5 @@ export const toolSchema = z.object({
   execute: z
     .custom<(...args: never[]) => unknown>((v) => v === undefined || typeof v === 'function')
     .optional(),
+  providerMetadata: providerMetadataSchema.optional(),
 })
