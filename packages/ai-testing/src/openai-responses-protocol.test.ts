@@ -109,3 +109,68 @@ describe('openaiResponsesProtocol, read by the openai SDK', () => {
     expect((await client.models.list()).data.map((model) => model.id)).toEqual(['gpt-4o-mini', 'gpt-4o'])
   })
 })
+
+describe('openaiResponsesProtocol: encrypted reasoning sent back', () => {
+  const ask = { model: 'gpt-5.4', store: false, include: ['reasoning.encrypted_content' as const] }
+
+  it('issues encrypted content in the finished reasoning item when asked, and only then', async () => {
+    server.enqueue({ text: 'Hi.', reasoning: 'Greet.' }, { text: 'Hi.', reasoning: 'Greet.' })
+    const plain = await client.responses.create({ model: 'gpt-5.4', input: 'Hi' })
+    expect(plain.output[0]).not.toHaveProperty('encrypted_content')
+    const stream = await client.responses.create({ ...ask, input: 'Hi', stream: true })
+    const reasoningItems: unknown[] = []
+    for await (const event of stream) {
+      if (event.type === 'response.output_item.added' || event.type === 'response.output_item.done') {
+        if (event.item.type === 'reasoning') reasoningItems.push(event.item)
+      }
+    }
+    expect(reasoningItems[0]).not.toHaveProperty('encrypted_content')
+    expect(reasoningItems[1]).toMatchObject({
+      id: 'rs_fake2',
+      encrypted_content: expect.stringMatching(/^gAAAAB/),
+    })
+  })
+
+  it('makes an item with an empty summary for reasoning tokens without text', async () => {
+    server.enqueue({ text: 'Done.', usage: { outputTokens: 60, reasoningTokens: 50 } })
+    const response = await client.responses.create({ ...ask, input: 'Go' })
+    expect((response as unknown as { store: boolean }).store).toBe(false)
+    expect(response.output[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [],
+      encrypted_content: expect.any(String),
+    })
+  })
+
+  it('takes the reasoning item back before its following item, and refuses what the API refuses', async () => {
+    server.enqueue({ toolCalls: [toolCall], reasoning: 'Look it up.' }, { text: 'Three degrees.' })
+    const first = await client.responses.create({ ...ask, input: 'Weather in Oslo?' })
+    const [reasoning, call] = first.output as unknown as [Record<string, unknown>, Record<string, unknown>]
+    const item = {
+      type: 'reasoning',
+      id: reasoning.id,
+      encrypted_content: reasoning.encrypted_content,
+      summary: [],
+    }
+    const output = { type: 'function_call_output', call_id: 'call_w', output: '{"temp":3}' }
+    const next = (input: unknown[]) =>
+      client.responses.create({ ...ask, input: input as OpenAI.Responses.ResponseInput }).then(
+        (response) => response.output_text,
+        (error: { message: string }) => error.message,
+      )
+    const user = { role: 'user', content: 'Weather in Oslo?' }
+    expect(await next([user, item, call, output])).toBe('Three degrees.')
+
+    server.enqueue({ text: 'never' }, { text: 'never' }, { text: 'never' })
+    expect(await next([user, { ...item, encrypted_content: 'gAAAABforged' }, call, output])).toBe(
+      `400 The encrypted content for item ${reasoning.id} could not be verified.`,
+    )
+    const { encrypted_content: _dropped, ...byId } = item
+    expect(await next([user, byId, call, output])).toMatch(
+      /^404 Item with id 'rs_fake1' not found. Items are not persisted when `store` is set to false/,
+    )
+    expect(await next([user, item, output])).toBe(
+      `400 Item '${reasoning.id}' of type 'reasoning' was provided without its required following item.`,
+    )
+  })
+})

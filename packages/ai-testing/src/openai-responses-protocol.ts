@@ -7,7 +7,7 @@ import {
   type WireResponse,
 } from './fake-server.js'
 import { openaiChatProtocol } from './openai-chat-protocol.js'
-import type { ResolvedReply } from './scripted-turn.js'
+import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 
 export interface OpenAIResponsesProtocolOptions {
   /** The model ids GET /v1/models lists. Default: gpt-4o-mini and gpt-4o. */
@@ -21,6 +21,9 @@ export interface OpenAIResponsesProtocolOptions {
 
 interface ResponsesRequestBody {
   model?: string
+  input?: unknown
+  include?: string[]
+  store?: boolean
   stream?: boolean
   stream_options?: { include_obfuscation?: boolean }
   max_output_tokens?: number
@@ -45,11 +48,22 @@ const incompleteReasons: Partial<Record<FinishReason, string>> = {
  * or 'content-filter' finish is an incomplete response. Errors and GET /v1/models as in
  * {@link openaiChatProtocol}. The /v1 prefix is optional.
  *
+ * Encrypted reasoning, as a stateless client uses it: with `include: ['reasoning.encrypted_content']`
+ * a reasoning item carries an `encrypted_content` this server issued (a reply with reasoning text,
+ * or with reasoning tokens and no text: an item with an empty summary), in the finished item
+ * (`response.output_item.done`), not the added one. Reasoning items sent back in `input` are
+ * checked as the API checks them, answering with its errors instead of the scripted turn: one
+ * without `encrypted_content` must name an item of a response stored here (`store` not false),
+ * else a 404 "Item with id ... not found"; encrypted content must be what this server issued for
+ * that id, else a 400; and each must be followed by the assistant message or function call it
+ * preceded, else a 400.
+ *
  * @example const server = await createFakeServer(openaiResponsesProtocol())
  */
 export function openaiResponsesProtocol(options: OpenAIResponsesProtocolOptions = {}): WireProtocol {
   const chat = openaiChatProtocol({ models: options.models })
   const obfuscation = options.obfuscation ?? true
+  const reasoning: ReasoningLedger = { issued: new Map(), stored: new Set() }
   let responses = 0
   return {
     name: 'openai-responses',
@@ -59,7 +73,9 @@ export function openaiResponsesProtocol(options: OpenAIResponsesProtocolOptions 
         path: /^(\/v1)?\/responses$/,
         reply(request, reply) {
           responses += 1
-          return renderResponse(request, reply, responses, obfuscation)
+          const refused = checkReasoningInput(request, reasoning)
+          if (refused) return { type: 'json', status: refused.status, body: chat.errorBody(refused, request) }
+          return renderResponse(request, reply, responses, obfuscation, reasoning)
         },
       },
       ...chat.routes.filter((route) => route.method === 'GET'),
@@ -68,15 +84,66 @@ export function openaiResponsesProtocol(options: OpenAIResponsesProtocolOptions 
   }
 }
 
+/** The encrypted contents this server issued (by item id), and the reasoning items it stored. */
+interface ReasoningLedger {
+  issued: Map<string, string>
+  stored: Set<string>
+}
+
+/** What the API answers for reasoning items in `input` it cannot use, or undefined when all are fine. */
+function checkReasoningInput(
+  request: FakeRequest,
+  ledger: ReasoningLedger,
+): ScriptedError['error'] | undefined {
+  const input = (request.body as ResponsesRequestBody | undefined)?.input
+  if (!Array.isArray(input)) return undefined
+  for (const [index, item] of (input as Item[]).entries()) {
+    if (item?.type !== 'reasoning') continue
+    const id = String(item.id)
+    const encrypted = item.encrypted_content
+    if (typeof encrypted !== 'string' || encrypted === '') {
+      if (!ledger.stored.has(id)) {
+        return {
+          status: 404,
+          message: `Item with id '${id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`,
+        }
+      }
+    } else if (ledger.issued.get(id) !== encrypted) {
+      return {
+        status: 400,
+        code: 'invalid_encrypted_content',
+        message: `The encrypted content for item ${id} could not be verified.`,
+      }
+    }
+    const next = input[index + 1] as Item | undefined
+    const follows =
+      next?.type === 'function_call' || (next?.role === 'assistant' && next.type !== 'reasoning')
+    if (!follows) {
+      return {
+        status: 400,
+        message: `Item '${id}' of type 'reasoning' was provided without its required following item.`,
+      }
+    }
+  }
+  return undefined
+}
+
 function renderResponse(
   request: FakeRequest,
   reply: ResolvedReply,
   number: number,
   obfuscation: boolean,
+  ledger: ReasoningLedger,
 ): WireResponse {
   const body = (request.body ?? {}) as ResponsesRequestBody
   const incomplete = incompleteReasons[reply.finishReason]
-  const items = outputItems(reply, number)
+  const encrypted = body.include?.includes('reasoning.encrypted_content') ?? false
+  const items = outputItems(reply, number, encrypted)
+  for (const item of items) {
+    if (item.type !== 'reasoning') continue
+    if (typeof item.encrypted_content === 'string') ledger.issued.set(String(item.id), item.encrypted_content)
+    if (body.store !== false) ledger.stored.add(String(item.id))
+  }
   const response = (status: string, output: Item[], usage: unknown) => ({
     id: `resp_fake${number}`,
     object: 'response',
@@ -93,7 +160,7 @@ function renderResponse(
     previous_response_id: null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
     service_tier: 'default',
-    store: true,
+    store: body.store ?? true,
     temperature: body.temperature ?? 1,
     text: { format: { type: 'text' }, verbosity: 'medium' },
     tool_choice: 'auto',
@@ -124,6 +191,10 @@ function renderResponse(
     const at = { item_id: item.id, output_index: index }
     emit('response.output_item.added', { output_index: index, item: started(item) })
     if (item.type === 'reasoning') {
+      if (!reply.reasoning) {
+        emit('response.output_item.done', { output_index: index, item })
+        continue
+      }
       const part = { type: 'summary_text', text: reply.reasoning }
       emit('response.reasoning_summary_part.added', { ...at, summary_index: 0, part: { ...part, text: '' } })
       for (const delta of reply.reasoningChunks) {
@@ -151,14 +222,20 @@ function renderResponse(
   return { type: 'stream', contentType: 'text/event-stream; charset=utf-8', frames }
 }
 
-/** The reply's output items, in the order the API emits them: reasoning, message, function calls. */
-function outputItems(reply: ResolvedReply, number: number): Item[] {
+/**
+ * The reply's output items, in the order the API emits them: reasoning, message, function calls.
+ * With `encrypted`, the reasoning item carries its encrypted content, and reasoning tokens without
+ * a summary still make one.
+ */
+function outputItems(reply: ResolvedReply, number: number, encrypted: boolean): Item[] {
   const items: Item[] = []
-  if (reply.reasoning) {
+  if (reply.reasoning || (encrypted && reply.usage.reasoningTokens > 0)) {
+    const id = `rs_fake${number}`
     items.push({
-      id: `rs_fake${number}`,
+      id,
       type: 'reasoning',
-      summary: [{ type: 'summary_text', text: reply.reasoning }],
+      summary: reply.reasoning ? [{ type: 'summary_text', text: reply.reasoning }] : [],
+      ...(encrypted ? { encrypted_content: encryptedReasoning(id, reply) } : {}),
     })
   }
   if (reply.text) {
@@ -183,9 +260,20 @@ function outputItems(reply: ResolvedReply, number: number): Item[] {
   return items
 }
 
+/** An opaque token standing for the reasoning of item `id`, as only this server can issue it. */
+function encryptedReasoning(id: string, reply: ResolvedReply): string {
+  const sealed = Buffer.from(
+    JSON.stringify({ id, reasoning: reply.reasoning, tokens: reply.usage.reasoningTokens }),
+  )
+  return `gAAAAB${sealed.toString('base64url')}`
+}
+
 /** An item as `response.output_item.added` shows it: nothing generated yet. */
 function started(item: Item): Item {
-  if (item.type === 'reasoning') return { ...item, summary: [] }
+  if (item.type === 'reasoning') {
+    const { encrypted_content: _sealed, ...rest } = item
+    return { ...rest, summary: [] }
+  }
   if (item.type === 'message') return { ...item, status: 'in_progress', content: [] }
   return { ...item, status: 'in_progress', arguments: '' }
 }

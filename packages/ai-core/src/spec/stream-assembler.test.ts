@@ -52,6 +52,18 @@ describe('stream assembler', () => {
     })
   })
 
+  it('keeps reasoning without text when it carries metadata to send back', () => {
+    const stream = createStreamAssembler()
+    const providerMetadata = { openai: { itemId: 'rs_1', encryptedContent: 'gAAAAB-sealed' } }
+    stream.add({ type: 'reasoning-delta', text: '', providerMetadata })
+    stream.add({ type: 'text-delta', text: 'Hi' })
+    stream.add({ type: 'finish', finishReason: 'stop' })
+    expect(stream.result().content).toEqual([
+      { type: 'reasoning', text: '', providerMetadata },
+      { type: 'text', text: 'Hi' },
+    ])
+  })
+
   it('counts a stream as started by text or by a tool call alone, not by usage', () => {
     const text = createStreamAssembler()
     text.add({ type: 'usage', usage: normalizeUsage({ inputTokens: 1 }) })

@@ -58,7 +58,9 @@ export function createStreamAssembler(): StreamAssembler {
     },
     result() {
       const content: AssistantPart[] = []
-      if (reasoning) {
+      // Reasoning without text still counts when it carries metadata to send back (an encrypted
+      // or redacted reasoning block).
+      if (reasoning || reasoningMetadata) {
         content.push(
           reasoningMetadata
             ? { type: 'reasoning', text: reasoning, providerMetadata: reasoningMetadata }

@@ -5,7 +5,10 @@ import { toResponsesInput } from './to-openai-responses-messages.js'
  * The Responses API request body for an aimux request: input items, function tools (not strict,
  * so any JSON schema is accepted), tool choice, structured output as `text.format`, sampling
  * settings, the output limit, reasoning effort with summaries, then `providerOptions[id]`, which
- * wins. The Responses API has no stop sequences and no seed: asking for them is a ValidationError.
+ * wins. A request for reasoning also asks for the reasoning items' `encrypted_content` and sets
+ * `store: false`: the adapter sends the whole history each turn, reasoning items included, and
+ * keeps nothing on OpenAI's side. The Responses API has no stop sequences and no seed: asking for
+ * them is a ValidationError.
  */
 export function responsesRequestBody(request: ProviderRequest, id: string): Record<string, unknown> {
   const unsupported = [
@@ -50,6 +53,8 @@ export function responsesRequestBody(request: ProviderRequest, id: string): Reco
       ...(request.reasoning.effort ? { effort: request.reasoning.effort } : {}),
       summary: 'auto',
     }
+    body.store = false
+    body.include = ['reasoning.encrypted_content']
   }
   return { ...body, ...request.providerOptions?.[id] }
 }

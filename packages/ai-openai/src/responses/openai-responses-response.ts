@@ -2,11 +2,13 @@ import {
   type AssistantPart,
   type FinishReason,
   ProviderError,
+  type ProviderMetadata,
   type ProviderResult,
+  type ReasoningPart,
   type Usage,
 } from '@aimux/ai-core'
 import { normalizeUsage, parseToolArguments } from '@aimux/ai-core/provider-kit'
-import type { Response, ResponseUsage } from 'openai/resources/responses/responses'
+import type { Response, ResponseReasoningItem, ResponseUsage } from 'openai/resources/responses/responses'
 
 /**
  * Responses API usage as aimux counts it: input_tokens includes the cached (and cache-written)
@@ -72,8 +74,31 @@ export function failedResponse(
 }
 
 /**
- * A whole Responses API response as the port's result: reasoning summaries (joined with a blank
- * line) as reasoning, output text and refusals as text, function calls with parsed arguments,
+ * What a reasoning item needs to go back to the API on the next turn, kept on its reasoning part
+ * as `providerMetadata.openai`: the item's id and its `encrypted_content`; undefined when the item
+ * has no encrypted content (it cannot be sent back without it when nothing is stored).
+ */
+export function reasoningMetadata(
+  item: Pick<ResponseReasoningItem, 'id' | 'encrypted_content'>,
+): ProviderMetadata | undefined {
+  if (!item.encrypted_content) return undefined
+  return { openai: { itemId: item.id, encryptedContent: item.encrypted_content } }
+}
+
+/**
+ * A reasoning item as a reasoning part: its summaries joined with a blank line, with what it needs
+ * to go back (see reasoningMetadata); undefined for an item with neither.
+ */
+export function reasoningPart(item: ResponseReasoningItem): ReasoningPart | undefined {
+  const text = item.summary.map((summary) => summary.text).join('\n\n')
+  const providerMetadata = reasoningMetadata(item)
+  if (providerMetadata) return { type: 'reasoning', text, providerMetadata }
+  return text ? { type: 'reasoning', text } : undefined
+}
+
+/**
+ * A whole Responses API response as the port's result: each reasoning item as a reasoning part
+ * (see reasoningPart), output text and refusals as text, function calls with parsed arguments,
  * then the finish reason, the usage and the model that answered.
  */
 export function responsesResult(response: Response): ProviderResult {
@@ -81,8 +106,8 @@ export function responsesResult(response: Response): ProviderResult {
   let refused = false
   for (const item of response.output) {
     if (item.type === 'reasoning') {
-      const text = item.summary.map((summary) => summary.text).join('\n\n')
-      if (text) content.push({ type: 'reasoning', text })
+      const part = reasoningPart(item)
+      if (part) content.push(part)
     } else if (item.type === 'message') {
       for (const part of item.content) {
         if (part.type === 'refusal') refused = true

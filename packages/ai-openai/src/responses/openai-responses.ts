@@ -21,6 +21,7 @@ import { openaiTokenCounting } from '../openai-tokenizer.js'
 import { responsesRequestBody } from './openai-responses-request.js'
 import {
   failedResponse,
+  reasoningMetadata,
   responsesFinishReason,
   responsesResult,
   responsesUsage,
@@ -42,7 +43,8 @@ export interface OpenAIResponsesConfig extends ClientConfig {
 /**
  * The adapter for the OpenAI Responses API, on the official `openai` SDK: generate and stream
  * (text, reasoning summaries as reasoning, function calls assembled from their argument deltas,
- * then one usage part and the finish), with reasoning effort, images, tools, structured output,
+ * then one usage part and the finish), with reasoning effort, encrypted reasoning items kept on
+ * the reasoning part and sent back on the next turn, images, tools, structured output,
  * per-call credentials, typed errors and aborts. `listModels` and `validateCredentials` use GET /models.
  * A stream that fails throws the typed error; the core makes it a StreamInterruptedError once
  * parts have reached the caller.
@@ -124,6 +126,12 @@ export function createOpenAIResponsesAdapter(config: OpenAIResponsesConfig): Pro
               break
             }
             case 'response.output_item.done': {
+              if (event.item.type === 'reasoning') {
+                // The finished item holds the encrypted content the next turn sends back.
+                const providerMetadata = reasoningMetadata(event.item)
+                if (providerMetadata) yield { type: 'reasoning-delta', text: '', providerMetadata }
+                break
+              }
               if (event.item.type !== 'function_call') break
               const { call_id, name, arguments: json } = event.item
               toolCalls = true
