@@ -2,6 +2,8 @@
 // `@aimux/ai-core/provider-kit`, helpers for store authors in `@aimux/ai-core/store-kit`.
 export type { AIStream } from './call/ai-stream.js'
 export type { AroundRequest, RequestOutcome } from './call/around-request.js'
+export type { BatchApi, BatchRequest, BatchResultItem, BatchSubmitOptions } from './call/batch.js'
+export type { TokenCountResult } from './call/count-tokens.js'
 export type { ModelCatalog, ModelRoutes, SyncResult } from './call/model-catalog.js'
 export type { RequestAdditions, RequestHook, RequestHookInput } from './call/request-hook.js'
 export { parseStructuredOutput } from './call/structured-output.js'
@@ -25,16 +27,26 @@ export { definePlugin, type Plugin, type PluginHost } from './instance/plugin.js
 export type { BudgetInput, UnpricedModels } from './middleware/budget-guard.js'
 export type { BudgetStatus } from './middleware/budget-status.js'
 export type { CircuitBreakerOptions } from './middleware/circuit-breaker.js'
-export { compose, type Middleware, type ModelCall, type ModelResponse } from './middleware/middleware.js'
+export {
+  type ChatModelCall,
+  compose,
+  type EmbedModelCall,
+  type Middleware,
+  type ModelCall,
+  type ModelResponse,
+} from './middleware/middleware.js'
 export type { RateLimitsInput } from './middleware/rate-limiter.js'
 export type { ResponseCacheOptions } from './middleware/response-cache.js'
 export type { ModelGroupInput } from './middleware/router.js'
 export type { CallContext, Credentials } from './spec/call-context.js'
 export { estimateTokens, type TrimStrategy, trimOldestFirst } from './spec/context-window.js'
+export type { DeepPartial } from './spec/deep-partial.js'
+export * from './spec/embedding.js'
 export * from './spec/message.js'
 export * from './spec/model.js'
 export { type CallPolicy, defaultTimeouts, type RetryPolicy, type TimeoutPolicy } from './spec/policy.js'
 export * from './spec/provider.js'
+export * from './spec/provider-batch.js'
 export {
   type ChatRequest,
   type ChatRequestExtensions,
@@ -45,6 +57,7 @@ export {
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './spec/result.js'
 export { type Scope, scopeSchema } from './spec/scope.js'
 export * from './spec/tool.js'
+export type * from './store/batch-store.js'
 export type * from './store/catalog-store.js'
 export type * from './store/connection-store.js'
 export type * from './store/conversation-store.js'

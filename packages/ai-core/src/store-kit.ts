@@ -54,6 +54,13 @@ export type * from './store/shared-state.js'
 // The SQL-store kit: row types and table columns of the schema the SQLite and PostgreSQL stores
 // share, mappers between rows and port records over a driver's codec, and the usage query maps.
 export {
+  type BatchJobRow,
+  batchJobsTable,
+  batchJobUpdate,
+  toBatchJob,
+  toBatchJobRow,
+} from './store/sql/batch-rows.js'
+export {
   type ModelRow,
   modelsTable,
   type PriceRow,

@@ -127,6 +127,10 @@ export function rotationMiddleware(context: () => RotationContext | undefined): 
           writes.push(settle(normalizeUsage(response.result.usage).totalTokens, 'ok'))
           return response
         }
+        if (response.mode === 'embed') {
+          writes.push(settle(response.result.usage?.inputTokens ?? 0, 'ok'))
+          return response
+        }
         return { mode: 'stream', stream: observe(response.stream, settle, credentials.secrets()) }
       }
     } finally {

@@ -1,7 +1,7 @@
 import type {
   AssistantPart,
+  ChatModelCall,
   FinishReason,
-  ModelCall,
   ModelResponse,
   ProviderStreamPart,
   Usage,
@@ -35,7 +35,7 @@ interface Answer {
 export async function traceAttempt(
   settings: TraceSettings,
   parent: Context,
-  call: ModelCall,
+  call: ChatModelCall,
   send: () => Promise<ModelResponse>,
 ): Promise<ModelResponse> {
   const { tracer, instruments, captureContent } = settings
@@ -93,6 +93,11 @@ export async function traceAttempt(
     })
     return response
   }
+  if (response.mode === 'embed') {
+    // The core runs plugins' attempts for chat calls only; an embedding never reaches here.
+    finish({ finishReason: 'stop', usage: undefined, model: undefined, content: [] })
+    return response
+  }
   // The core awaits a stream's first part before it hands the stream on: it has arrived by now.
   const firstChunk = secondsSince(started)
   span.setAttribute(GEN_AI.timeToFirstChunk, firstChunk)
@@ -101,7 +106,7 @@ export async function traceAttempt(
 }
 
 /** The call's generation settings, as GenAI request attributes. */
-function requestAttributes(call: ModelCall): Attributes {
+function requestAttributes(call: ChatModelCall): Attributes {
   const { request, ctx } = call
   const attributes: Attributes = {
     [AIMUX.requestId]: ctx.requestId,

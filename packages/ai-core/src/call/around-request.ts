@@ -1,6 +1,6 @@
 import type { AimuxError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
-import type { ModelCall, ModelResponse } from '../middleware/middleware.js'
+import type { ChatModelCall, ModelResponse } from '../middleware/middleware.js'
 import type { ChatResult, ToolResult } from '../spec/result.js'
 import type { ToolCall } from '../spec/tool.js'
 
@@ -23,7 +23,7 @@ export interface AroundRequest {
    * Runs one attempt of a model call, innermost: after every middleware, so `call` has the final
    * provider, model and credentials. Returns what `send()` returns.
    */
-  attempt?(call: ModelCall, send: () => Promise<ModelResponse>): Promise<ModelResponse>
+  attempt?(call: ChatModelCall, send: () => Promise<ModelResponse>): Promise<ModelResponse>
   /** Runs one tool call of the tool loop; returns what `run()` returns. */
   tool?(call: ToolCall, run: () => Promise<ToolResult>): Promise<ToolResult>
   /** The request ended; called once, after the last attempt and tool call. */

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/errors.js'
 import type { ModelCall, ModelResponse } from '../middleware/middleware.js'
 import type { ProviderStreamPart } from '../spec/provider.js'
 
@@ -5,6 +6,11 @@ import type { ProviderStreamPart } from '../spec/provider.js'
  * so that a refused connection or an error status rejects inside the middleware (where retries
  * and fallbacks can see it), not later in the caller's loop. */
 export async function callAdapter(call: ModelCall): Promise<ModelResponse> {
+  if (call.mode === 'embed') {
+    // A fallback from the chain configured for the model may lead to a provider without embeddings.
+    if (!call.provider.embed) throw noEmbeddings(call.provider.id, call.request.model)
+    return { mode: 'embed', result: await call.provider.embed(call.request, call.ctx) }
+  }
   if (call.mode === 'generate')
     return { mode: 'generate', result: await call.provider.generate(call.request, call.ctx) }
   const iterator = call.provider.stream(call.request, call.ctx)[Symbol.asyncIterator]()
@@ -23,4 +29,13 @@ export async function callAdapter(call: ModelCall): Promise<ModelResponse> {
     }
   }
   return { mode: 'stream', stream: rest() }
+}
+
+/** The error for an embedding request to a provider whose adapter has no `embed()`. */
+export function noEmbeddings(provider: string, model: string): ConfigError {
+  return new ConfigError(
+    `The provider '${provider}' has no embeddings: '${provider}:${model}' cannot embed. ` +
+      'Use a provider whose adapter has embed(): openai, gemini or ollama.',
+    { provider, model },
+  )
 }

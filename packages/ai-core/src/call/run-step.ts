@@ -1,6 +1,6 @@
-import { AbortedError } from '../errors/errors.js'
+import { AbortedError, InvalidResponseError } from '../errors/errors.js'
 import { callInfo } from '../events/events.js'
-import { compose, type ModelCall } from '../middleware/middleware.js'
+import { type ChatModelCall, compose } from '../middleware/middleware.js'
 import type { CallContext } from '../spec/call-context.js'
 import type { Message } from '../spec/message.js'
 import type { StepResult, StreamPart } from '../spec/result.js'
@@ -52,9 +52,11 @@ export async function* runStep(
       stream: mode === 'stream',
       attempt: modelCall.ctx.attempt,
     })
-    return around?.attempt ? around.attempt(modelCall, () => callAdapter(modelCall)) : callAdapter(modelCall)
+    return around?.attempt && modelCall.mode !== 'embed'
+      ? around.attempt(modelCall, () => callAdapter(modelCall))
+      : callAdapter(modelCall)
   })
-  const modelCall: ModelCall = {
+  const modelCall: ChatModelCall = {
     provider: route.provider,
     request: { ...p.base, model: route.model, messages: [...input.messages] },
     ctx,
@@ -62,6 +64,7 @@ export async function* runStep(
   }
   if (p.request.limits) modelCall.limits = p.request.limits
   const response = await pipeline(modelCall)
+  if (response.mode === 'embed') throw new InvalidResponseError('A chat call was answered with embeddings.')
   const { served } = account
   let firstPartAt: number | undefined
   const firstPart = () => {

@@ -25,6 +25,7 @@ export function usageRecord(
     latencyMs: performance.now() - timing.started,
     stream: mode === 'stream',
     steps: steps.length,
+    operation: 'chat',
   }
   if (served.connectionId !== undefined) record.connectionId = served.connectionId
   if (conversationId !== undefined) record.conversationId = conversationId

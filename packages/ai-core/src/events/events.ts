@@ -12,6 +12,11 @@ interface CallInfo {
   model: string
   scope: Scope
   step: number
+  /**
+   * 'embed' for a batch of `ai.embed()` (`step` is then the batch, 1-based, and a 'response' says
+   * finishReason 'stop'); absent for a chat model call.
+   */
+  operation?: 'embed'
 }
 
 /**

@@ -1,4 +1,7 @@
 import { type AIStream, createAIStream } from '../call/ai-stream.js'
+import { type BatchApi, createBatchApi } from '../call/batch.js'
+import { countTokens, type TokenCountResult } from '../call/count-tokens.js'
+import { prepareEmbed, runEmbed } from '../call/embed.js'
 import { createInFlight } from '../call/in-flight.js'
 import { createModelCatalog, type ModelCatalog } from '../call/model-catalog.js'
 import { checkModelName, memberRef, prepareCall } from '../call/prepare-call.js'
@@ -20,6 +23,8 @@ import { builtInMiddleware } from '../middleware/built-in-middleware.js'
 import { createRouter } from '../middleware/router.js'
 import type { Credentials } from '../spec/call-context.js'
 import { newContext } from '../spec/call-context.js'
+import { tokenEstimatorFor } from '../spec/context-window.js'
+import type { EmbedRequest, EmbedResult } from '../spec/embedding.js'
 import { retryPolicySchema, withDefaultTimeouts } from '../spec/policy.js'
 import {
   type ChatRequest,
@@ -54,6 +59,18 @@ export interface CoreAI {
   /** The same, as parts arrive. Invalid requests throw here, before anything is sent. */
   stream<T = unknown>(request: ChatRequest<T>): AIStream<T>
   /**
+   * The request's input tokens as its provider counts them, without sending it: Anthropic's and
+   * Gemini's counting endpoints, OpenAI models' tokenizer run locally, else an estimate
+   * (`source: 'estimate'`, `exact: false`). Takes what `chat()` takes; see call/count-tokens.ts.
+   */
+  countTokens(request: ChatRequest): Promise<TokenCountResult>
+  /**
+   * Embeds one text or several: a vector per input, in order, with usage and exact cost. Large
+   * inputs are split into batches by the provider's limit; budgets, rate limits, retries,
+   * fallbacks and the circuit breaker apply as to a chat call (call/embed.ts).
+   */
+  embed(request: EmbedRequest): Promise<EmbedResult>
+  /**
    * Creates a persisted conversation, or, given an `id`, loads the stored one: a NotFoundError
    * when there is none, or when a `tenantId`, `userId` or `projectId` given does not match its
    * owner. `{ id, create: true }` creates one with that id.
@@ -63,6 +80,11 @@ export interface CoreAI {
   once: EventBus['once']
   off: EventBus['off']
   models: ModelCatalog
+  /**
+   * Provider batch jobs: `submit` many chat requests as one job at batch rates, `get` its state,
+   * `results` as ChatResults (usage recorded once), `cancel`, `list` (call/batch.ts).
+   */
+  batch: BatchApi
   usage: {
     /**
      * Aggregates over stored usage records; waits for queued records first. A wrong field is a
@@ -189,6 +211,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       events,
       unpricedModels: config.unpricedModels,
       reservationMaxMs: config.budgetReservationMaxMs,
+      estimatorFor: (provider, model) => tokenEstimatorFor(registry.provider(provider), model),
     }),
     retry: config.retry === false ? false : retryPolicySchema.parse(config.retry ?? {}),
     timeout: withDefaultTimeouts(config.timeout),
@@ -228,6 +251,14 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     stream(request) {
       ensureOpen()
       return createAIStream(runChat(rt, prepareCall(rt, request), 'stream'), inFlight)
+    },
+    async countTokens(request) {
+      ensureOpen()
+      return countTokens(rt, request)
+    },
+    async embed(request) {
+      ensureOpen()
+      return runEmbed(rt, prepareEmbed(rt, request))
     },
     async conversation(conversationOptions = {}) {
       ensureOpen()
@@ -286,6 +317,18 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
       const { model: _previous, ...rest } = (await db.conversations.getPreferences(key)) ?? {}
       await db.conversations.setPreferences(key, model === undefined ? rest : { ...rest, model })
     },
+    batch: createBatchApi({
+      rt,
+      batches: db.batches,
+      budget: {
+        budgets: config.budgets,
+        spend: db.spend,
+        catalog: db.catalog,
+        events,
+        unpricedModels: config.unpricedModels,
+        now: () => new Date(),
+      },
+    }),
     store: db,
     flush,
     close(closeOptions) {

@@ -4,8 +4,8 @@ import type { PriceCatalog } from '../cost/price-catalog.js'
 import { normalizeUsage } from '../cost/usage.js'
 import { BudgetExceededError, ConfigError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
-import { estimatePromptTokens, outputAllowance } from '../spec/context-window.js'
-import type { ProviderRequest } from '../spec/provider.js'
+import { heuristicEstimator, outputAllowance } from '../spec/context-window.js'
+import type { ProviderRequest, TokenEstimator } from '../spec/provider.js'
 import type { RequestLimits } from '../spec/request.js'
 import type { Scope } from '../spec/scope.js'
 import type { CatalogStore } from '../store/catalog-store.js'
@@ -46,14 +46,18 @@ export const DEFAULT_RESERVATION_MAX_MS = 15 * 60_000
 /** How long a reservation outlives its call's deadline, for the settlement to arrive. */
 export const RESERVATION_MARGIN_MS = 60_000
 
-/** What a call is expected to cost: its prompt (estimated) plus its whole output allowance. */
+/**
+ * What a call is expected to cost: its prompt, counted by `estimator` (the model's local tokenizer
+ * when its adapter has one, else four characters a token), plus its whole output allowance.
+ */
 export function estimateCost(
   request: ProviderRequest,
   provider: string,
   prices: PriceCatalog,
   outputTokens: number,
+  estimator: TokenEstimator = heuristicEstimator,
 ) {
-  const inputTokens = estimatePromptTokens(request.messages)
+  const inputTokens = estimator.prompt(request.messages, request.tools)
   return computeCost(normalizeUsage({ inputTokens, outputTokens }), prices.resolve(provider, request.model))
     .nanoUsd
 }
@@ -76,6 +80,8 @@ export function createBudgetGuard(deps: {
   unpricedModels?: UnpricedModels
   /** The longest a reservation is held; default DEFAULT_RESERVATION_MAX_MS. */
   reservationMaxMs?: number
+  /** The prompt counter for a provider's model (tokenEstimatorFor); default four characters a token. */
+  estimatorFor?: (provider: string, model: string) => TokenEstimator
   now?: () => Date
 }) {
   const { budgets, spend, events } = deps
@@ -100,6 +106,47 @@ export function createBudgetGuard(deps: {
         }
       }
     }
+  }
+
+  /**
+   * Reserves `estimateNanoUsd` against `keys` (all or none), or throws BudgetExceededError. The
+   * reservation expires at the call's deadline plus a margin, at most `reservationMaxMs` from now.
+   */
+  async function hold(
+    requestId: string,
+    keys: BudgetEntry[],
+    at: Date,
+    estimateNanoUsd: number,
+    deadline: number | undefined,
+  ): Promise<Reservation> {
+    const latest = at.getTime() + maxMs
+    const expiresAt = new Date(
+      deadline === undefined ? latest : Math.min(deadline + RESERVATION_MARGIN_MS, latest),
+    )
+    const result = await spend.reserve({
+      reservationId: requestId,
+      amountNanoUsd: estimateNanoUsd,
+      keys: keys.map((k) => (k.budget.hard ? { key: k.key, limitNanoUsd: k.limitNanoUsd } : { key: k.key })),
+      expiresAt,
+    })
+    if (!result.ok) {
+      const entry = keys.find((k) => JSON.stringify(k.key) === JSON.stringify(result.key))!
+      events.emit('budget:exceeded', {
+        ...info(entry, result.spentNanoUsd),
+        requestId,
+        estimatedNanoUsd: estimateNanoUsd,
+      })
+      throw new BudgetExceededError(
+        refusalMessage(
+          result.key,
+          result.spentNanoUsd + result.reservedNanoUsd,
+          result.limitNanoUsd,
+          estimateNanoUsd,
+        ),
+        { requestId },
+      )
+    }
+    return { id: requestId, keys, expiresAt }
   }
 
   /** True when a hard budget among `keys` cannot hold a call to `provider:model`: it has no price. */
@@ -154,37 +201,30 @@ export function createBudgetGuard(deps: {
       const outputTokens =
         request.maxOutputTokens ??
         outputAllowance(undefined, (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens)
-      const estimateNanoUsd = estimateCost(request, provider, deps.prices, outputTokens)
-      const latest = at.getTime() + maxMs
-      const expiresAt = new Date(
-        deadline === undefined ? latest : Math.min(deadline + RESERVATION_MARGIN_MS, latest),
-      )
-      const result = await spend.reserve({
-        reservationId: requestId,
-        amountNanoUsd: estimateNanoUsd,
-        keys: keys.map((k) =>
-          k.budget.hard ? { key: k.key, limitNanoUsd: k.limitNanoUsd } : { key: k.key },
-        ),
-        expiresAt,
-      })
-      if (!result.ok) {
-        const entry = keys.find((k) => JSON.stringify(k.key) === JSON.stringify(result.key))!
-        events.emit('budget:exceeded', {
-          ...info(entry, result.spentNanoUsd),
-          requestId,
-          estimatedNanoUsd: estimateNanoUsd,
-        })
-        throw new BudgetExceededError(
-          refusalMessage(
-            result.key,
-            result.spentNanoUsd + result.reservedNanoUsd,
-            result.limitNanoUsd,
-            estimateNanoUsd,
-          ),
-          { requestId },
-        )
-      }
-      return { id: requestId, keys, expiresAt }
+      const estimator = deps.estimatorFor?.(provider, request.model)
+      const estimateNanoUsd = estimateCost(request, provider, deps.prices, outputTokens, estimator)
+      return hold(requestId, keys, at, estimateNanoUsd, deadline)
+    },
+
+    /**
+     * Reserves an embedding request's estimate, its input tokens at the model's input price (an
+     * embedding has no output), as `reserve()` does a chat call's.
+     */
+    async reserveInput(
+      requestId: string,
+      scope: Scope,
+      call: { provider: string; model: string; inputTokens: number },
+      deadline?: number,
+      limits?: RequestLimits,
+    ): Promise<Reservation | undefined> {
+      const at = now()
+      const keys = budgetEntries(budgets, scope, at, limits)
+      if (keys.length === 0) return undefined
+      const { provider, model, inputTokens } = call
+      if (refusesUnpriced(keys, provider, model)) throw unpricedError({ requestId, provider, model })
+      const usage = normalizeUsage({ inputTokens })
+      const estimateNanoUsd = computeCost(usage, deps.prices.resolve(provider, model)).nanoUsd
+      return hold(requestId, keys, at, estimateNanoUsd, deadline)
     },
 
     /**

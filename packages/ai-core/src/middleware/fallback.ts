@@ -1,7 +1,7 @@
 import { type AimuxError, toAimuxError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
 import type { Registry } from '../spec/registry.js'
-import type { Middleware, ModelCall, ModelResponse } from './middleware.js'
+import { type Middleware, type ModelCall, type ModelResponse, withModel } from './middleware.js'
 
 /** Fallbacks configured on the instance; `createAI()` validates them with the rest of its options. */
 export interface FallbackOptions {
@@ -74,7 +74,7 @@ export function fallbackMiddleware(
 
   function switchTo(call: ModelCall, target: string, reason: string, failure?: AimuxError): ModelCall {
     const { provider, model } = registry.resolve(target)
-    const next: ModelCall = { ...call, provider, request: { ...call.request, model } }
+    const next = withModel(call, provider, model)
     options.admit?.(next, call, failure)
     events.emit('provider:switched', {
       requestId: call.ctx.requestId,

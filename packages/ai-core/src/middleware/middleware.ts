@@ -1,4 +1,5 @@
 import type { CallContext } from '../spec/call-context.js'
+import type { ProviderEmbeddingRequest, ProviderEmbeddingResult } from '../spec/embedding.js'
 import type {
   ProviderAdapter,
   ProviderRequest,
@@ -8,7 +9,7 @@ import type {
 import type { RequestLimits } from '../spec/request.js'
 
 /** One model call on its way through the middleware chain to the adapter. */
-export interface ModelCall {
+export interface ChatModelCall {
   provider: ProviderAdapter
   request: ProviderRequest
   ctx: CallContext
@@ -17,10 +18,31 @@ export interface ModelCall {
   limits?: RequestLimits
 }
 
+/** One batch of an `ai.embed()` request on its way through the same chain to the adapter's `embed()`. */
+export interface EmbedModelCall {
+  provider: ProviderAdapter
+  request: ProviderEmbeddingRequest
+  ctx: CallContext
+  mode: 'embed'
+  limits?: RequestLimits
+}
+
+/**
+ * What a middleware sees: a chat model call, or an embedding batch (`mode: 'embed'`). Both name
+ * their model as `request.model`; middleware that needs more narrows on `mode`.
+ */
+export type ModelCall = ChatModelCall | EmbedModelCall
+
 export type ModelResponse =
   /** `cached`: served from the response cache, without calling the provider; it costs nothing. */
   | { mode: 'generate'; result: ProviderResult; cached?: boolean }
   | { mode: 'stream'; stream: AsyncIterable<ProviderStreamPart> }
+  | { mode: 'embed'; result: ProviderEmbeddingResult }
+
+/** The call with another provider and model, the rest of its request as it was. */
+export function withModel<C extends ModelCall>(call: C, provider: ProviderAdapter, model: string): C {
+  return { ...call, provider, request: { ...call.request, model } }
+}
 
 /**
  * A middleware sees the call, may change it (another provider, model or credentials), calls

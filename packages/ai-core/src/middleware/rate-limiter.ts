@@ -179,6 +179,11 @@ export function rateLimitMiddleware(
       await sleep(wait, call.ctx.signal)
     }
     const response = await next()
+    if (response.mode === 'embed') {
+      const counted = addTokens(checks, response.result.usage?.inputTokens ?? 0)
+      if (counted) await counted
+      return response
+    }
     if (response.mode === 'generate') {
       const counted = addTokens(checks, normalizeUsage(response.result.usage).totalTokens)
       if (counted) await counted

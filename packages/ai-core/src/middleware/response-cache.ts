@@ -68,7 +68,8 @@ export function responseCacheMiddleware(
     }
   }
   return async (call, next) => {
-    if (call.ctx.policy?.cache === false) return next()
+    // Embeddings are not cached: only chat answers are.
+    if (call.mode === 'embed' || call.ctx.policy?.cache === false) return next()
     const key = cacheKey(call)
     let hit = lookup(key)
     if (isPromise(hit)) hit = await hit
@@ -78,6 +79,7 @@ export function responseCacheMiddleware(
     })
     if (hit) return { mode: 'generate', result: hit, cached: true }
     const response = await next()
+    if (response.mode === 'embed') return response
     if (response.mode === 'generate') {
       if (cacheable(response.result)) {
         // Stored before the call returns, so that the next identical call finds it.

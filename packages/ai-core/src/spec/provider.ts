@@ -4,8 +4,10 @@ import type { Usage } from '../cost/usage.js'
 import { ConfigError } from '../errors/errors.js'
 import { validate } from '../errors/validate.js'
 import type { CallContext } from './call-context.js'
+import type { ProviderEmbeddingRequest, ProviderEmbeddingResult } from './embedding.js'
 import type { AssistantPart, Message, ProviderMetadata } from './message.js'
 import type { Capabilities, ProviderModelInfo } from './model.js'
+import type { ProviderBatch } from './provider-batch.js'
 import type { JsonSchema, ToolCall, ToolSpec } from './tool.js'
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other'
@@ -52,6 +54,33 @@ export type ProviderStreamPart =
   | { type: 'usage'; usage: Usage; costNanoUsd?: number }
   | { type: 'finish'; finishReason: FinishReason; model?: string; raw?: unknown }
 
+/** How many input tokens a prompt takes, and how that number was arrived at. */
+export interface TokenCount {
+  inputTokens: number
+  /**
+   * True when the number is the one the provider will bill for this prompt. False when part of
+   * it is estimated (images, tool definitions, a system prompt a counting endpoint does not take)
+   * or all of it is (`source: 'estimate'`).
+   */
+  exact: boolean
+  /**
+   * 'provider': the provider's own counting endpoint (a network call); 'tokenizer': the model's
+   * tokenizer, run locally; 'estimate': about four characters a token (context-window.ts).
+   */
+  source: 'provider' | 'tokenizer' | 'estimate'
+}
+
+/**
+ * A local, synchronous token counter for one model: no network, cheap enough to run before every
+ * call. The core uses it for budget reservations and context-window trimming.
+ */
+export interface TokenEstimator {
+  /** The tokens one message takes in the prompt, its framing included. */
+  message(message: Message): number
+  /** The tokens of a whole prompt: its messages, the tools' definitions and the reply's priming. */
+  prompt(messages: readonly Message[], tools?: readonly ToolSpec[]): number
+}
+
 /**
  * The provider port. An adapter is thin: translate the request, make one SDK call with the
  * SDK's own retries off (the core owns retries), translate the response, and map errors to the
@@ -75,6 +104,30 @@ export interface ProviderAdapter {
   validateCredentials?(ctx: CallContext): Promise<void>
   /** Built-in prices for this provider's models, loaded into the price catalog. */
   prices?: PriceEntryInput[]
+  /** The provider's batch jobs (`ai.batch`): many chat requests in one job, at batch rates. */
+  batch?: ProviderBatch
+  /**
+   * Counts the request's input tokens as the provider counts them: its counting endpoint (with the
+   * same request mapping as a chat call: system prompt, tools, images) or the model's tokenizer.
+   * Resolves to undefined when it cannot count for this model; the core then estimates. Errors
+   * are typed as a call's are (an unknown model is an UnknownModelError).
+   */
+  countTokens?(request: ProviderRequest, ctx: CallContext): Promise<TokenCount | undefined>
+  /**
+   * The model's local tokenizer, for the core's estimates before a call (budgets, trimming);
+   * undefined when the adapter has none for this model, and the core counts four characters a
+   * token. Never a network call: it runs on every request.
+   */
+  tokenEstimator?(model: string): TokenEstimator | undefined
+  /**
+   * Embeds one batch of texts: a vector per input, in order, and the input tokens the provider
+   * reported. The core never sends more than `embeddingBatchSize` inputs at once; it splits a
+   * larger request into batches, runs them through the same middleware as a chat call (rate
+   * limits, retries, fallbacks, circuit breaker, credentials) and joins the vectors in order.
+   */
+  embed?(request: ProviderEmbeddingRequest, ctx: CallContext): Promise<ProviderEmbeddingResult>
+  /** The most inputs one `embed()` request takes (OpenAI 2048, Gemini 100); default 100. */
+  embeddingBatchSize?: number
 }
 
 export interface ProviderDefinition extends Omit<ProviderAdapter, 'stream'> {

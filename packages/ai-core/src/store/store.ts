@@ -1,3 +1,4 @@
+import type { BatchStore } from './batch-store.js'
 import type { CatalogStore } from './catalog-store.js'
 import type { ConnectionStore } from './connection-store.js'
 import type { ConversationStore } from './conversation-store.js'
@@ -20,5 +21,7 @@ export interface Store {
   connections: ConnectionStore
   /** The virtual keys a server such as @aimux/gateway hands out, stored by the hash of their secret. */
   virtualKeys: VirtualKeyStore
+  /** The provider batch jobs `ai.batch` submitted, and whether their results were settled. */
+  batches: BatchStore
   close?(): Promise<void>
 }

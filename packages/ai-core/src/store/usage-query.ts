@@ -32,6 +32,7 @@ export const usageQuerySchema = z
     projectId: id,
     provider: id,
     model: id,
+    operation: z.enum(['chat', 'embed']).optional(),
   })
   .refine((q) => q.from.getTime() <= q.to.getTime(), { path: ['to'], message: "must not be before 'from'" })
 

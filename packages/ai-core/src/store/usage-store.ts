@@ -1,5 +1,6 @@
 import type { CostSource } from '../cost/cost.js'
 import type { Usage } from '../cost/usage.js'
+import type { UsageOperation } from '../spec/embedding.js'
 
 // The usage port: one record per call, and aggregates over them.
 
@@ -21,8 +22,10 @@ export interface UsageRecord extends Usage {
   success: boolean
   errorCode?: string
   stream: boolean
-  /** Model calls in this request (more than one in a tool loop). */
+  /** Model calls in this request (more than one in a tool loop; an embedding's batches). */
   steps: number
+  /** What the request was: a chat request (`chat`, `stream`, a conversation turn) or `embed`. */
+  operation: UsageOperation
 }
 
 /**
@@ -59,6 +62,11 @@ export interface UsageQuery {
   projectId?: string
   provider?: string
   model?: string
+  /**
+   * Only chat requests or only embeddings. The SQL stores' per-day sums do not keep the
+   * operation, so a query with it reads the records (usageDailyRange).
+   */
+  operation?: UsageOperation
 }
 
 /**

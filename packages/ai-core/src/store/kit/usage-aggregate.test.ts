@@ -56,8 +56,9 @@ describe('usageDailyRange', () => {
     expect(usageDailyRange({ from, to, percentiles: 'approximate', groupBy: ['day', 'model'] })).toBeDefined()
   })
 
-  it('is undefined for exact percentiles, hours, or a range without a whole day', () => {
+  it('is undefined for exact percentiles, hours, an operation, or a range without a whole day', () => {
     expect(usageDailyRange({ from, to })).toBeUndefined()
+    expect(usageDailyRange({ from, to, percentiles: false, operation: 'embed' })).toBeUndefined()
     expect(usageDailyRange({ from, to, percentiles: false, groupBy: ['hour', 'model'] })).toBeUndefined()
     expect(
       usageDailyRange({ from, to: new Date('2026-11-21T12:00:00.000Z'), percentiles: false }),

@@ -64,7 +64,8 @@ export function matchesUsageQuery(record: UsageRecord, query: UsageQuery): boole
     (query.userId === undefined || record.userId === query.userId) &&
     (query.projectId === undefined || record.projectId === query.projectId) &&
     (query.provider === undefined || record.provider === query.provider) &&
-    (query.model === undefined || record.model === query.model)
+    (query.model === undefined || record.model === query.model) &&
+    (query.operation === undefined || record.operation === query.operation)
   )
 }
 
@@ -211,12 +212,17 @@ const DAY_MS = 86_400_000
 /**
  * The whole UTC days inside a query's range that a store may answer from per-day sums
  * (usage_daily) instead of the records, or undefined when it may not: the query asks for exact
- * percentiles (they need every latency) or groups by hour, or its range holds no whole day. The
+ * percentiles (they need every latency), groups by hour or filters by operation (the per-day sums
+ * do not keep it), or its range holds no whole day. The
  * records before and after these days are read as usual and the answers merged
  * (mergeUsageAggregates), so the result is the same to the nano-USD.
  */
 export function usageDailyRange(query: UsageQuery): { from: Date; to: Date } | undefined {
-  if ((query.percentiles ?? true) === true || usageDimensions(query.groupBy).includes('hour'))
+  if (
+    (query.percentiles ?? true) === true ||
+    usageDimensions(query.groupBy).includes('hour') ||
+    query.operation !== undefined
+  )
     return undefined
   const from = Math.ceil(query.from.getTime() / DAY_MS) * DAY_MS
   const to = Math.floor(query.to.getTime() / DAY_MS) * DAY_MS

@@ -1,4 +1,5 @@
 import type { Store } from '../store.js'
+import { createMemoryBatchStore } from './memory-batch-store.js'
 import { createMemoryCatalogStore } from './memory-catalog-store.js'
 import { createMemoryConnectionStore } from './memory-connection-store.js'
 import { createMemoryConversationStore } from './memory-conversation-store.js'
@@ -25,5 +26,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     spend: createMemorySpendStore(),
     connections: createMemoryConnectionStore(),
     virtualKeys: createMemoryVirtualKeyStore(),
+    batches: createMemoryBatchStore(),
   }
 }

@@ -15,6 +15,7 @@ const record = (i: number): UsageRecord => ({
   success: true,
   stream: false,
   steps: 1,
+  operation: 'chat',
 })
 
 describe('memory usage store', () => {

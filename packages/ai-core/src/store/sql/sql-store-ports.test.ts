@@ -20,8 +20,9 @@ it('makes each port on the one handle and labels a database failure as a StoreEr
     spend: on(memory.spend),
     connections: on(memory.connections),
     virtualKeys: on(memory.virtualKeys),
+    batches: on(memory.batches),
   })
-  expect(handles).toEqual([handle, handle, handle, handle, handle, handle])
+  expect(handles).toEqual([handle, handle, handle, handle, handle, handle, handle])
   await expect(ports.catalog.listModels()).rejects.toMatchObject({
     code: 'store',
     message: 'test store: listModels failed: disk I/O error',

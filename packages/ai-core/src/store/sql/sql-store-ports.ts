@@ -20,5 +20,6 @@ export function createStorePorts<Db>(
     spend: withStoreErrors(factories.spend(db), label),
     connections: withStoreErrors(factories.connections(db), label),
     virtualKeys: withStoreErrors(factories.virtualKeys(db), label),
+    batches: withStoreErrors(factories.batches(db), label),
   }
 }

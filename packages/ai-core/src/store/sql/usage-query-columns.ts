@@ -8,6 +8,7 @@ export const usageFilterColumns = {
   projectId: 'project_id',
   provider: 'provider',
   model: 'model',
+  operation: 'operation',
 } as const satisfies Partial<Record<keyof UsageQuery, string>>
 
 /** [column, value] for every filter the query sets, in a fixed order. */

@@ -24,6 +24,7 @@ const record: UsageRecord = {
   errorCode: 'rate-limit',
   stream: true,
   steps: 2,
+  operation: 'chat',
 }
 
 describe('usage rows', () => {

@@ -1,5 +1,6 @@
 import type { CostSource } from '../../cost/cost.js'
 import { compactFields } from '../../spec/compact-fields.js'
+import type { UsageOperation } from '../../spec/embedding.js'
 import type { UsageRecord } from '../usage-store.js'
 import type { SqlBoolean, SqlCodec, SqlDate, SqlInt64 } from './sql-codec.js'
 import type { SqlTable } from './sql-table.js'
@@ -29,6 +30,7 @@ export interface UsageRow {
   error_code: string | null
   stream: SqlBoolean
   steps: number
+  operation: UsageOperation
 }
 
 export const usageRecordsTable: SqlTable<UsageRow> = {
@@ -57,6 +59,7 @@ export const usageRecordsTable: SqlTable<UsageRow> = {
     error_code: 'text',
     stream: 'boolean',
     steps: 'integer',
+    operation: 'text',
   },
 }
 
@@ -85,6 +88,7 @@ export function toUsageRow(record: UsageRecord, codec: SqlCodec): UsageRow {
     error_code: record.errorCode ?? null,
     stream: codec.boolean.write(record.stream),
     steps: record.steps,
+    operation: record.operation,
   }
 }
 
@@ -115,5 +119,6 @@ export function toUsageRecord(row: UsageRow, codec: SqlCodec): UsageRecord {
     success: codec.boolean.read(row.success),
     stream: codec.boolean.read(row.stream),
     steps: row.steps,
+    operation: row.operation,
   }
 }
