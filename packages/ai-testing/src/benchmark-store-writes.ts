@@ -114,5 +114,6 @@ function benchRecord(i: number): UsageRecord {
     success: i % 50 !== 0,
     stream: i % 3 === 0,
     steps: 1,
+    operation: 'chat',
   }
 }

@@ -1,5 +1,6 @@
 import type { Store } from '@aimux/ai-core'
 import { afterEach, beforeEach, describe } from 'vitest'
+import { batchesSuite } from './store-conformance/batches.js'
 import { catalogSuite } from './store-conformance/catalog.js'
 import { connectionsSuite } from './store-conformance/connections.js'
 import { conversationsSuite } from './store-conformance/conversations.js'
@@ -57,6 +58,7 @@ export function storeConformance(options: StoreConformanceOptions): void {
     spendSuite(currentStore)
     connectionsSuite(currentStore)
     virtualKeysSuite(currentStore)
+    batchesSuite(currentStore)
     if (options.fresh) freshStoreSuite(currentStore)
   })
 }

@@ -27,6 +27,10 @@ async function applied(schema: string): Promise<{ version: number; name: string;
   return rows
 }
 
+/** Undoes what migrations 6 and later made, for the tests that take a schema back to an older version. */
+const sinceVersion6 = (schema: string) =>
+  `ALTER TABLE "${schema}".usage_records DROP COLUMN operation; DROP TABLE IF EXISTS "${schema}".batch_jobs;`
+
 async function open(schema: string): Promise<PostgresStore> {
   return createPostgresStore({ connectionString: testDatabaseUrl, schema })
 }
@@ -44,6 +48,7 @@ it('creates the schema with every migration recorded, its tables and the analyti
   )
   expect(tables.map((t) => t.table_name)).toEqual([
     'aimux_migrations',
+    'batch_jobs',
     'connection_audit',
     'connection_health',
     'connections',
@@ -289,7 +294,7 @@ it('sums the usage records of a version 3 schema into the per-day tables, answer
   // Back to version 3: the records without their day sums.
   await client.query(
     `DROP TABLE "${schema}".usage_daily, "${schema}".usage_daily_latency, "${schema}".usage_daily_models;
-     DELETE FROM "${schema}".aimux_migrations WHERE version >= 4`,
+     ${sinceVersion6(schema)} DELETE FROM "${schema}".aimux_migrations WHERE version >= 4`,
   )
 
   const again = await open(schema)
@@ -313,7 +318,8 @@ it('sums the per-day rows of a version 4 schema by model, answering as before', 
   await store.close()
   // Back to version 4: the per-day rows without their sums by model.
   await client.query(
-    `DROP TABLE "${schema}".usage_daily_models; DELETE FROM "${schema}".aimux_migrations WHERE version = 5`,
+    `DROP TABLE "${schema}".usage_daily_models; ${sinceVersion6(schema)}
+     DELETE FROM "${schema}".aimux_migrations WHERE version >= 5`,
   )
 
   const again = await open(schema)
@@ -329,4 +335,62 @@ it('sums the per-day rows of a version 4 schema by model, answering as before', 
       .then((result) => result.rows)
   expect(await byModel('usage_daily_models')).toEqual(await byModel('usage_daily'))
   expect(await byModel('usage_daily_models')).toHaveLength(2)
+})
+
+it('gives the usage records of a version 5 schema the operation chat, answering as before', async () => {
+  const schema = newSchema()
+  const store = await open(schema)
+  const records = dailyUsageRecords()
+  await store.usage.recordUsage(records)
+  const query = dailyUsageQuery()
+  const before = await store.usage.queryUsage(query)
+  await store.close()
+  // Back to version 5: usage records without their operation (and nothing a later migration added).
+  await client.query(`${sinceVersion6(schema)} DELETE FROM "${schema}".aimux_migrations WHERE version >= 6`)
+
+  const again = await open(schema)
+  expect(await again.usage.queryUsage(query)).toEqual(before)
+  expect(await again.usage.getUsage(records[0]!.requestId)).toEqual({ ...records[0], operation: 'chat' })
+  const range = { from: new Date(0), to: new Date('2100-01-01T00:00:00Z') }
+  expect(await again.usage.queryUsage({ ...range, operation: 'embed' })).toMatchObject([{ requests: 0 }])
+  expect(await again.usage.queryUsage({ ...range, operation: 'chat' })).toEqual(
+    await again.usage.queryUsage(range),
+  )
+  await again.close()
+  expect((await applied(schema)).map((m) => m.version)).toEqual(migrations.map((m) => m.version))
+  expect(migrations.find((m) => m.version === 6)).toMatchObject({ name: 'usage operation' })
+})
+
+it('adds batch jobs to a version 6 schema, keeping what it holds', async () => {
+  const schema = newSchema()
+  const store = await open(schema)
+  await store.conversations.createConversation({ id: 'c1', title: 'kept' })
+  await store.close()
+  // Back to version 6: no batch jobs table.
+  await client.query(
+    `DROP TABLE "${schema}".batch_jobs; DELETE FROM "${schema}".aimux_migrations WHERE version = 7`,
+  )
+
+  const again = await open(schema)
+  expect(await again.conversations.getConversation('c1')).toMatchObject({ title: 'kept' })
+  const at = new Date('2026-11-22T12:00:00.123Z')
+  const job = {
+    id: 'batch_1',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    providerBatchId: 'batch_abc',
+    status: 'submitted' as const,
+    counts: { total: 1, succeeded: 0, failed: 0, pending: 1 },
+    scope: { userId: 'u1' },
+    requests: [{ customId: '0', requestId: 'batch_1:0' }],
+    createdAt: at,
+    updatedAt: at,
+  }
+  await again.batches.create(job)
+  expect(await again.batches.get('batch_1')).toEqual(job)
+  await again.close()
+  expect((await applied(schema)).map(({ version, name }) => ({ version, name }))).toEqual(
+    migrations.map(({ version, name }) => ({ version, name })),
+  )
+  expect(migrations.at(-1)).toMatchObject({ version: 7, name: 'batch jobs' })
 })

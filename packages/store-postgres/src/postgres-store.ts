@@ -3,6 +3,7 @@ import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
 import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import { Pool } from 'pg'
 import { z } from 'zod'
+import { createBatchStore } from './batch-store.js'
 import { createCatalogStore } from './catalog-store.js'
 import { createConnectionStore } from './connection-store.js'
 import { createConversationStore } from './conversation-store.js'
@@ -99,6 +100,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       spend: (pool) => createSpendStore(pool, s),
       connections: (pool) => createConnectionStore(pool, s),
       virtualKeys: (pool) => createVirtualKeyStore(pool, s),
+      batches: (pool) => createBatchStore(pool, s),
     }),
     close,
   }

@@ -294,4 +294,43 @@ export const migrations: readonly Migration[] = [
       FROM ${s}.usage_daily GROUP BY 1, 2, 3;
     `,
   },
+  {
+    version: 6,
+    name: 'usage operation',
+    // What each usage record was for: 'chat' or 'embed'. Records written before are chat
+    // requests. The per-day sums do not keep it: a query by operation reads the records.
+    sql: (s) => `
+      ALTER TABLE ${s}.usage_records ADD COLUMN operation text COLLATE "C" NOT NULL DEFAULT 'chat';
+    `,
+  },
+  {
+    version: 7,
+    name: 'batch jobs',
+    // The provider batch jobs ai.batch submitted: followed by id, listed newest first (by scope
+    // or status too), settled once (settled_at set by the one caller whose UPDATE found it NULL).
+    sql: (s) => `
+      CREATE TABLE ${s}.batch_jobs (
+        id text COLLATE "C" PRIMARY KEY,
+        provider text COLLATE "C" NOT NULL,
+        model text COLLATE "C" NOT NULL,
+        provider_batch_id text NOT NULL,
+        status text COLLATE "C" NOT NULL,
+        counts jsonb NOT NULL,
+        tenant_id text COLLATE "C",
+        user_id text COLLATE "C",
+        project_id text COLLATE "C",
+        requests jsonb NOT NULL,
+        reservation jsonb,
+        created_at timestamptz(3) NOT NULL,
+        updated_at timestamptz(3) NOT NULL,
+        expires_at timestamptz(3),
+        ended_at timestamptz(3),
+        error text,
+        settled_at timestamptz(3),
+        cost_nano_usd bigint,
+        metadata jsonb
+      );
+      CREATE INDEX batch_jobs_by_time ON ${s}.batch_jobs (created_at, id);
+    `,
+  },
 ]

@@ -19,6 +19,9 @@ function inspect<T>(path: string, read: (db: Database.Database) => T): T {
   }
 }
 
+/** Undoes what migrations 6 and later made, for the tests that take a database back to an older version. */
+const sinceVersion6 = 'ALTER TABLE usage_records DROP COLUMN operation; DROP TABLE IF EXISTS batch_jobs;'
+
 const appliedVersions = (db: Database.Database) =>
   db.prepare('SELECT version, name FROM aimux_migrations ORDER BY version').all()
 
@@ -38,6 +41,7 @@ it('creates a new database with every migration recorded, in WAL mode, directory
       .all()
     expect(tables).toEqual([
       'aimux_migrations',
+      'batch_jobs',
       'connection_audit',
       'connection_health',
       'connections',
@@ -217,7 +221,7 @@ it('sums the usage records of a version 3 database into the per-day tables, answ
   const db = new Database(path)
   db.exec(
     `DROP TABLE usage_daily; DROP TABLE usage_daily_latency; DROP TABLE usage_daily_models;
-     DELETE FROM aimux_migrations WHERE version >= 4`,
+     ${sinceVersion6} DELETE FROM aimux_migrations WHERE version >= 4`,
   )
   db.close()
 
@@ -241,7 +245,7 @@ it('sums the per-day rows of a version 4 database by model, answering as before'
   await store.close()
   // Back to version 4: the per-day rows without their sums by model.
   const db = new Database(path)
-  db.exec('DROP TABLE usage_daily_models; DELETE FROM aimux_migrations WHERE version = 5')
+  db.exec(`DROP TABLE usage_daily_models; ${sinceVersion6} DELETE FROM aimux_migrations WHERE version >= 5`)
   db.close()
 
   const again = await createSqliteStore({ path })
@@ -264,4 +268,66 @@ it('sums the per-day rows of a version 4 database by model, answering as before'
     )
     expect(db.prepare('SELECT DISTINCT model FROM usage_daily_models').all()).toHaveLength(2)
   })
+})
+
+it('gives the usage records of a version 5 database the operation chat, answering as before', async () => {
+  const path = join(dir, 'version-5.db')
+  const store = await createSqliteStore({ path })
+  const records = dailyUsageRecords()
+  await store.usage.recordUsage(records)
+  const query = dailyUsageQuery()
+  const before = await store.usage.queryUsage(query)
+  await store.close()
+  // Back to version 5: usage records without their operation (and nothing a later migration added).
+  const db = new Database(path)
+  db.exec(`${sinceVersion6} DELETE FROM aimux_migrations WHERE version >= 6`)
+  db.close()
+
+  const again = await createSqliteStore({ path })
+  expect(await again.usage.queryUsage(query)).toEqual(before)
+  expect(await again.usage.getUsage(records[0]!.requestId)).toEqual({ ...records[0], operation: 'chat' })
+  const range = { from: new Date(0), to: new Date('2100-01-01T00:00:00Z') }
+  expect(await again.usage.queryUsage({ ...range, operation: 'embed' })).toMatchObject([{ requests: 0 }])
+  expect(await again.usage.queryUsage({ ...range, operation: 'chat' })).toEqual(
+    await again.usage.queryUsage(range),
+  )
+  await again.close()
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+  })
+  expect(migrations.find((m) => m.version === 6)).toMatchObject({ name: 'usage operation' })
+})
+
+it('adds batch jobs to a version 6 database, keeping what it holds', async () => {
+  const path = join(dir, 'version-6.db')
+  const first = await createSqliteStore({ path })
+  await first.conversations.createConversation({ id: 'c1', title: 'kept' })
+  await first.close()
+  // Back to version 6: no batch jobs table.
+  const old = new Database(path)
+  old.exec('DROP TABLE batch_jobs; DELETE FROM aimux_migrations WHERE version = 7')
+  old.close()
+
+  const store = await createSqliteStore({ path })
+  expect(await store.conversations.getConversation('c1')).toMatchObject({ title: 'kept' })
+  const at = new Date('2026-11-22T12:00:00.123Z')
+  const job = {
+    id: 'batch_1',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    providerBatchId: 'batch_abc',
+    status: 'submitted' as const,
+    counts: { total: 1, succeeded: 0, failed: 0, pending: 1 },
+    scope: { userId: 'u1' },
+    requests: [{ customId: '0', requestId: 'batch_1:0' }],
+    createdAt: at,
+    updatedAt: at,
+  }
+  await store.batches.create(job)
+  expect(await store.batches.get('batch_1')).toEqual(job)
+  await store.close()
+  inspect(path, (db) => {
+    expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+  })
+  expect(migrations.at(-1)).toMatchObject({ version: 7, name: 'batch jobs' })
 })

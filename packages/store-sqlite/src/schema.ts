@@ -286,4 +286,43 @@ export const migrations: readonly Migration[] = [
       FROM usage_daily GROUP BY 1, 2, 3;
     `,
   },
+  {
+    version: 6,
+    name: 'usage operation',
+    // What each usage record was for: 'chat' or 'embed'. Records written before are chat
+    // requests. The per-day sums do not keep it: a query by operation reads the records.
+    sql: `
+      ALTER TABLE usage_records ADD COLUMN operation TEXT NOT NULL DEFAULT 'chat';
+    `,
+  },
+  {
+    version: 7,
+    name: 'batch jobs',
+    // The provider batch jobs ai.batch submitted: followed by id, listed newest first (by scope
+    // or status too), settled once (settled_at set by the one caller whose UPDATE found it NULL).
+    sql: `
+      CREATE TABLE batch_jobs (
+        id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        provider_batch_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        counts TEXT NOT NULL,
+        tenant_id TEXT,
+        user_id TEXT,
+        project_id TEXT,
+        requests TEXT NOT NULL,
+        reservation TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        ended_at INTEGER,
+        error TEXT,
+        settled_at INTEGER,
+        cost_nano_usd INTEGER,
+        metadata TEXT
+      ) STRICT;
+      CREATE INDEX batch_jobs_by_time ON batch_jobs (created_at, id);
+    `,
+  },
 ]

@@ -4,6 +4,7 @@ import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
 import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import Database from 'better-sqlite3'
 import { z } from 'zod'
+import { createBatchStore } from './batch-store.js'
 import { createCatalogStore } from './catalog-store.js'
 import { createConnectionStore } from './connection-store.js'
 import { createConversationStore } from './conversation-store.js'
@@ -68,6 +69,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       spend: createSpendStore,
       connections: createConnectionStore,
       virtualKeys: createVirtualKeyStore,
+      batches: createBatchStore,
     }),
     async close() {
       if (db.open) db.close()

@@ -75,6 +75,7 @@ export async function runReserveWorker(open: () => Promise<Store>): Promise<void
         ...(result.ok ? {} : { errorCode: 'budget-exceeded' }),
         stream: false,
         steps: 1,
+        operation: 'chat',
       },
     ])
   }

@@ -42,5 +42,6 @@ function usageRecord(): UsageRecord {
     success: true,
     stream: false,
     steps: 1,
+    operation: 'chat',
   }
 }

@@ -41,6 +41,7 @@ export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
     success: true,
     stream: false,
     steps: 1,
+    operation: 'chat',
     ...overrides,
   }
 }

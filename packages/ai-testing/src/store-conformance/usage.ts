@@ -503,6 +503,42 @@ export function usageSuite(currentStore: () => Store): void {
       ])
     })
 
+    it("keeps each record's operation and filters by it, over whole days too (the per-day sums have none)", async () => {
+      const provider = `p-${randomUUID()}`
+      const at = new Date('2026-11-21T12:00:00.000Z')
+      const embed = usageRecord({
+        provider,
+        createdAt: at,
+        operation: 'embed',
+        costNanoUsd: 4,
+        inputTokens: 8,
+      })
+      await store.usage.recordUsage([
+        usageRecord({ provider, createdAt: at, costNanoUsd: 1 }),
+        usageRecord({ provider, createdAt: at, costNanoUsd: 2 }),
+        embed,
+      ])
+      expect(await store.usage.getUsage(embed.requestId)).toEqual(embed)
+      // Whole UTC days and approximate percentiles: what a store may answer from its per-day sums.
+      const days = {
+        from: new Date('2026-11-20T00:00:00.000Z'),
+        to: new Date('2026-11-23T00:00:00.000Z'),
+        provider,
+        groupBy: 'day' as const,
+        percentiles: 'approximate' as const,
+      }
+      const sums = async (operation?: 'chat' | 'embed') =>
+        (await store.usage.queryUsage({ ...days, ...(operation ? { operation } : {}) })).map((r) => [
+          r.key,
+          r.requests,
+          r.costNanoUsd,
+          r.inputTokens,
+        ])
+      expect(await sums()).toEqual([['2026-11-21', 3, 7, 8]])
+      expect(await sums('embed')).toEqual([['2026-11-21', 1, 4, 8]])
+      expect(await sums('chat')).toEqual([['2026-11-21', 2, 3, 0]])
+    })
+
     it('filters by user, project, provider and model', async () => {
       const tenantId = randomUUID()
       await store.usage.recordUsage([
