@@ -7,10 +7,15 @@ import {
   type WireProtocol,
   type WireResponse,
 } from './fake-server.js'
+import { answerGeminiCount, countTokensPath } from './gemini-count-tokens.js'
+import { geminiEmbeddingsRoute } from './gemini-embeddings.js'
 import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 
 export interface GeminiProtocolOptions {
-  /** The model ids GET /v1beta/models lists. Default: gemini-3.8-flash and gemini-3.1-pro-preview. */
+  /**
+   * The model ids GET /v1beta/models lists, and the only ones :countTokens counts for. Default:
+   * gemini-3.8-flash and gemini-3.1-pro-preview.
+   */
   models?: string[]
   /**
    * Streams the last text chunk in the chunk that carries `finishReason` (before any function
@@ -56,7 +61,10 @@ const streamPath = /^\/(v1|v1beta|v1alpha)\/models\/[^/:]+:streamGenerateContent
  * scripted call's `providerMetadata.gemini.thoughtSignature`; a content-filter reply without text
  * as a prompt blocked by `promptFeedback.blockReason`; `{ error: { code, message, status, details } }`
  * error bodies with a google.rpc.RetryInfo `retryDelay` from `retryAfterMs` and a
- * google.rpc.ErrorInfo reason from `code`; GET /{version}/models. The version is v1, v1beta or v1alpha.
+ * google.rpc.ErrorInfo reason from `code`; GET /{version}/models; POST
+ * /{version}/models/{model}:countTokens, answered without a scripted turn by a rule a test can
+ * work out by hand (see answerGeminiCount); POST /{version}/models/{model}:batchEmbedContents
+ * (geminiEmbeddingsRoute). The version is v1, v1beta or v1alpha.
  * With `finishWithLastChunk`, the last text comes in the chunk that carries `finishReason`.
  *
  * @example const server = await createFakeServer(geminiProtocol())
@@ -84,6 +92,17 @@ export function geminiProtocol(options: GeminiProtocolOptions = {}): WireProtoco
           responses += 1
           return renderStream(request, reply, responses, reply.finishWithLastChunk ?? finishWithLastChunk)
         },
+      },
+      geminiEmbeddingsRoute(),
+      {
+        method: 'POST',
+        path: countTokensPath,
+        answer: (request) =>
+          answerGeminiCount(request, models, (status, message) => ({
+            type: 'json',
+            status,
+            body: renderError({ status, message }),
+          })),
       },
       {
         method: 'GET',

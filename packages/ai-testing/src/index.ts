@@ -1,3 +1,10 @@
+export {
+  type AnthropicBatchAnswer,
+  type AnthropicBatchProtocol,
+  type AnthropicBatchProtocolOptions,
+  type AnthropicBatchRequest,
+  anthropicBatchProtocol,
+} from './anthropic-batch-protocol.js'
 export { type AnthropicProtocolOptions, anthropicProtocol } from './anthropic-protocol.js'
 export {
   type BenchmarkStoreWritesOptions,
@@ -5,6 +12,7 @@ export {
   runStoreWritesBenchmark,
   type StoreWritesBenchmarkOptions,
 } from './benchmark-store-writes.js'
+export { fakeEmbedding } from './fake-embedding.js'
 export {
   createFakeServer,
   type FakeRequest,
@@ -22,11 +30,39 @@ export {
   type WireResponse,
   type WireRoute,
 } from './fake-server.js'
+export { fakeJsonTokenCount, fakeTokenCount } from './fake-token-count.js'
+export {
+  type GeminiBatchAnswer,
+  type GeminiBatchProtocol,
+  type GeminiBatchProtocolOptions,
+  type GeminiBatchRequest,
+  type GeminiBatchStep,
+  geminiBatchProtocol,
+} from './gemini-batch-protocol.js'
+export {
+  GEMINI_EMBEDDING_MAX_INPUTS,
+  GEMINI_EMBEDDING_MODELS,
+  geminiEmbeddingsRoute,
+} from './gemini-embeddings.js'
 export { type GeminiProtocolOptions, geminiProtocol } from './gemini-protocol.js'
 export { type LineWorker, type LineWorkerOptions, startLineWorker } from './line-worker.js'
 export { type MockCall, type MockProvider, type MockProviderOptions, mockProvider } from './mock-provider.js'
+export { OLLAMA_EMBEDDING_MODELS, ollamaEmbeddingsRoute } from './ollama-embeddings.js'
 export { type OllamaProtocolOptions, ollamaProtocol } from './ollama-protocol.js'
+export {
+  type OpenAIBatchAnswer,
+  type OpenAIBatchLine,
+  type OpenAIBatchProtocol,
+  type OpenAIBatchProtocolOptions,
+  type OpenAIBatchStep,
+  openaiBatchProtocol,
+} from './openai-batch-protocol.js'
 export { type OpenAIChatProtocolOptions, openaiChatProtocol } from './openai-chat-protocol.js'
+export {
+  OPENAI_EMBEDDING_MAX_INPUTS,
+  OPENAI_EMBEDDING_MODELS,
+  openaiEmbeddingsRoute,
+} from './openai-embeddings.js'
 export { type OpenAIResponsesProtocolOptions, openaiResponsesProtocol } from './openai-responses-protocol.js'
 export { type OpenRouterProtocolOptions, openrouterProtocol } from './openrouter-protocol.js'
 export {

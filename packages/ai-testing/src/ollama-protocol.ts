@@ -7,6 +7,7 @@ import {
   type WireProtocol,
   type WireResponse,
 } from './fake-server.js'
+import { ollamaEmbeddingsRoute } from './ollama-embeddings.js'
 import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 
 export interface OllamaProtocolOptions {
@@ -34,7 +35,8 @@ const doneReasons: Record<FinishReason, string> = {
  * JSON (streaming is Ollama's default) or, with `stream: false`, one JSON object; thinking as
  * `message.thinking`; tool calls as `message.tool_calls` with arguments as objects and no ids;
  * usage as `prompt_eval_count` and `eval_count` on the final `done` object, with a `done_reason`
- * that never says a tool was called; `{ error }` error bodies; GET /api/tags.
+ * that never says a tool was called; `{ error }` error bodies; GET /api/tags; POST /api/embed
+ * (ollamaEmbeddingsRoute).
  *
  * @example const server = await createFakeServer(ollamaProtocol())
  */
@@ -44,6 +46,7 @@ export function ollamaProtocol(options: OllamaProtocolOptions = {}): WireProtoco
     name: 'ollama',
     routes: [
       { method: 'POST', path: '/api/chat', reply: renderChat },
+      ollamaEmbeddingsRoute(),
       {
         method: 'GET',
         path: '/api/tags',

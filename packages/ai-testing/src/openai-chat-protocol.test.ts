@@ -275,11 +275,9 @@ describe('openaiChatProtocol, read by the openai SDK', () => {
   })
 
   it('answers an unknown path with a 404 the SDK reads as NotFoundError', async () => {
-    const error = await client.embeddings
-      .create({ model: 'text-embedding-3-small', input: 'x' })
-      .catch((e: unknown) => e)
+    const error = await client.moderations.create({ input: 'x' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.NotFoundError)
-    expect((error as APIError).error).toMatchObject({ message: 'Unknown path: POST /v1/embeddings' })
+    expect((error as APIError).error).toMatchObject({ message: 'Unknown path: POST /v1/moderations' })
   })
 
   it('breaks a stream mid-way so that the SDK iteration throws after the chunks sent', async () => {

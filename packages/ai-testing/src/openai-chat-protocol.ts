@@ -7,6 +7,7 @@ import {
   type WireProtocol,
   type WireResponse,
 } from './fake-server.js'
+import { openaiEmbeddingsRoute } from './openai-embeddings.js'
 import type { ResolvedReply, ScriptedError } from './scripted-turn.js'
 
 export interface OpenAIChatProtocolOptions {
@@ -72,7 +73,8 @@ const finishReasons: Record<FinishReason, string> = {
  * {@link createFakeServer}: POST /v1/chat/completions as JSON or, with `stream: true`, as SSE
  * chunks ending in `data: [DONE]` (a usage chunk first when `stream_options.include_usage`);
  * reasoning as `reasoning_content`, a provider-reported cost as OpenRouter's `usage.cost`;
- * `{ error: { message, type, param, code } }` error bodies; GET /v1/models. The /v1 prefix is optional.
+ * `{ error: { message, type, param, code } }` error bodies; GET /v1/models; POST /v1/embeddings
+ * (openaiEmbeddingsRoute). The /v1 prefix is optional.
  * The options switch on what differs between the providers that speak it: OpenAI's `obfuscation`
  * field, xAI's reasoning outside completion_tokens, OpenRouter's `reasoning` field and keep-alive lines,
  * and servers that send the last text with the finish reason (`finishWithLastChunk`).
@@ -101,6 +103,7 @@ export function openaiChatProtocol(options: OpenAIChatProtocolOptions = {}): Wir
           return renderCompletion(request, reply, `chatcmpl-fake${completions}`, dialect)
         },
       },
+      openaiEmbeddingsRoute(),
       {
         method: 'GET',
         path: /^(\/v1)?\/models$/,

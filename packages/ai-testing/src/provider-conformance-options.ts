@@ -30,4 +30,17 @@ export interface ProviderConformanceOptions {
    * `finishWithLastChunk`): adds the cases that check none of it is lost. Default false.
    */
   finishWithLastChunk?: boolean
+  /**
+   * Where the provider's `countTokens` gets its counts: 'provider' (a counting endpoint, which
+   * the fake server answers) or 'tokenizer' (counted locally). Adds the cases that check a count
+   * is a whole number that grows with the prompt, its system prompt and its tools, made without
+   * a model call. Default: not checked.
+   */
+  countsTokens?: 'provider' | 'tokenizer'
+  /**
+   * For a provider that embeds (`embed`): the embedding model the fake server knows, a vector
+   * size it can shorten to (`dimensions`, when it can), and whether the API reports the input
+   * tokens. Adds the embedding cases (provider-conformance-embeddings.ts). Default: not checked.
+   */
+  embeddings?: { model: string; dimensions?: number; reportsUsage: boolean }
 }

@@ -17,6 +17,8 @@ import {
   textDeltas,
   textOf,
 } from './conformance-checks.js'
+import { countTokensCases } from './provider-conformance-count-tokens.js'
+import { embeddingsCases } from './provider-conformance-embeddings.js'
 import { finishingChunkCases } from './provider-conformance-finishing-chunk.js'
 import type { ConformanceTarget, ProviderConformanceOptions } from './provider-conformance-options.js'
 import { testContext } from './test-context.js'
@@ -28,7 +30,9 @@ export type { ConformanceTarget, ProviderConformanceOptions }
  * streams; tool calls (with arguments streamed in fragments); typed errors for 401, 429 and 500;
  * broken streams (a typed, retryable error from the adapter, and a StreamInterruptedError with
  * the text so far from `ai.stream()` once the adapter runs inside createAI); aborts; with
- * `finishWithLastChunk`, text and tool-call pieces sent with the finish reason. A provider
+ * `finishWithLastChunk`, text and tool-call pieces sent with the finish reason; with
+ * `countsTokens`, the prompt counts of `countTokens`; with `embeddings`, the vectors, usage and
+ * errors of `embed`. A provider
  * without a wire to fake (in-process, or an SDK that cannot be pointed at a server) gets its
  * setup from {@link scriptedTarget}.
  *
@@ -171,6 +175,18 @@ export function providerConformance(options: ProviderConformanceOptions): void {
         testTimeoutMs,
       )
     }
+
+    if (options.countsTokens) {
+      countTokensCases({
+        target: () => target,
+        request,
+        toolRequest,
+        source: options.countsTokens,
+        tools: options.tools !== false,
+      })
+    }
+
+    if (options.embeddings) embeddingsCases({ target: () => target, ...options.embeddings })
 
     if (options.finishWithLastChunk) {
       finishingChunkCases({
