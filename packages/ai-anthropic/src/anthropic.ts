@@ -16,9 +16,10 @@ import {
 } from '@aimux/ai-core/provider-kit'
 import Anthropic from '@anthropic-ai/sdk'
 import { z } from 'zod'
+import { anthropicBatch } from './anthropic-batch.js'
 import { anthropicError } from './anthropic-error.js'
 import { anthropicPrices } from './anthropic-prices.js'
-import { anthropicRequest } from './anthropic-request.js'
+import { anthropicCountRequest, anthropicRequest } from './anthropic-request.js'
 import {
   type AnthropicUsageReport,
   anthropicContent,
@@ -81,6 +82,7 @@ export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter 
     id: 'anthropic',
     capabilities: { streaming: true, tools: true, vision: true, json: true, reasoning: true },
     prices: anthropicPrices,
+    batch: anthropicBatch(clientFor, defaultMaxTokens),
 
     async generate(request, ctx) {
       const { client, apiKey } = clientFor(ctx)
@@ -180,6 +182,30 @@ export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter 
         yield { type: 'finish', finishReason: finish, ...(model ? { model } : {}) }
       } catch (error) {
         // Typed as it is: the core makes a failure after the first part a StreamInterruptedError.
+        throw anthropicError(error, { signal: ctx.signal, model: request.model, apiKey })
+      }
+    },
+
+    // POST /v1/messages/count_tokens: what the model would be sent, counted by Anthropic. Anthropic
+    // calls its count an estimate that may differ from the billed input by a few tokens.
+    async countTokens(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      try {
+        const counted = await client.messages.countTokens(anthropicCountRequest(request, defaultMaxTokens), {
+          signal: sdkSignal(ctx),
+        })
+        const inputTokens = (counted as { input_tokens?: unknown }).input_tokens
+        if (typeof inputTokens !== 'number' || !Number.isInteger(inputTokens) || inputTokens < 0) {
+          throw invalidResponse({
+            provider: 'anthropic',
+            model: request.model,
+            problem: 'no input_tokens count',
+            body: counted,
+            secrets: apiKey ? [apiKey] : [],
+          })
+        }
+        return { inputTokens, exact: true, source: 'provider' }
+      } catch (error) {
         throw anthropicError(error, { signal: ctx.signal, model: request.model, apiKey })
       }
     },

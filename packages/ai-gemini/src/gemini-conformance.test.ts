@@ -5,6 +5,8 @@ import { geminiAdapter } from './gemini.js'
 providerConformance({
   name: 'gemini',
   model: 'gemini-3.8-flash',
+  countsTokens: 'provider',
+  embeddings: { model: 'gemini-embedding-001', dimensions: 128, reportsUsage: false },
   // Gemini's last streamed chunk commonly carries the last text with finishReason.
   finishWithLastChunk: true,
   async setup() {

@@ -28,4 +28,6 @@ export const geminiPrices: PriceEntryInput[] = [
     model: 'gemini-2.5-pro',
     price: { input: 1.25, output: 10, tiers: [{ aboveInputTokens: 200_000, input: 2.5, output: 15 }] },
   },
+  // Embeddings: input only (https://ai.google.dev/gemini-api/docs/pricing, gemini-embedding-001).
+  { provider: 'gemini', model: 'gemini-embedding-001', price: { input: 0.15, output: 0 } },
 ]

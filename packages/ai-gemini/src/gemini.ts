@@ -12,9 +12,11 @@ import {
 import { createClientCache, invalidResponse, sdkSignal, validateOptions } from '@aimux/ai-core/provider-kit'
 import { type GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai'
 import { z } from 'zod'
+import { geminiBatch } from './gemini-batch.js'
+import { GEMINI_EMBEDDING_BATCH_SIZE, geminiEmbed } from './gemini-embeddings.js'
 import { geminiError } from './gemini-error.js'
 import { geminiPrices } from './gemini-prices.js'
-import { geminiRequest } from './gemini-request.js'
+import { geminiCountRequest, geminiRequest } from './gemini-request.js'
 import {
   geminiContent,
   geminiFinishReason,
@@ -91,6 +93,9 @@ export function geminiAdapter(input: GeminiOptions = {}): ProviderAdapter {
     id: 'gemini',
     capabilities: { streaming: true, tools: true, vision: true, json: true, reasoning: true },
     prices: geminiPrices,
+    batch: geminiBatch(clientFor),
+    embed: geminiEmbed(clientFor),
+    embeddingBatchSize: GEMINI_EMBEDDING_BATCH_SIZE,
 
     async generate(request, ctx) {
       const { client, apiKey } = clientFor(ctx)
@@ -184,6 +189,34 @@ export function geminiAdapter(input: GeminiOptions = {}): ProviderAdapter {
         }
       } catch (error) {
         // Typed as it is: the core makes a failure after the first part a StreamInterruptedError.
+        throw geminiError(error, { signal: ctx.signal, model: request.model, apiKey })
+      }
+    },
+
+    // POST /{version}/models/{model}:countTokens. On the Developer API the SDK sends contents
+    // only: a system instruction, tools or a response schema are counted as text (not exact).
+    async countTokens(request, ctx) {
+      const { client, apiKey } = clientFor(ctx)
+      const { model, contents, folded } = geminiCountRequest(request)
+      try {
+        const counted = await client.models.countTokens({
+          model,
+          contents,
+          config: { abortSignal: sdkSignal(ctx) },
+        })
+        // Protobuf JSON leaves a zero out.
+        const inputTokens: unknown = counted.totalTokens ?? 0
+        if (typeof inputTokens !== 'number' || !Number.isInteger(inputTokens) || inputTokens < 0) {
+          throw invalidResponse({
+            provider: 'gemini',
+            model: request.model,
+            problem: 'no totalTokens count',
+            body: counted,
+            secrets: apiKey ? [apiKey] : [],
+          })
+        }
+        return { inputTokens, exact: !folded, source: 'provider' }
+      } catch (error) {
         throw geminiError(error, { signal: ctx.signal, model: request.model, apiKey })
       }
     },

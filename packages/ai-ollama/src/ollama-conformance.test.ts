@@ -6,6 +6,7 @@ providerConformance({
   name: 'ollama',
   model: 'llama3.2:latest',
   reports: { cachedInputTokens: false, reasoningTokens: false },
+  embeddings: { model: 'nomic-embed-text', dimensions: 64, reportsUsage: true },
   async setup() {
     const server = await createFakeServer(ollamaProtocol())
     return { provider: ollamaAdapter({ host: server.url }), script: server, close: () => server.close() }

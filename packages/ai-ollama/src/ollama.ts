@@ -11,6 +11,7 @@ import { invalidResponse, validateOptions } from '@aimux/ai-core/provider-kit'
 import type { ChatResponse } from 'ollama'
 import { z } from 'zod'
 import { createOllamaClients } from './ollama-client.js'
+import { OLLAMA_EMBEDDING_BATCH_SIZE, ollamaEmbed } from './ollama-embeddings.js'
 import { ollamaError } from './ollama-error.js'
 import { ollamaModelPrice, ollamaPrices } from './ollama-prices.js'
 import { ollamaRequest } from './ollama-request.js'
@@ -30,6 +31,8 @@ export interface OllamaOptions {
    * model costs zero once `ai.models.sync()` has listed it.
    */
   prices?: Record<string, ModelPrice>
+  /** The most inputs one /api/embed request takes; larger `ai.embed()` requests are split. Default 128. */
+  embeddingBatchSize?: number
 }
 
 const optionsSchema = z.strictObject({
@@ -38,6 +41,7 @@ const optionsSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   keepAlive: z.union([z.string().min(1), z.number()]).optional(),
   prices: z.record(z.string().min(1), modelPriceSchema).optional(),
+  embeddingBatchSize: z.number().int().positive().optional(),
 })
 
 /** The plugin applications install: `createAI({ plugins: [ollama()] })`. */
@@ -56,6 +60,8 @@ export function ollamaAdapter(options: OllamaOptions = {}): ProviderAdapter {
     id: 'ollama',
     capabilities: { streaming: true, tools: true, vision: true, json: true, reasoning: true },
     prices: ollamaPrices(prices),
+    embed: ollamaEmbed(clientFor, options.keepAlive),
+    embeddingBatchSize: options.embeddingBatchSize ?? OLLAMA_EMBEDDING_BATCH_SIZE,
 
     async generate(request, ctx) {
       const { run, errorContext } = clientFor(ctx)

@@ -9,6 +9,9 @@ providerConformance({
   model: 'gpt-5.4-mini',
   // Its servers may send the last words of a reply with the finish reason.
   finishWithLastChunk: true,
+  embeddings: { model: 'text-embedding-3-small', dimensions: 256, reportsUsage: true },
+  // Counted locally with the model's tokenizer.
+  countsTokens: 'tokenizer',
   async setup() {
     const server = await createFakeServer(openaiChatProtocol({ obfuscation: true }))
     const provider = openaiAdapter({ apiKey, baseURL: `${server.url}/v1` })

@@ -30,6 +30,10 @@ const rates: Record<string, PriceEntryInput['price']> = {
   'gpt-4.1-nano': { input: 0.1, cachedInput: 0.025, output: 0.4 },
   'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },
   'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 },
+  // Embedding models: input only (https://developers.openai.com/api/docs/pricing, embeddings).
+  'text-embedding-3-small': { input: 0.02, output: 0 },
+  'text-embedding-3-large': { input: 0.13, output: 0 },
+  'text-embedding-ada-002': { input: 0.1, output: 0 },
 }
 
 /** The built-in price table of the `openai` provider. */

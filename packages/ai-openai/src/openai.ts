@@ -1,7 +1,10 @@
 import type { Plugin, ProviderAdapter } from '@aimux/ai-core'
 import { validateOptions } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
+import { openaiBatch } from './batch/openai-batch.js'
 import { createOpenAICompatibleAdapter } from './chat/openai-chat.js'
+import { OPENAI_EMBEDDING_BATCH_SIZE, openaiEmbed } from './embeddings/openai-embeddings.js'
+import { openaiClients } from './openai-client.js'
 import { openaiPrices } from './openai-prices.js'
 import { createOpenAIResponsesAdapter } from './responses/openai-responses.js'
 
@@ -45,10 +48,18 @@ export function openaiAdapter(input: OpenAIOptions = {}): ProviderAdapter {
     project: options.project ?? process.env.OPENAI_PROJECT_ID,
     headers: options.headers,
     prices: openaiPrices.map((entry) => ({ ...entry, provider: id })),
+    // Counted locally with the model's own tokenizer; a model it does not know is estimated.
+    tokenizerModel: (model: string) => model,
   }
-  return options.api === 'responses'
-    ? createOpenAIResponsesAdapter(config)
-    : createOpenAICompatibleAdapter(config)
+  const adapter =
+    options.api === 'responses' ? createOpenAIResponsesAdapter(config) : createOpenAICompatibleAdapter(config)
+  // Batch jobs go through Chat Completions, whichever API the chat calls use.
+  return {
+    ...adapter,
+    batch: openaiBatch(id, config, openaiClients(config)),
+    embed: openaiEmbed(id, openaiClients(config)),
+    embeddingBatchSize: OPENAI_EMBEDDING_BATCH_SIZE,
+  }
 }
 
 /**
