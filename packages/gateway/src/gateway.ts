@@ -14,6 +14,7 @@ import { createKeyCache } from './keys/key-cache.js'
 import { type GatewayServer, type ListenOptions, listen } from './listen.js'
 import { adminKeysRoutes } from './routes/admin-keys.js'
 import { chatCompletionsRoute } from './routes/chat-completions.js'
+import { embeddingsRoute } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { modelsRoutes } from './routes/models.js'
 
@@ -25,7 +26,7 @@ export interface Gateway {
 }
 
 /**
- * An OpenAI-compatible HTTP server in front of an aimux instance: `/v1/chat/completions` and
+ * An OpenAI-compatible HTTP server in front of an aimux instance: `/v1/chat/completions`, `/v1/embeddings` and
  * `/v1/models` for virtual keys (`sk-aimux-...`), the admin API for those keys under `/admin/keys`,
  * and `/healthz` and `/readyz`. Wrong options are a ConfigError naming the field.
  *
@@ -67,6 +68,7 @@ export function createGateway(input: GatewayOptions): Gateway {
 
   app.use('/v1/*', authenticate({ isAdmin, keys }), limitBody)
   app.post('/v1/chat/completions', chatCompletionsRoute({ ai, requestTimeoutMs: options.requestTimeoutMs }))
+  app.post('/v1/embeddings', embeddingsRoute({ ai, requestTimeoutMs: options.requestTimeoutMs }))
   app.route('/v1/models', modelsRoutes(ai))
 
   app.notFound((c) =>

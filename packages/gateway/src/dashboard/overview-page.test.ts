@@ -25,6 +25,7 @@ function records(): UsageRecord[] {
     success: i % 5 !== 0,
     stream: false,
     steps: 1,
+    operation: 'chat',
   }))
 }
 

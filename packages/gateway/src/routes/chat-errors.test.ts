@@ -271,7 +271,7 @@ describe('malformed requests, over raw HTTP', () => {
   })
 
   it('an unknown path is a 404 in the same shape', async () => {
-    const response = await fetch(`${fx.baseURL}/embeddings`, {
+    const response = await fetch(`${fx.baseURL}/moderations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${secret}` },
       body: '{}',
