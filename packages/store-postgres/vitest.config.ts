@@ -15,5 +15,7 @@ export default defineConfig({
     },
   },
   // Mutation testing's sandboxes (scripts/mutation.sh) are not this package's tests.
-  test: { exclude: [...configDefaults.exclude, '**/.stryker-tmp/**'] },
+  // Hooks create and drop test schemas, one transaction each: on a loaded machine dropping a
+  // suite's schemas takes longer than vitest's 10 s default.
+  test: { exclude: [...configDefaults.exclude, '**/.stryker-tmp/**'], hookTimeout: 120_000 },
 })
