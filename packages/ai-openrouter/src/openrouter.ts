@@ -51,6 +51,9 @@ export function openrouterAdapter(input: OpenRouterOptions = {}): ProviderAdapte
     // Usage accounting: the reply's usage carries `cost`, what OpenRouter charged.
     extraBody: { usage: { include: true } },
     readUsage: openrouterUsage,
+    // Reasoning blocks (`reasoning_details`, signed or encrypted) go back with the turn that made
+    // them, as Anthropic's and Gemini's reasoning models behind OpenRouter need for tool calls.
+    reasoningDetails: { metadataKey: 'openrouter' },
     // OpenAI's models ("openai/gpt-4o") are counted with their tokenizer; any other is estimated.
     tokenizerModel: (model) => (model.startsWith('openai/') ? model.slice('openai/'.length) : undefined),
     toModelInfo: (entry) => openrouterModel(entry as unknown as OpenRouterModel),

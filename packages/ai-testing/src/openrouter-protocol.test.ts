@@ -67,3 +67,100 @@ describe('openrouterProtocol, read by the openai SDK', () => {
     ])
   })
 })
+
+describe('openrouterProtocol({ reasoningDetails: true }), as an Anthropic reasoning model behind OpenRouter', () => {
+  const tools: OpenAI.Chat.ChatCompletionTool[] = [
+    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } },
+  ]
+  const ask: OpenAI.Chat.ChatCompletionMessageParam = { role: 'user', content: 'Weather in Oslo?' }
+  type Details = { type: string; text?: string; signature?: string; format: string; index: number }[]
+
+  beforeEach(async () => {
+    await server.close()
+    server = await createFakeServer(openrouterProtocol({ reasoningDetails: true }))
+    client = new OpenAI({ apiKey: 'sk-or-test', baseURL: `${server.url}/api/v1`, maxRetries: 0 })
+  })
+
+  /** Step 1: reasoning and a tool call; returns the assistant message as the SDK read it. */
+  async function firstStep() {
+    server.enqueue({ reasoning: 'Look it up.', toolCalls: [{ id: 'call_1', name: 'get_weather', args: {} }] })
+    const completion = await client.chat.completions.create({
+      model: 'anthropic/claude-sonnet-4.5',
+      messages: [ask],
+      tools,
+    })
+    return completion.choices[0]?.message as OpenAI.Chat.ChatCompletionMessage & {
+      reasoning_details: Details
+    }
+  }
+
+  const history = (message: OpenAI.Chat.ChatCompletionMessage, details?: unknown) =>
+    [
+      ask,
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: message.tool_calls,
+        ...(details === undefined ? {} : { reasoning_details: details }),
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"celsius":4}' },
+    ] as OpenAI.Chat.ChatCompletionMessageParam[]
+
+  it('sends the reasoning as one signed reasoning.text block beside the reasoning field', async () => {
+    const message = await firstStep()
+    expect(message.reasoning_details).toEqual([
+      {
+        type: 'reasoning.text',
+        text: 'Look it up.',
+        signature: expect.any(String),
+        format: 'anthropic-claude-v1',
+        index: 0,
+      },
+    ])
+    expect(message).toMatchObject({ reasoning: 'Look it up.' })
+  })
+
+  it('streams the block in pieces, the signature last in a piece of its own', async () => {
+    server.enqueue({ reasoning: 'Look it up.', text: 'Cold.' })
+    const stream = await client.chat.completions.create({ model: 'm', messages: [ask], stream: true })
+    const pieces: Details = []
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { reasoning_details?: Details } | undefined
+      pieces.push(...(delta?.reasoning_details ?? []))
+    }
+    expect(pieces.map((piece) => piece.text).join('')).toBe('Look it up.')
+    expect(pieces.length).toBeGreaterThan(2)
+    expect(pieces.slice(0, -1).every((piece) => piece.signature === undefined && piece.index === 0)).toBe(
+      true,
+    )
+    expect(pieces.at(-1)).toMatchObject({ text: '', signature: expect.any(String), index: 0 })
+  })
+
+  it('takes the next step when its assistant message carries the details back unchanged', async () => {
+    const message = await firstStep()
+    server.enqueue({ text: 'Cold: 4 °C.' })
+    const next = await client.chat.completions.create({
+      model: 'anthropic/claude-sonnet-4.5',
+      messages: history(message, message.reasoning_details),
+      tools,
+    })
+    expect(next.choices[0]?.message.content).toBe('Cold: 4 °C.')
+  })
+
+  it('answers 400 with OpenRouter’s error body when they are missing or changed', async () => {
+    const message = await firstStep()
+    server.enqueue({ text: 'unused' }, { text: 'unused' })
+    const refused = (details?: unknown) =>
+      client.chat.completions
+        .create({ model: 'anthropic/claude-sonnet-4.5', messages: history(message, details), tools })
+        .catch((e: unknown) => e)
+    const missing = await refused()
+    expect(missing).toMatchObject({
+      status: 400,
+      error: { code: 400, message: 'Provider returned error', metadata: { provider_name: 'Anthropic' } },
+    })
+    expect(JSON.stringify(missing)).toContain('Expected `thinking`')
+    const changed = [{ ...message.reasoning_details[0], signature: 'forged' }]
+    expect(JSON.stringify(await refused(changed))).toContain('Invalid `signature`')
+  })
+})

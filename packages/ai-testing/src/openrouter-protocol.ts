@@ -1,5 +1,13 @@
 import { STATUS_CODES } from 'node:http'
-import type { WireProtocol, WireRoute } from './fake-server.js'
+import { isDeepStrictEqual } from 'node:util'
+import {
+  type FakeRequest,
+  type ScriptedRoute,
+  sseEvent,
+  type WireFrame,
+  type WireProtocol,
+  type WireResponse,
+} from './fake-server.js'
 import { openaiChatProtocol } from './openai-chat-protocol.js'
 
 export interface OpenRouterProtocolOptions {
@@ -9,7 +17,18 @@ export interface OpenRouterProtocolOptions {
   keepAlive?: number
   /** The last text or tool-call piece in the chunk that carries `finish_reason`, as in {@link openaiChatProtocol}. Default false. */
   finishWithLastChunk?: boolean
+  /**
+   * Answers as an Anthropic reasoning model behind OpenRouter does: a reply's reasoning also comes
+   * as `reasoning_details`, one `reasoning.text` block with a `signature` (streamed in pieces, the
+   * signature in a piece of its own), and a later request whose assistant message holds that
+   * reply's tool calls must carry those details back unchanged, else the answer is a 400 with
+   * OpenRouter's error body (the scripted turn is used up). Default false.
+   */
+  reasoningDetails?: boolean
 }
+
+/** The format OpenRouter names Anthropic's reasoning blocks with. */
+const reasoningFormat = 'anthropic-claude-v1'
 
 const defaultModels: Record<string, unknown>[] = [
   {
@@ -49,7 +68,8 @@ const defaultModels: Record<string, unknown>[] = [
  * `reasoning`, usage with `cost` in USD, keep-alive lines before every answer (whitespace before
  * JSON, `: OPENROUTER PROCESSING` comments before SSE), error bodies
  * `{ error: { code: <status>, message } }`, GET /models with per-token price strings and GET /key.
- * Paths work with or without the /api and /v1 prefixes.
+ * Paths work with or without the /api and /v1 prefixes. With `reasoningDetails`, signed reasoning
+ * blocks as `reasoning_details`, which must come back with the tool calls they preceded.
  *
  * @example const server = await createFakeServer(openrouterProtocol())
  */
@@ -60,11 +80,12 @@ export function openrouterProtocol(options: OpenRouterProtocolOptions = {}): Wir
     keepAlive: options.keepAlive ?? 2,
     finishWithLastChunk: options.finishWithLastChunk ?? false,
   })
-  const completions = base.routes[0] as WireRoute
+  const completions = base.routes[0] as ScriptedRoute
+  const path = /^(\/api)?(\/v1)?\/chat\/completions$/
   return {
     name: 'openrouter',
     routes: [
-      { ...completions, path: /^(\/api)?(\/v1)?\/chat\/completions$/ },
+      options.reasoningDetails ? { ...signedReasoning(completions), path } : { ...completions, path },
       {
         method: 'GET',
         path: /^(\/api)?(\/v1)?\/models$/,
@@ -92,4 +113,127 @@ export function openrouterProtocol(options: OpenRouterProtocolOptions = {}): Wir
       error: { code: error.status, message: error.message ?? STATUS_CODES[error.status] ?? 'Error' },
     }),
   }
+}
+
+/**
+ * The chat route of an Anthropic reasoning model behind OpenRouter: reasoning as signed
+ * `reasoning_details` too, and a 400 for a history whose tool calls lost the details that came
+ * with them.
+ */
+function signedReasoning(completions: ScriptedRoute): ScriptedRoute {
+  /** The details each tool call was sent with, by call id. */
+  const sent = new Map<string, unknown[]>()
+  let replies = 0
+  return {
+    ...completions,
+    reply(request, reply) {
+      const problem = missingDetails(request, sent)
+      if (problem) return providerError(problem)
+      const rendered = completions.reply(request, reply)
+      if (!reply.reasoning) return rendered
+      replies += 1
+      const signature = Buffer.from(`fake-signature-${replies}:${reply.reasoning}`).toString('base64')
+      const details = [
+        { type: 'reasoning.text', text: reply.reasoning, signature, format: reasoningFormat, index: 0 },
+      ]
+      for (const call of reply.toolCalls) sent.set(call.id, details)
+      return withDetails(rendered, details)
+    },
+  }
+}
+
+/** Why Anthropic refuses the request's history, or undefined when the details came back. */
+function missingDetails(request: FakeRequest, sent: Map<string, unknown[]>): string | undefined {
+  const { messages } = (request.body ?? {}) as { messages?: unknown }
+  if (!Array.isArray(messages)) return undefined
+  for (const [at, message] of messages.entries()) {
+    const { role, tool_calls, reasoning_details } = (message ?? {}) as Record<string, unknown>
+    if (role !== 'assistant' || !Array.isArray(tool_calls)) continue
+    const id = (tool_calls[0] as { id?: unknown } | undefined)?.id
+    const expected = typeof id === 'string' ? sent.get(id) : undefined
+    if (!expected) continue
+    if (reasoning_details === undefined) {
+      return `messages.${at}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`tool_use\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`
+    }
+    if (!isDeepStrictEqual(reasoning_details, expected)) {
+      return `messages.${at}.content.0: Invalid \`signature\` in \`thinking\` block`
+    }
+  }
+  return undefined
+}
+
+/** A provider's refusal as OpenRouter passes it on: its own message, the provider's body in `metadata.raw`. */
+function providerError(message: string): WireResponse {
+  const raw = JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } })
+  return {
+    type: 'json',
+    status: 400,
+    body: {
+      error: { code: 400, message: 'Provider returned error', metadata: { raw, provider_name: 'Anthropic' } },
+    },
+  }
+}
+
+type Detail = Record<string, unknown>
+
+/**
+ * A rendered completion with `reasoning_details` added: on the message of a JSON reply; in a
+ * stream, a piece beside each reasoning delta, then the signature in a piece of its own.
+ */
+function withDetails(rendered: WireResponse, details: Detail[]): WireResponse {
+  if (rendered.type === 'json') return { ...rendered, body: withMessageDetails(rendered.body, details) }
+  if (!rendered.contentType.startsWith('text/event-stream')) {
+    // A JSON reply after keep-alive whitespace: the last frame is the completion.
+    const frames = rendered.frames.map((frame, at) =>
+      at === rendered.frames.length - 1
+        ? { ...frame, data: JSON.stringify(withMessageDetails(JSON.parse(frame.data), details)) }
+        : frame,
+    )
+    return { ...rendered, frames }
+  }
+  const frames: WireFrame[] = []
+  let reasoning: Chunk | undefined
+  let signed = false
+  for (const frame of rendered.frames) {
+    const chunk = chunkOf(frame)
+    const delta = chunk?.choices?.[0]?.delta
+    if (chunk && typeof delta?.reasoning === 'string') {
+      reasoning = chunk
+      delta.reasoning_details = [
+        { type: 'reasoning.text', text: delta.reasoning, format: reasoningFormat, index: 0 },
+      ]
+      frames.push({ ...frame, data: sseEvent(chunk) })
+      continue
+    }
+    // The signature comes once the reasoning is over, before whatever follows it ([DONE] included).
+    if (reasoning && !signed && frame.data.startsWith('data: ')) {
+      signed = true
+      const { signature } = details[0] as Detail
+      const piece = { type: 'reasoning.text', text: '', signature, format: reasoningFormat, index: 0 }
+      const delta = { reasoning_details: [piece] }
+      frames.push({
+        data: sseEvent({ ...reasoning, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] }),
+      })
+    }
+    frames.push(frame)
+  }
+  return { ...rendered, frames }
+}
+
+interface Chunk {
+  choices?: { index: number; delta?: Record<string, unknown>; logprobs: null; finish_reason: string | null }[]
+  [field: string]: unknown
+}
+
+/** A stream frame's chunk, or undefined for a comment, `[DONE]` or a frame of something else. */
+function chunkOf(frame: WireFrame): Chunk | undefined {
+  if (!frame.data.startsWith('data: {')) return undefined
+  return JSON.parse(frame.data.slice('data: '.length)) as Chunk
+}
+
+function withMessageDetails(body: unknown, details: Detail[]): unknown {
+  const completion = structuredClone(body) as { choices: { message: Record<string, unknown> }[] }
+  const message = completion.choices[0]?.message
+  if (message) message.reasoning_details = details
+  return completion
 }

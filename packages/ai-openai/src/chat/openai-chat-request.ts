@@ -11,6 +11,13 @@ export interface ChatRequestDialect {
   reasoning?: (reasoning: NonNullable<ProviderRequest['reasoning']>) => Record<string, unknown>
   /** Fields every request carries, such as OpenRouter's `usage: { include: true }`. */
   extraBody?: Record<string, unknown>
+  /**
+   * Reasoning blocks kept across turns, as OpenRouter asks: a reply's `reasoning_details` are kept
+   * on its reasoning part as `providerMetadata[metadataKey].reasoningDetails` (merged by index
+   * when streamed), and an assistant message whose reasoning parts carry them is sent with
+   * `reasoning_details` set to them, unchanged. Default: off, nothing read or sent.
+   */
+  reasoningDetails?: { metadataKey: string }
 }
 
 /**
@@ -22,7 +29,10 @@ export function chatRequestBody(
   request: ProviderRequest,
   dialect: ChatRequestDialect,
 ): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: request.model, messages: toChatMessages(request.messages) }
+  const messages = toChatMessages(request.messages, {
+    reasoningDetailsKey: dialect.reasoningDetails?.metadataKey,
+  })
+  const body: Record<string, unknown> = { model: request.model, messages }
   if (request.tools?.length) {
     body.tools = request.tools.map((tool) => ({
       type: 'function',

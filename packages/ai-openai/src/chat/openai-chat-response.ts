@@ -1,6 +1,7 @@
 import type { AssistantPart, FinishReason, ProviderResult, Usage } from '@aimux/ai-core'
 import { normalizeUsage, parseToolArguments } from '@aimux/ai-core/provider-kit'
 import type { ChatCompletion } from 'openai/resources/chat/completions'
+import { reasoningDetailsMetadata, reasoningDetailsOf } from './reasoning-details.js'
 
 /**
  * The `usage` object of a Chat Completions reply or stream chunk as it comes off the wire:
@@ -91,16 +92,23 @@ export function unreadableCompletion(completion: unknown): string | undefined {
 /**
  * A whole Chat Completions reply as the port's result: the reasoning, the text and the tool calls
  * (arguments parsed; a call without an id gets `call_<index>`), the finish reason, the usage and
- * reported cost as `readUsage` reads them, and the model that answered.
+ * reported cost as `readUsage` reads them, and the model that answered. With `reasoningDetailsKey`,
+ * the message's `reasoning_details` are kept on the reasoning part (there is one for them even
+ * without reasoning text) as `providerMetadata[reasoningDetailsKey].reasoningDetails`.
  */
 export function chatResult(
   completion: ChatCompletion,
   readUsage: (usage: ChatUsageWire) => ReadUsage,
+  options: { reasoningDetailsKey?: string | undefined } = {},
 ): ProviderResult {
   const choice = completion.choices[0]
   const content: AssistantPart[] = []
   const reasoning = reasoningOf(choice?.message)
-  if (reasoning) content.push({ type: 'reasoning', text: reasoning })
+  const details = options.reasoningDetailsKey ? reasoningDetailsOf(choice?.message) : undefined
+  if (details && options.reasoningDetailsKey) {
+    const providerMetadata = reasoningDetailsMetadata(options.reasoningDetailsKey, details)
+    content.push({ type: 'reasoning', text: reasoning, providerMetadata })
+  } else if (reasoning) content.push({ type: 'reasoning', text: reasoning })
   if (choice?.message.content) content.push({ type: 'text', text: choice.message.content })
   for (const [index, call] of (choice?.message.tool_calls ?? []).entries()) {
     if (call.type !== 'function') continue

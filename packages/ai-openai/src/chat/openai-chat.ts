@@ -28,6 +28,11 @@ import {
   unreadableCompletion,
   wireUsage,
 } from './openai-chat-response.js'
+import {
+  createReasoningDetailsAssembler,
+  reasoningDetailsMetadata,
+  reasoningDetailsOf,
+} from './reasoning-details.js'
 import { createToolCallAssembler } from './tool-call-assembler.js'
 
 /**
@@ -71,6 +76,7 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
   const clientFor = openaiClients(config)
   const readUsage = config.readUsage ?? ((usage: ChatUsageWire): ReadUsage => ({ usage: chatUsage(usage) }))
   const provider = config.id
+  const reasoningDetailsKey = config.reasoningDetails?.metadataKey
 
   return defineProvider({
     id: provider,
@@ -106,7 +112,7 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
           secrets: [apiKey],
         })
       }
-      return chatResult(completion, readUsage)
+      return chatResult(completion, readUsage, { reasoningDetailsKey })
     },
 
     async *stream(request, ctx) {
@@ -123,6 +129,7 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
         } as unknown as ChatCompletionCreateParamsStreaming
         const stream = await resolved.client.chat.completions.create(params, { signal: ctx.signal })
         const calls = createToolCallAssembler()
+        const details = createReasoningDetailsAssembler()
         let finish: FinishReason | undefined
         let read: ReadUsage | undefined
         let model: string | undefined
@@ -133,6 +140,7 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
           if (!choice) continue
           const reasoning = reasoningOf(choice.delta)
           if (reasoning) yield { type: 'reasoning-delta', text: reasoning }
+          if (reasoningDetailsKey) details.add(reasoningDetailsOf(choice.delta) ?? [])
           if (choice.delta.content) yield { type: 'text-delta', text: choice.delta.content }
           for (const fragment of choice.delta.tool_calls ?? []) calls.add(fragment)
           if (choice.finish_reason) finish = chatFinishReason(choice.finish_reason)
@@ -144,6 +152,15 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleConfig): P
             provider,
             model: request.model,
           })
+        }
+        // The reasoning blocks, whole, on a reasoning delta of their own that adds no text.
+        const blocks = reasoningDetailsKey ? details.details() : undefined
+        if (reasoningDetailsKey && blocks) {
+          yield {
+            type: 'reasoning-delta',
+            text: '',
+            providerMetadata: reasoningDetailsMetadata(reasoningDetailsKey, blocks),
+          }
         }
         for (const toolCall of calls.calls()) yield { type: 'tool-call', toolCall }
         const usage = read ?? readUsage(wireUsage(undefined))
