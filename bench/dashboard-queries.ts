@@ -75,6 +75,7 @@ export function* records(count: number, batch: number): Generator<UsageRecord[]>
         totalTokens: input + output,
         costNanoUsd: input * 150 + output * 600,
         costSource: 'catalog',
+        operation: 'chat',
         latencyMs: round(50 + 400 * next() + (next() < 0.05 ? 5_000 * next() : 0), 3),
         success: next() >= 0.03,
         stream: next() < 0.5,
@@ -224,7 +225,9 @@ export async function dashboardQueries(count: number, runs = 10): Promise<Row[]>
   const postgres = await createPostgresStore({ pool, schema })
   const postgresSeconds = await seed(postgres, count)
   // What autovacuum does soon after a bulk load: planner statistics and the visibility map.
-  await pool.query(`VACUUM ANALYZE "${schema}".usage_records`)
+  for (const table of ['usage_records', 'usage_daily', 'usage_daily_models', 'usage_daily_latency']) {
+    await pool.query(`VACUUM ANALYZE "${schema}".${table}`)
+  }
   rows.push(...(await measure('PostgreSQL', postgres, count, runs)))
   pageRows.push(...(await measurePages('PostgreSQL', postgres, count, runs)))
   await pool.query(`drop schema if exists "${schema}" cascade`)

@@ -175,8 +175,8 @@ and "proxy CPU us/call" the proxy process's CPU time per call. \`node bench/gate
 Dashboard queries: 1,000,000 usage records (30 days, 8 models, 500 users in 20 tenants) written
 through each store's \`recordUsage\` into a new SQLite file and a new PostgreSQL schema, then each
 query the dashboard's overview asks, once to warm up and 10 times measured. A query without exact
-percentiles reads the per-day sums and latency buckets (schema version 4) for whole days and the
-records for the partial days at its ends; sums and counts are exact, approximate percentiles are
+percentiles reads the per-day sums and latency buckets (by model since schema version 5, by user
+otherwise) for whole days and the records for the partial days at its ends; sums and counts are exact, approximate percentiles are
 within a bucket (about 5%). Then whole pages (overview at 24 h, 7 d and 30 d, budgets) through
 the gateway's Hono app, signed in through the login form, the HTML read to its end; the records
 end when the bench starts, as the pages ask at the real time. \`node bench/dashboard-queries.ts
