@@ -1,16 +1,7 @@
 import type { ChatRequest, Tool } from '@aimux/ai-core'
-import type { Caller } from '../auth/caller.js'
+import { type CallSettings, callerFields } from '../http/caller-fields.js'
 import type { ChatCompletionRequest } from './chat-completion-request.js'
 import { toAimuxMessages } from './to-aimux-messages.js'
-
-/** What the gateway adds to a request besides what the client sent. */
-export interface CallSettings {
-  caller: Caller
-  requestId: string
-  signal: AbortSignal
-  /** The whole request's time limit, retries and fallbacks included. */
-  timeoutMs: number | undefined
-}
 
 /**
  * An OpenAI Chat Completions request as an aimux request. The client's tools have no `execute`:
@@ -21,8 +12,7 @@ export function toAimuxRequest(body: ChatCompletionRequest, settings: CallSettin
   const request: ChatRequest = {
     model: body.model,
     messages: toAimuxMessages(body.messages),
-    requestId: settings.requestId,
-    signal: settings.signal,
+    ...callerFields(settings, body.user),
   }
   if (body.tools?.length) {
     request.tools = body.tools.map((tool): Tool => {
@@ -52,25 +42,5 @@ export function toAimuxRequest(body: ChatCompletionRequest, settings: CallSettin
   if (body.stop != null) request.stop = body.stop
   if (body.seed != null) request.seed = body.seed
   if (body.reasoning_effort != null) request.reasoning = { effort: body.reasoning_effort }
-  if (settings.timeoutMs !== undefined) request.timeout = { totalMs: settings.timeoutMs }
-
-  const metadata: Record<string, unknown> = {}
-  if (body.user != null) metadata.user = body.user
-  const { caller } = settings
-  if (caller.kind === 'key') {
-    const { key } = caller
-    metadata.virtualKeyId = key.id
-    if (Object.keys(key.scope).length > 0) request.scope = key.scope
-    const { budgets, requestsPerMinute, tokensPerMinute } = key.limits
-    if (budgets?.length || requestsPerMinute !== undefined || tokensPerMinute !== undefined) {
-      request.limits = {
-        key: key.id,
-        ...(budgets?.length ? { budgets } : {}),
-        ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
-        ...(tokensPerMinute === undefined ? {} : { tokensPerMinute }),
-      }
-    }
-  }
-  if (Object.keys(metadata).length > 0) request.metadata = metadata
   return request
 }

@@ -6,10 +6,9 @@ import { chatCompletionRequestSchema } from '../chat/chat-completion-request.js'
 import { streamCompletion } from '../chat/stream-completion.js'
 import { toAimuxRequest } from '../chat/to-aimux-request.js'
 import type { GatewayEnv } from '../http/gateway-env.js'
-import { invalidRequest } from '../http/invalid-request.js'
-import { errorResponse, gatewayError } from '../http/openai-error.js'
+import { errorResponse } from '../http/openai-error.js'
+import { readModelRequest } from '../http/read-model-request.js'
 import { toGatewayError } from '../http/to-gateway-error.js'
-import { isKnownModel, keyAllowsModel } from '../models/model-access.js'
 
 /**
  * `POST /v1/chat/completions`: the OpenAI request checked and translated, run through aimux
@@ -24,29 +23,9 @@ export function chatCompletionsRoute(deps: {
   return async (c) => {
     const requestId = randomUUID()
     const headers = { 'x-aimux-request-id': requestId }
-    let json: unknown
-    try {
-      json = JSON.parse(await c.req.text())
-    } catch {
-      const error = gatewayError(400, {
-        message: 'We could not parse the JSON body of your request: send a JSON object.',
-        code: 'invalid_json',
-      })
-      return errorResponse(error, headers)
-    }
-    const parsed = chatCompletionRequestSchema.safeParse(json)
-    if (!parsed.success) return errorResponse(invalidRequest(parsed.error), headers)
-    const body = parsed.data
-
+    const body = await readModelRequest(c, ai, chatCompletionRequestSchema, headers)
+    if (body instanceof Response) return body
     const caller = c.get('caller')
-    if (!isKnownModel(ai, body.model)) {
-      const message = `The model '${body.model}' does not exist or is not served by this gateway.`
-      return errorResponse(gatewayError(404, { message, param: 'model', code: 'model_not_found' }), headers)
-    }
-    if (caller.kind === 'key' && !keyAllowsModel(caller.key.models, body.model, ai.models.routes().aliases)) {
-      const message = `This API key may not use the model '${body.model}'.`
-      return errorResponse(gatewayError(403, { message, param: 'model', code: 'model_not_allowed' }), headers)
-    }
 
     let request: ChatRequest
     try {
