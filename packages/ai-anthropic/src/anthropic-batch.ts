@@ -1,10 +1,4 @@
-import type {
-  CallContext,
-  ProviderBatch,
-  ProviderBatchItem,
-  ProviderBatchState,
-  ProviderResult,
-} from '@aimux/ai-core'
+import type { CallContext, ProviderBatch, ProviderBatchItem, ProviderBatchState } from '@aimux/ai-core'
 import { errorFromStatus, invalidResponse, sdkSignal } from '@aimux/ai-core/provider-kit'
 import type Anthropic from '@anthropic-ai/sdk'
 import type {
@@ -13,25 +7,9 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages/batches'
 import { anthropicError, statusOfType } from './anthropic-error.js'
 import { anthropicRequest } from './anthropic-request.js'
-import {
-  anthropicContent,
-  anthropicFinishReason,
-  anthropicUsage,
-  unreadableMessage,
-} from './anthropic-response.js'
+import { anthropicResult, unreadableMessage } from './anthropic-response.js'
 
 const DAY_MS = 86_400_000
-
-/** A message as a chat call's result: the same mapping `generate()` makes. */
-export function messageResult(message: Anthropic.Message): ProviderResult {
-  return {
-    content: anthropicContent(message.content),
-    finishReason: anthropicFinishReason(message.stop_reason),
-    usage: anthropicUsage(message.usage),
-    model: message.model,
-    raw: message,
-  }
-}
 
 /**
  * Anthropic's Message Batches on @anthropic-ai/sdk: each request's params are the Messages body
@@ -92,7 +70,7 @@ export function anthropicBatch(
           customId,
           error: invalidResponse({ provider: 'anthropic', problem, body: result.message, secrets }),
         }
-      return { customId, result: messageResult(result.message) }
+      return { customId, result: anthropicResult(result.message) }
     }
     if (result.type === 'errored') {
       const { type, message } = result.error.error

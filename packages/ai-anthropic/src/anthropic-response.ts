@@ -1,4 +1,4 @@
-import type { AssistantPart, FinishReason, Usage } from '@aimux/ai-core'
+import type { AssistantPart, FinishReason, ProviderResult, Usage } from '@aimux/ai-core'
 import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type Anthropic from '@anthropic-ai/sdk'
 
@@ -95,4 +95,15 @@ export function anthropicContent(blocks: readonly Anthropic.ContentBlock[]): Ass
       return [{ type: 'tool-call', id: block.id, name: block.name, args: block.input }]
     return []
   })
+}
+
+/** A message as a chat call's result: what `generate()` answers, and a batch job for each request. */
+export function anthropicResult(message: Anthropic.Message): ProviderResult {
+  return {
+    content: anthropicContent(message.content),
+    finishReason: anthropicFinishReason(message.stop_reason),
+    usage: anthropicUsage(message.usage),
+    model: message.model,
+    raw: message,
+  }
 }

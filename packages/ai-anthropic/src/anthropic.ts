@@ -22,8 +22,8 @@ import { anthropicPrices } from './anthropic-prices.js'
 import { anthropicCountRequest, anthropicRequest } from './anthropic-request.js'
 import {
   type AnthropicUsageReport,
-  anthropicContent,
   anthropicFinishReason,
+  anthropicResult,
   anthropicUsage,
   mergeUsageReports,
   unreadableMessage,
@@ -102,13 +102,7 @@ export function anthropicAdapter(input: AnthropicOptions = {}): ProviderAdapter 
             secrets,
           })
         }
-        return {
-          content: anthropicContent(message.content),
-          finishReason: anthropicFinishReason(message.stop_reason),
-          usage: anthropicUsage(message.usage),
-          model: message.model,
-          raw: message,
-        }
+        return anthropicResult(message)
       } catch (error) {
         throw anthropicError(error, { signal: ctx.signal, model: request.model, apiKey })
       }

@@ -4,13 +4,12 @@ import type {
   ProviderBatch,
   ProviderBatchItem,
   ProviderBatchState,
-  ProviderResult,
 } from '@aimux/ai-core'
 import { errorFromStatus, invalidResponse, sdkSignal } from '@aimux/ai-core/provider-kit'
-import type { BatchJob, GenerateContentResponse, GoogleGenAI } from '@google/genai'
+import type { BatchJob, GoogleGenAI } from '@google/genai'
 import { geminiError } from './gemini-error.js'
 import { geminiRequest } from './gemini-request.js'
-import { geminiContent, geminiFinishReason, geminiUsage, unreadableAnswer } from './gemini-response.js'
+import { geminiResult, unreadableAnswer } from './gemini-response.js'
 
 /** A batch has 48 hours before Google expires it (its target is 24). */
 const WINDOW_MS = 48 * 3_600_000
@@ -40,22 +39,6 @@ const httpOfGrpc: Record<number, number> = {
   13: 500,
   14: 503,
   16: 401,
-}
-
-/** An answer as a chat call's result: the same mapping `generate()` makes. */
-export function answerResult(response: GenerateContentResponse, ctx: CallContext): ProviderResult {
-  const content = geminiContent(response, ctx)
-  return {
-    content,
-    finishReason: geminiFinishReason(
-      response.candidates?.[0]?.finishReason,
-      content.some((part) => part.type === 'tool-call'),
-      Boolean(response.promptFeedback?.blockReason),
-    ),
-    usage: geminiUsage(response.usageMetadata),
-    ...(response.modelVersion ? { model: response.modelVersion } : {}),
-    raw: response,
-  }
 }
 
 /**
@@ -138,7 +121,7 @@ export function geminiBatch(
             customId,
             error: invalidResponse({ provider: 'gemini', problem, body: answer.response, secrets }),
           }
-        return { customId, result: answerResult(answer.response, ctx) }
+        return { customId, result: geminiResult(answer.response, ctx) }
       })
     },
 

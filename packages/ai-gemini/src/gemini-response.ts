@@ -1,4 +1,11 @@
-import type { AssistantPart, CallContext, FinishReason, ToolCall, Usage } from '@aimux/ai-core'
+import type {
+  AssistantPart,
+  CallContext,
+  FinishReason,
+  ProviderResult,
+  ToolCall,
+  Usage,
+} from '@aimux/ai-core'
 import { normalizeUsage } from '@aimux/ai-core/provider-kit'
 import type { GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai'
 import { generatedCallId } from './gemini-tool-call-id.js'
@@ -101,4 +108,20 @@ export function geminiContent(response: GenerateContentResponse, ctx: CallContex
   const nextId = toolCallIds(ctx)
   const parts = response.candidates?.[0]?.content?.parts ?? []
   return parts.flatMap((part) => geminiPart(part, nextId) ?? [])
+}
+
+/** A response as a chat call's result: what `generate()` answers, and a batch job for each request. */
+export function geminiResult(response: GenerateContentResponse, ctx: CallContext): ProviderResult {
+  const content = geminiContent(response, ctx)
+  return {
+    content,
+    finishReason: geminiFinishReason(
+      response.candidates?.[0]?.finishReason,
+      content.some((part) => part.type === 'tool-call'),
+      Boolean(response.promptFeedback?.blockReason),
+    ),
+    usage: geminiUsage(response.usageMetadata),
+    ...(response.modelVersion ? { model: response.modelVersion } : {}),
+    raw: response,
+  }
 }

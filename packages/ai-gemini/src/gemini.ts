@@ -18,9 +18,9 @@ import { geminiError } from './gemini-error.js'
 import { geminiPrices } from './gemini-prices.js'
 import { geminiCountRequest, geminiRequest } from './gemini-request.js'
 import {
-  geminiContent,
   geminiFinishReason,
   geminiPart,
+  geminiResult,
   geminiUsage,
   toolCallIds,
   unreadableAnswer,
@@ -117,18 +117,7 @@ export function geminiAdapter(input: GeminiOptions = {}): ProviderAdapter {
             secrets,
           })
         }
-        const content = geminiContent(response, ctx)
-        return {
-          content,
-          finishReason: geminiFinishReason(
-            response.candidates?.[0]?.finishReason,
-            content.some((part) => part.type === 'tool-call'),
-            Boolean(response.promptFeedback?.blockReason),
-          ),
-          usage: geminiUsage(response.usageMetadata),
-          ...(response.modelVersion ? { model: response.modelVersion } : {}),
-          raw: response,
-        }
+        return geminiResult(response, ctx)
       } catch (error) {
         throw geminiError(error, { signal: ctx.signal, model: request.model, apiKey })
       }
