@@ -1,6 +1,7 @@
 // bench/ is not a workspace package, so it gets its own node_modules of links to the built
 // workspace packages and to the openai SDK the adapter uses.
 import { mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
@@ -14,6 +15,9 @@ const links: Record<string, string> = {
   '@aimux/store-postgres': join(root, 'packages/store-postgres'),
   openai: realpathSync(join(root, 'packages/ai-openai/node_modules/openai')),
   pg: realpathSync(join(root, 'packages/store-postgres/node_modules/pg')),
+  // For the bench's typecheck (tsc -p bench): pg's types, and the esbuild tsup brings.
+  '@types/pg': realpathSync(join(root, 'packages/store-postgres/node_modules/@types/pg')),
+  esbuild: dirname(createRequire(createRequire(join(root, 'package.json')).resolve('tsup')).resolve('esbuild/package.json')),
 }
 for (const [name, target] of Object.entries(links)) {
   const at = join(modules, name)

@@ -18,6 +18,8 @@ bash scripts/ensure-chromium.sh || status=$?
 # The CLI's interactive tests drive it through a terminal multiplexer.
 command -v tmux >/dev/null || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } || status=$?
 pnpm exec turbo run build typecheck lint test check:package --continue || status=$?
+# bench/ is no package: its scripts are checked against the packages just built.
+pnpm typecheck:bench || status=$?
 node scripts/release-dry-run.mjs || status=$?
 node scripts/test-summary.mjs || status=$?
 exit "$status"
