@@ -59,12 +59,18 @@ export {
 } from './openai-batch-protocol.js'
 export { type OpenAIChatProtocolOptions, openaiChatProtocol } from './openai-chat-protocol.js'
 export {
+  type FakeEmbeddingModel,
   OPENAI_EMBEDDING_MAX_INPUTS,
   OPENAI_EMBEDDING_MODELS,
+  type OpenAIEmbeddingsRouteOptions,
   openaiEmbeddingsRoute,
 } from './openai-embeddings.js'
 export { type OpenAIResponsesProtocolOptions, openaiResponsesProtocol } from './openai-responses-protocol.js'
-export { type OpenRouterProtocolOptions, openrouterProtocol } from './openrouter-protocol.js'
+export {
+  OPENROUTER_EMBEDDING_MODELS,
+  type OpenRouterProtocolOptions,
+  openrouterProtocol,
+} from './openrouter-protocol.js'
 export {
   createScript,
   isScriptedDrop,

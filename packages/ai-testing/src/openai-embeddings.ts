@@ -2,8 +2,14 @@ import { fakeEmbedding } from './fake-embedding.js'
 import type { FakeRequest, ScriptedRoute, WireResponse } from './fake-server.js'
 import { fakeTokenCount } from './fake-token-count.js'
 
+/** An embedding model a fake knows: its default size and whether `dimensions` may shorten it. */
+export interface FakeEmbeddingModel {
+  dimensions: number
+  shortens: boolean
+}
+
 /** The embedding models the fake knows: their default size and whether `dimensions` may shorten it. */
-export const OPENAI_EMBEDDING_MODELS: Readonly<Record<string, { dimensions: number; shortens: boolean }>> = {
+export const OPENAI_EMBEDDING_MODELS: Readonly<Record<string, FakeEmbeddingModel>> = {
   'text-embedding-3-small': { dimensions: 1536, shortens: true },
   'text-embedding-3-large': { dimensions: 3072, shortens: true },
   'text-embedding-ada-002': { dimensions: 1536, shortens: false },
@@ -11,6 +17,16 @@ export const OPENAI_EMBEDDING_MODELS: Readonly<Record<string, { dimensions: numb
 
 /** The most inputs one request takes, as OpenAI documents it. */
 export const OPENAI_EMBEDDING_MAX_INPUTS = 2048
+
+/** How another provider's OpenAI-compatible embeddings route differs from OpenAI's. */
+export interface OpenAIEmbeddingsRouteOptions {
+  /** The models the route knows. Default {@link OPENAI_EMBEDDING_MODELS}. */
+  models?: Readonly<Record<string, FakeEmbeddingModel>>
+  /** The path it answers. Default /v1/embeddings, the /v1 optional. */
+  path?: RegExp
+  /** The body of a refused request. Default OpenAI's `{ error: { message, type, param, code } }`. */
+  errorBody?: (status: number, message: string) => unknown
+}
 
 interface EmbeddingsBody {
   model?: unknown
@@ -28,14 +44,26 @@ interface EmbeddingsBody {
  * input, an empty string, more than 2048 inputs, `dimensions` on a model that cannot shorten its
  * vectors or above its size, and an unknown `encoding_format`; an unknown model with a 404
  * `model_not_found`. Each request takes a scripted turn, so a test can script errors and delays;
- * the turn's `model` is the one the answer names.
+ * the turn's `model` is the one the answer names, and its `costNanoUsd` is reported as
+ * `usage.cost` in USD, as OpenRouter reports it. `options` fit the route to another provider's
+ * OpenAI-compatible endpoint: its models, path and error body.
  */
-export function openaiEmbeddingsRoute(): ScriptedRoute {
+export function openaiEmbeddingsRoute(options: OpenAIEmbeddingsRouteOptions = {}): ScriptedRoute {
   return {
     method: 'POST',
-    path: /^(\/v1)?\/embeddings$/,
+    path: options.path ?? /^(\/v1)?\/embeddings$/,
     reply(request, reply) {
-      return renderEmbeddings(request, reply.model)
+      const rendered = renderEmbeddings(request, reply.model, options.models ?? OPENAI_EMBEDDING_MODELS)
+      if (rendered.type !== 'json') return rendered
+      if (rendered.status !== undefined && rendered.status >= 400) {
+        const { errorBody } = options
+        if (!errorBody) return rendered
+        const { message } = (rendered.body as { error: { message: string } }).error
+        return { ...rendered, body: errorBody(rendered.status, message) }
+      }
+      if (reply.costNanoUsd === undefined) return rendered
+      const body = rendered.body as { usage: Record<string, number> }
+      return { ...rendered, body: { ...body, usage: { ...body.usage, cost: reply.costNanoUsd / 1e9 } } }
     },
   }
 }
@@ -49,10 +77,14 @@ function invalid(
   return { type: 'json', status, body: { error: { message, type: 'invalid_request_error', param, code } } }
 }
 
-function renderEmbeddings(request: FakeRequest, answeredModel: string | undefined): WireResponse {
+function renderEmbeddings(
+  request: FakeRequest,
+  answeredModel: string | undefined,
+  models: Readonly<Record<string, FakeEmbeddingModel>>,
+): WireResponse {
   const body = (request.body ?? {}) as EmbeddingsBody
   const model = typeof body.model === 'string' ? body.model : ''
-  const known = OPENAI_EMBEDDING_MODELS[model]
+  const known = models[model]
   if (!known) {
     return invalid(
       `The model \`${model}\` does not exist or you do not have access to it.`,

@@ -1,7 +1,9 @@
 import OpenAI from 'openai'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fakeEmbedding } from './fake-embedding.js'
 import { createFakeServer, type FakeServer } from './fake-server.js'
-import { openrouterProtocol } from './openrouter-protocol.js'
+import { fakeTokenCount } from './fake-token-count.js'
+import { OPENROUTER_EMBEDDING_MODELS, openrouterProtocol } from './openrouter-protocol.js'
 
 let server: FakeServer
 let client: OpenAI
@@ -65,6 +67,40 @@ describe('openrouterProtocol, read by the openai SDK', () => {
       ['Hel', null],
       ['lo', 'stop'],
     ])
+  })
+})
+
+describe('openrouterProtocol embeddings, read by the openai SDK', () => {
+  it("embeds with OpenRouter's model ids under /api/v1, the scripted cost as usage.cost in USD", async () => {
+    server.enqueue({ costNanoUsd: 1_234 })
+    const input = ['Hello, world!', 'two words']
+    const response = await client.embeddings.create({
+      model: 'qwen/qwen3-embedding-8b',
+      input,
+      dimensions: 8,
+      encoding_format: 'float',
+    })
+    expect(server.requests[0]?.path).toBe('/api/v1/embeddings')
+    expect(response.data.map((d) => d.embedding)).toEqual(input.map((text) => fakeEmbedding(text, 8)))
+    const tokens = fakeTokenCount(input[0]!) + fakeTokenCount(input[1]!)
+    expect(response.usage).toEqual({ prompt_tokens: tokens, total_tokens: tokens, cost: 0.000001234 })
+    expect(response.model).toBe('qwen/qwen3-embedding-8b')
+  })
+
+  it('reports no cost unless scripted, and refuses an unknown model with its error body', async () => {
+    server.enqueue({}, {})
+    const response = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: 'x' })
+    expect(response.usage).not.toHaveProperty('cost')
+    expect(response.data[0]?.embedding).toHaveLength(
+      OPENROUTER_EMBEDDING_MODELS['openai/text-embedding-3-small']!.dimensions,
+    )
+    const error = await client.embeddings
+      .create({ model: 'text-embedding-3-small', input: 'x' })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      status: 404,
+      error: { code: 404, message: expect.stringContaining('text-embedding-3-small') },
+    })
   })
 })
 

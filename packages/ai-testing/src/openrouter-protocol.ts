@@ -9,6 +9,7 @@ import {
   type WireResponse,
 } from './fake-server.js'
 import { openaiChatProtocol } from './openai-chat-protocol.js'
+import { type FakeEmbeddingModel, openaiEmbeddingsRoute } from './openai-embeddings.js'
 
 export interface OpenRouterProtocolOptions {
   /** The model objects GET /models lists, as OpenRouter shapes them. Default: two models with prices. */
@@ -25,6 +26,13 @@ export interface OpenRouterProtocolOptions {
    * OpenRouter's error body (the scripted turn is used up). Default false.
    */
   reasoningDetails?: boolean
+}
+
+/** The embedding models POST /embeddings knows, by OpenRouter's ids. */
+export const OPENROUTER_EMBEDDING_MODELS: Readonly<Record<string, FakeEmbeddingModel>> = {
+  'openai/text-embedding-3-small': { dimensions: 1536, shortens: true },
+  'openai/text-embedding-3-large': { dimensions: 3072, shortens: true },
+  'qwen/qwen3-embedding-8b': { dimensions: 4096, shortens: true },
 }
 
 /** The format OpenRouter names Anthropic's reasoning blocks with. */
@@ -67,8 +75,9 @@ const defaultModels: Record<string, unknown>[] = [
  * OpenRouter's dialect of the Chat Completions wire, for {@link createFakeServer}: reasoning as
  * `reasoning`, usage with `cost` in USD, keep-alive lines before every answer (whitespace before
  * JSON, `: OPENROUTER PROCESSING` comments before SSE), error bodies
- * `{ error: { code: <status>, message } }`, GET /models with per-token price strings and GET /key.
- * Paths work with or without the /api and /v1 prefixes. With `reasoningDetails`, signed reasoning
+ * `{ error: { code: <status>, message } }`, GET /models with per-token price strings and GET /key,
+ * and POST /embeddings as OpenAI's (openaiEmbeddingsRoute) for {@link OPENROUTER_EMBEDDING_MODELS},
+ * a scripted `costNanoUsd` as `usage.cost`. Paths work with or without the /api and /v1 prefixes. With `reasoningDetails`, signed reasoning
  * blocks as `reasoning_details`, which must come back with the tool calls they preceded.
  *
  * @example const server = await createFakeServer(openrouterProtocol())
@@ -82,9 +91,15 @@ export function openrouterProtocol(options: OpenRouterProtocolOptions = {}): Wir
   })
   const completions = base.routes[0] as ScriptedRoute
   const path = /^(\/api)?(\/v1)?\/chat\/completions$/
+  const errorBody = (status: number, message: string) => ({ error: { code: status, message } })
   return {
     name: 'openrouter',
     routes: [
+      openaiEmbeddingsRoute({
+        models: OPENROUTER_EMBEDDING_MODELS,
+        path: /^(\/api)?(\/v1)?\/embeddings$/,
+        errorBody,
+      }),
       options.reasoningDetails ? { ...signedReasoning(completions), path } : { ...completions, path },
       {
         method: 'GET',
@@ -109,9 +124,7 @@ export function openrouterProtocol(options: OpenRouterProtocolOptions = {}): Wir
         }),
       },
     ],
-    errorBody: (error) => ({
-      error: { code: error.status, message: error.message ?? STATUS_CODES[error.status] ?? 'Error' },
-    }),
+    errorBody: (error) => errorBody(error.status, error.message ?? STATUS_CODES[error.status] ?? 'Error'),
   }
 }
 
