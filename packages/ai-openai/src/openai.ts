@@ -3,7 +3,7 @@ import { validateOptions } from '@aimux/ai-core/provider-kit'
 import { z } from 'zod'
 import { openaiBatch } from './batch/openai-batch.js'
 import { createOpenAICompatibleAdapter } from './chat/openai-chat.js'
-import { OPENAI_EMBEDDING_BATCH_SIZE, openaiEmbed } from './embeddings/openai-embeddings.js'
+import { openaiCompatibleEmbeddings } from './embeddings/openai-compatible-embeddings.js'
 import { openaiClients } from './openai-client.js'
 import { openaiPrices } from './openai-prices.js'
 import { createOpenAIResponsesAdapter } from './responses/openai-responses.js'
@@ -57,8 +57,7 @@ export function openaiAdapter(input: OpenAIOptions = {}): ProviderAdapter {
   return {
     ...adapter,
     batch: openaiBatch(id, config, openaiClients(config)),
-    embed: openaiEmbed(id, openaiClients(config)),
-    embeddingBatchSize: OPENAI_EMBEDDING_BATCH_SIZE,
+    ...openaiCompatibleEmbeddings(config),
   }
 }
 

@@ -3,6 +3,13 @@ import { invalidResponse, sdkSignal } from '@aimux/ai-core/provider-kit'
 import type { ResolvedClient } from '../openai-client.js'
 import { mapOpenAIError } from '../openai-error.js'
 
+/** The `usage` of an embeddings response: OpenAI's token counts, and whatever a provider adds (a `cost`). */
+export interface EmbeddingUsageWire {
+  prompt_tokens?: number
+  total_tokens?: number
+  [field: string]: unknown
+}
+
 /** The most inputs OpenAI's /v1/embeddings takes in one request. */
 export const OPENAI_EMBEDDING_BATCH_SIZE = 2048
 
@@ -10,11 +17,13 @@ export const OPENAI_EMBEDDING_BATCH_SIZE = 2048
  * OpenAI's embeddings on the `openai` SDK: `client.embeddings.create` with the batch's inputs,
  * `dimensions` when asked (text-embedding-3-*), and the request's `providerOptions.<id>` (`user`,
  * say). The SDK asks for base64 and decodes it to floats itself, a quarter of the bytes of JSON
- * numbers. The vectors come back sorted by their `index`; usage is `prompt_tokens`.
+ * numbers. The vectors come back sorted by their `index`; usage is `prompt_tokens`; `readCost`,
+ * when given, reads the provider's own reported cost (nano-USD) from the usage.
  */
 export function openaiEmbed(
   provider: string,
   clientFor: (ctx: CallContext) => ResolvedClient,
+  readCost?: (usage: EmbeddingUsageWire) => number | undefined,
 ): (request: ProviderEmbeddingRequest, ctx: CallContext) => Promise<ProviderEmbeddingResult> {
   return async (request, ctx) => {
     const { client, apiKey } = clientFor(ctx)
@@ -47,6 +56,8 @@ export function openaiEmbed(
     const result: ProviderEmbeddingResult = { embeddings: data.map((d) => d.embedding) }
     if (typeof response.usage?.prompt_tokens === 'number')
       result.usage = { inputTokens: response.usage.prompt_tokens }
+    const costNanoUsd = response.usage ? readCost?.(response.usage as EmbeddingUsageWire) : undefined
+    if (costNanoUsd !== undefined) result.costNanoUsd = costNanoUsd
     if (response.model) result.model = response.model
     return result
   }
