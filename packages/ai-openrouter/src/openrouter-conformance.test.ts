@@ -9,6 +9,7 @@ providerConformance({
   model: 'openai/gpt-5',
   // Its servers may send the last words of a reply with the finish reason.
   finishWithLastChunk: true,
+  embeddings: { model: 'openai/text-embedding-3-small', dimensions: 256, reportsUsage: true },
   async setup() {
     const server = await createFakeServer(openrouterProtocol())
     const provider = openrouterAdapter({ apiKey, baseURL: `${server.url}/api/v1`, appName: 'aimux tests' })

@@ -6,10 +6,16 @@ import type { PriceEntryInput } from '@aimux/ai-core'
  * (every model, from GET /models) win over these. Checked 2026-11-22 against
  * https://openrouter.ai/openai/gpt-5.4-pro (above 272K input tokens: $60 input, $270 output) and
  * the per-token costs OpenRouter reported for openai/gpt-5 in `usage.cost_details`
- * (https://openrouter.ai/openai/gpt-5). Models whose price could not be confirmed are left out.
+ * (https://openrouter.ai/openai/gpt-5); two embedding models (OpenRouter lists those at GET
+ * /embeddings/models, which the sync does not read) against their model pages,
+ * https://openrouter.ai/openai/text-embedding-3-small and
+ * https://openrouter.ai/qwen/qwen3-embedding-8b. Models whose price could not be confirmed are
+ * left out.
  */
 const rates: Record<string, PriceEntryInput['price']> = {
   'openai/gpt-5': { input: 1.25, output: 10 },
+  'openai/text-embedding-3-small': { input: 0.02, output: 0 },
+  'qwen/qwen3-embedding-8b': { input: 0.01, output: 0 },
   'openai/gpt-5.4-pro': {
     input: 30,
     output: 180,

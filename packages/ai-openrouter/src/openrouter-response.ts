@@ -8,7 +8,14 @@ import { type ChatUsageWire, chatUsage, type ReadUsage } from '@aimux/ai-openai'
  * is left out, and the catalog prices the call.
  */
 export function openrouterUsage(usage: ChatUsageWire): ReadUsage {
-  const { cost } = usage
-  const reported = typeof cost === 'number' && Number.isFinite(cost) && cost >= 0
-  return reported ? { usage: chatUsage(usage), costNanoUsd: usdToNano(cost) } : { usage: chatUsage(usage) }
+  const costNanoUsd = openrouterCost(usage.cost)
+  return costNanoUsd === undefined ? { usage: chatUsage(usage) } : { usage: chatUsage(usage), costNanoUsd }
+}
+
+/**
+ * OpenRouter's `usage.cost` (USD, on chat and embeddings replies) in nano-USD, or undefined when
+ * it is missing, not a finite number, or negative.
+ */
+export function openrouterCost(cost: unknown): number | undefined {
+  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? usdToNano(cost) : undefined
 }

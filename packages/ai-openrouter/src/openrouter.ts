@@ -1,10 +1,10 @@
 import type { Plugin, ProviderAdapter } from '@aimux/ai-core'
 import { validateOptions } from '@aimux/ai-core/provider-kit'
-import { createOpenAICompatibleAdapter } from '@aimux/ai-openai'
+import { createOpenAICompatibleAdapter, openaiCompatibleEmbeddings } from '@aimux/ai-openai'
 import { z } from 'zod'
 import { type OpenRouterModel, openrouterModel } from './openrouter-model.js'
 import { openrouterPrices } from './openrouter-prices.js'
-import { openrouterUsage } from './openrouter-response.js'
+import { openrouterCost, openrouterUsage } from './openrouter-response.js'
 
 export interface OpenRouterOptions {
   /** Default: the OPENROUTER_API_KEY environment variable, read at the first call. */
@@ -34,7 +34,7 @@ const optionsSchema = z.strictObject({
 export function openrouterAdapter(input: OpenRouterOptions = {}): ProviderAdapter {
   const options = validateOptions(optionsSchema, input, 'openrouter')
   const id = options.id ?? 'openrouter'
-  return createOpenAICompatibleAdapter({
+  const connection = {
     id,
     apiKey: options.apiKey,
     apiKeyEnv: 'OPENROUTER_API_KEY',
@@ -44,6 +44,9 @@ export function openrouterAdapter(input: OpenRouterOptions = {}): ProviderAdapte
       ...(options.appName ? { 'X-Title': options.appName } : {}),
       ...options.headers,
     },
+  }
+  const chat = createOpenAICompatibleAdapter({
+    ...connection,
     maxTokensField: 'max_tokens',
     reasoning: ({ effort, budgetTokens }) => ({
       reasoning: budgetTokens ? { max_tokens: budgetTokens } : effort ? { effort } : { enabled: true },
@@ -61,13 +64,19 @@ export function openrouterAdapter(input: OpenRouterOptions = {}): ProviderAdapte
     validate: (client, signal) => client.get('/key', { signal }),
     prices: openrouterPrices.map((entry) => ({ ...entry, provider: id })),
   })
+  // POST /embeddings speaks OpenAI's wire; its usage carries `cost` as chat's does (the endpoint
+  // takes no `usage` parameter to ask for it).
+  const embeddings = openaiCompatibleEmbeddings(connection, {
+    readCost: (usage) => openrouterCost(usage.cost),
+  })
+  return { ...chat, ...embeddings }
 }
 
 /**
  * The OpenRouter provider plugin: hundreds of models behind one OpenAI-compatible API. The cost
- * OpenRouter reports for each call is the call's cost; `ai.models.sync()` brings in every model
- * with its prices; routing preferences (`provider`) and fallback models (`models`) pass through
- * `providerOptions.openrouter`.
+ * OpenRouter reports for each call (chat or `ai.embed()`) is the call's cost; `ai.models.sync()`
+ * brings in every model GET /models lists, with its prices; routing preferences (`provider`) and fallback models
+ * (`models`) pass through `providerOptions.openrouter`.
  *
  * @example const ai = await createAI({ plugins: [openrouter({ appName: 'Acme' })], defaultModel: 'openrouter:openai/gpt-5' })
  */
