@@ -31,11 +31,19 @@ export async function callAdapter(call: ModelCall): Promise<ModelResponse> {
   return { mode: 'stream', stream: rest() }
 }
 
-/** The error for an embedding request to a provider whose adapter has no `embed()`. */
-export function noEmbeddings(provider: string, model: string): ConfigError {
+/**
+ * The error for an embedding request to a provider whose adapter has no `embed()`, naming the
+ * instance's providers that have one when the caller knows them.
+ */
+export function noEmbeddings(provider: string, model: string, embedders?: readonly string[]): ConfigError {
+  const others =
+    embedders === undefined
+      ? ''
+      : embedders.length > 0
+        ? ` The providers of this instance that can: ${embedders.join(', ')}.`
+        : ' No provider of this instance has one.'
   return new ConfigError(
-    `The provider '${provider}' has no embeddings: '${provider}:${model}' cannot embed. ` +
-      'Use a provider whose adapter has embed(): openai, gemini or ollama.',
+    `The provider '${provider}' has no embeddings: '${provider}:${model}' cannot embed.${others}`,
     { provider, model },
   )
 }

@@ -248,7 +248,8 @@ describe('ai.embed', () => {
     })
     await expect(ai.embed({ model: 'chat:m', input: 'x' })).rejects.toMatchObject({
       code: 'config',
-      message: expect.stringMatching(/'chat' has no embeddings/),
+      message:
+        "The provider 'chat' has no embeddings: 'chat:m' cannot embed. The providers of this instance that can: emb.",
     })
     await expect(ai.embed({ model: '@pair', input: 'x' })).rejects.toMatchObject({ code: 'validation' })
     await expect(ai.embed({ model: 'emb:small', input: [] })).rejects.toMatchObject({

@@ -99,7 +99,14 @@ function embeddingModel(rt: Runtime, name: string, field: string) {
     )
   }
   const resolved = rt.registry.resolve(ref)
-  if (!resolved.provider.embed) throw noEmbeddings(resolved.provider.id, resolved.model)
+  if (!resolved.provider.embed) {
+    const embedders = rt.registry.providers().filter((provider) => provider.embed)
+    throw noEmbeddings(
+      resolved.provider.id,
+      resolved.model,
+      embedders.map((provider) => provider.id),
+    )
+  }
   return resolved
 }
 
