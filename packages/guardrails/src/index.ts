@@ -1,0 +1,7 @@
+export type { Block } from './block-rules.js'
+export type { Detector, Match } from './detector.js'
+export { GuardrailError, type GuardrailRule } from './guardrail-error.js'
+export type { GuardrailsBlockedEvent, GuardrailsRedactedEvent } from './guardrail-events.js'
+export { guardrails } from './guardrails.js'
+export type { CustomPattern, GuardrailsOptions, PromptLimit, RedactAction } from './guardrails-options.js'
+export type { DetectorCounts } from './redactor.js'
