@@ -17,7 +17,7 @@ ${body}
 
 /** Horizontal bars of the time aimux adds to a call, in percent of the raw SDK's, with the goals marked. */
 export function overheadChart(rows: Row[]): string {
-  const bars = rows.filter((r) => r.scenario.startsWith('overhead') && !r.subject.startsWith('raw'))
+  const bars = rows.filter((r) => r.scenario.startsWith('overhead') && r.subject.startsWith('aimux'))
   const added = (r: Row) => (Number(r.numbers['wall ratio']) - 1) * 100
   const max = Math.max(20, ...bars.map(added))
   const left = 330

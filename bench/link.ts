@@ -1,5 +1,6 @@
 // bench/ is not a workspace package, so it gets its own node_modules of links to the built
-// workspace packages and to the openai SDK the adapter uses.
+// workspace packages and to the openai SDK the adapter uses. The other contenders (`ai`,
+// `@ai-sdk/openai`) are root devDependencies and resolve from the root node_modules.
 import { mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -17,7 +18,9 @@ const links: Record<string, string> = {
   pg: realpathSync(join(root, 'packages/store-postgres/node_modules/pg')),
   // For the bench's typecheck (tsc -p bench): pg's types, and the esbuild tsup brings.
   '@types/pg': realpathSync(join(root, 'packages/store-postgres/node_modules/@types/pg')),
-  esbuild: dirname(createRequire(createRequire(join(root, 'package.json')).resolve('tsup')).resolve('esbuild/package.json')),
+  esbuild: dirname(
+    createRequire(createRequire(join(root, 'package.json')).resolve('tsup')).resolve('esbuild/package.json'),
+  ),
 }
 for (const [name, target] of Object.entries(links)) {
   const at = join(modules, name)

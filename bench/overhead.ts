@@ -1,5 +1,6 @@
 // Scenario 1: aimux chat vs the raw openai SDK call, sequential and at concurrency, interleaved
-// in rounds so that every subject sees the same machine state.
+// in rounds so that every subject sees the same machine state. One at a time, the AI SDK and raw
+// fetch take their turns too.
 import {
   combine,
   goal,
@@ -11,18 +12,32 @@ import {
   type Timing,
   timeCalls,
 } from './measure.ts'
-import { aimux, aimuxChat, configs, rawChat, rawClient } from './subjects.ts'
+import {
+  aimux,
+  aimuxChat,
+  aiSdkChat,
+  aiSdkModel,
+  configs,
+  fetchChat,
+  rawChat,
+  rawClient,
+} from './subjects.ts'
 
 export async function overhead(servers: Servers, calls: number, concurrency: number): Promise<Row[]> {
   const raw = rawClient(servers.ok)
   const instances = await Promise.all(configs.map((config) => aimux(config, servers.ok)))
-  const subjects = [
-    { name: 'raw openai SDK', call: rawChat(raw), settle: undefined },
+  type Subject = { name: string; call: () => Promise<unknown>; settle?: () => Promise<unknown> }
+  const own: Subject[] = [
+    { name: 'raw openai SDK', call: rawChat(raw) },
     ...instances.map((ai, i) => ({
       name: `aimux, ${configs[i]}`,
       call: aimuxChat(ai),
       settle: () => ai.flush(),
     })),
+  ]
+  const contenders: Subject[] = [
+    { name: 'AI SDK (generateText)', call: aiSdkChat(aiSdkModel(servers.ok)) },
+    { name: 'raw fetch', call: fetchChat(servers.ok) },
   ]
   const rounds = 20
   const perRound = Math.ceil(calls / rounds)
@@ -31,6 +46,7 @@ export async function overhead(servers: Servers, calls: number, concurrency: num
     ['sequential', 1],
     [`concurrency ${concurrency}`, concurrency],
   ] as const) {
+    const subjects = width === 1 ? [...own, ...contenders] : own
     for (const subject of subjects) {
       await servers.top(300)
       await timeCalls(subject.call, 300, width, subject.settle)
@@ -61,7 +77,7 @@ export async function overhead(servers: Servers, calls: number, concurrency: num
         'p99 ms': round(percentile(t.latenciesMs, 99)),
       }
       const standing =
-        i === 0
+        i === 0 || i > 3
           ? {}
           : i === 3
             ? goal('added CPU <= 50 us (no ratio goal)', addedCpu <= 50)
