@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { addCost, type Cost, zeroCost } from '../cost/cost.js'
+import { emptyUsage } from '../cost/usage.js'
 import {
   type AimuxError,
   ConfigError,
@@ -224,12 +225,7 @@ export function createBatchApi(deps: BatchDeps): BatchApi {
         return {
           ...base,
           model: job.model,
-          inputTokens: 0,
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens: 0,
-          reasoningTokens: 0,
-          totalTokens: 0,
+          ...emptyUsage(),
           costNanoUsd: 0,
           costSource: 'catalog',
           latencyMs: latencyOf(job),
