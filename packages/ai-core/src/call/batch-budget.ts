@@ -1,14 +1,6 @@
 import type { PriceCatalog } from '../cost/price-catalog.js'
-import { BudgetExceededError, ConfigError } from '../errors/errors.js'
 import type { EventBus } from '../events/event-bus.js'
-import {
-  type Budget,
-  type BudgetGuard,
-  estimateCost,
-  type UnpricedModels,
-} from '../middleware/budget-guard.js'
-import { budgetEntries } from '../middleware/budget-keys.js'
-import { refusalMessage } from '../middleware/budget-status.js'
+import { type BudgetGuard, estimateCost } from '../middleware/budget-guard.js'
 import { outputAllowance } from '../spec/context-window.js'
 import type { ProviderRequest, TokenEstimator } from '../spec/provider.js'
 import type { Scope } from '../spec/scope.js'
@@ -23,20 +15,18 @@ import type { SpendStore } from '../store/spend-store.js'
 export const BATCH_RESERVATION_MARGIN_MS = 60 * 60_000
 
 export interface BatchBudgetDeps {
-  budgets: readonly Budget[]
   spend: SpendStore
   catalog: CatalogStore
   events: EventBus
   guard: BudgetGuard | undefined
-  unpricedModels: UnpricedModels | undefined
   now: () => Date
 }
 
 /**
  * Reserves a job's estimate (every request at batch rates) on the budgets of its scope, all or
  * none, until `expiresAt` (its completion window and a margin, longer than a call's reservation
- * may last). Undefined when no budget applies; a BudgetExceededError when a hard one would pass,
- * and nothing is submitted.
+ * may last). Undefined when no budget applies; refused as a call is (a BudgetExceededError, or a
+ * ConfigError for an unpriced model under a hard budget), and nothing is submitted.
  */
 export async function reserveBatch(
   deps: BatchBudgetDeps,
@@ -51,55 +41,28 @@ export async function reserveBatch(
     expiresAt: Date
   },
 ): Promise<BatchReservation | undefined> {
-  const keys = budgetEntries(deps.budgets, job.scope, deps.now())
-  if (keys.length === 0) return undefined
+  const { guard } = deps
+  if (!guard) return undefined
   const { provider, model } = job
-  if (
-    deps.unpricedModels !== 'allow' &&
-    keys.some((k) => k.budget.hard) &&
-    !job.prices.resolve(provider, model)
-  ) {
-    throw new ConfigError(
-      `The model '${provider}:${model}' has no price, so a hard budget cannot hold the cost of its batch; nothing was sent. ` +
-        `Price it with createAI({ prices }) or set createAI({ unpricedModels: 'allow' }).`,
-      { provider, model },
-    )
-  }
-  const modelMaximum = (await deps.catalog.getModel(provider, model))?.maxOutputTokens
   let amountNanoUsd = 0
-  for (const request of job.requests) {
-    const outputTokens = outputAllowance(request.maxOutputTokens, modelMaximum)
-    amountNanoUsd += estimateCost(request, provider, job.prices, outputTokens, job.estimator)
-  }
-  const result = await deps.spend.reserve({
-    reservationId: job.id,
-    amountNanoUsd,
-    keys: keys.map((k) => (k.budget.hard ? { key: k.key, limitNanoUsd: k.limitNanoUsd } : { key: k.key })),
-    expiresAt: job.expiresAt,
+  const held = await guard.reserveBatch(job.id, job.scope, job, async () => {
+    const modelMaximum = (await deps.catalog.getModel(provider, model))?.maxOutputTokens
+    for (const request of job.requests) {
+      const outputTokens = outputAllowance(request.maxOutputTokens, modelMaximum)
+      amountNanoUsd += estimateCost(request, provider, job.prices, outputTokens, job.estimator)
+    }
+    return amountNanoUsd
   })
-  if (!result.ok) {
-    deps.events.emit('budget:exceeded', {
-      ...result.key,
-      spentNanoUsd: result.spentNanoUsd,
-      limitNanoUsd: result.limitNanoUsd,
-      requestId: job.id,
-      estimatedNanoUsd: amountNanoUsd,
-    })
-    const used = result.spentNanoUsd + result.reservedNanoUsd
-    throw new BudgetExceededError(
-      refusalMessage(result.key, used, result.limitNanoUsd, amountNanoUsd).replace('this call', 'this batch'),
-      { requestId: job.id },
-    )
-  }
+  if (!held) return undefined
   return {
-    id: job.id,
+    id: held.id,
     amountNanoUsd,
-    keys: keys.map(({ key, budget, limitNanoUsd }) => ({
+    keys: held.keys.map(({ key, budget, limitNanoUsd }) => ({
       key,
       budget: { hard: budget.hard, thresholds: [...budget.thresholds] },
       limitNanoUsd,
     })),
-    expiresAt: job.expiresAt,
+    expiresAt: held.expiresAt,
   }
 }
 
@@ -113,7 +76,7 @@ export async function settleBatch(
   reservation: BatchReservation,
   actualNanoUsd: number,
 ): Promise<void> {
-  const guard = deps.guard
+  const { guard } = deps
   if (!guard) return
   try {
     await guard.settle(reservation, actualNanoUsd)

@@ -320,14 +320,7 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     batch: createBatchApi({
       rt,
       batches: db.batches,
-      budget: {
-        budgets: config.budgets,
-        spend: db.spend,
-        catalog: db.catalog,
-        events,
-        unpricedModels: config.unpricedModels,
-        now: () => new Date(),
-      },
+      budget: { spend: db.spend, catalog: db.catalog, events, now: () => new Date() },
     }),
     store: db,
     flush,

@@ -114,6 +114,33 @@ describe('budget reservations expire', () => {
     await guard.reserve('c', {}, request, 'p')
     expect(reserved.map((d) => d.getTime() - at.getTime())).toEqual([90_000, 900_000, 900_000])
   })
+
+  it('spends the cost of a call whose reservation expired first, however short the longest hold', async () => {
+    const store = createMemoryStore()
+    const expiresIn: number[] = []
+    const spend: SpendStore = {
+      ...store.spend,
+      reserve: (input) => {
+        expiresIn.push(input.expiresAt!.getTime() - Date.now())
+        return store.spend.reserve(input)
+      },
+    }
+    const guard = createBudgetGuard({
+      budgets: [budgetSchema.parse({ scope: 'global', limitUsd: 1, period: 'total' })],
+      spend,
+      catalog: store.catalog,
+      prices: createPriceCatalog(),
+      events: createEventBus(createBackgroundWork(() => {})),
+      unpricedModels: 'allow',
+      reservationMaxMs: 1,
+    })
+    const held = await guard.reserve('a', {}, { model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, 'p')
+    await sleep(10)
+    await guard.settle(held!, 5_000)
+    expect(await store.spend.getSpend(total)).toEqual({ spentNanoUsd: 5_000, reservedNanoUsd: 0 })
+    // The late reservation that carries the cost is settled at once; it must not expire first.
+    expect(expiresIn[1]).toBeGreaterThanOrEqual(50_000)
+  })
 })
 
 describe('budget thresholds', () => {

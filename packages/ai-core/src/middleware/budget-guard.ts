@@ -108,21 +108,20 @@ export function createBudgetGuard(deps: {
     }
   }
 
-  /**
-   * Reserves `estimateNanoUsd` against `keys` (all or none), or throws BudgetExceededError. The
-   * reservation expires at the call's deadline plus a margin, at most `reservationMaxMs` from now.
-   */
+  /** When a call's reservation stops counting: its deadline plus a margin, at most `reservationMaxMs` after `at`. */
+  function callExpiry(at: Date, deadline: number | undefined): Date {
+    const latest = at.getTime() + maxMs
+    return new Date(deadline === undefined ? latest : Math.min(deadline + RESERVATION_MARGIN_MS, latest))
+  }
+
+  /** Reserves `estimateNanoUsd` against `keys` (all or none) until `expiresAt`, or throws BudgetExceededError. */
   async function hold(
     requestId: string,
     keys: BudgetEntry[],
-    at: Date,
     estimateNanoUsd: number,
-    deadline: number | undefined,
+    expiresAt: Date,
+    subject: 'call' | 'batch' = 'call',
   ): Promise<Reservation> {
-    const latest = at.getTime() + maxMs
-    const expiresAt = new Date(
-      deadline === undefined ? latest : Math.min(deadline + RESERVATION_MARGIN_MS, latest),
-    )
     const result = await spend.reserve({
       reservationId: requestId,
       amountNanoUsd: estimateNanoUsd,
@@ -142,6 +141,7 @@ export function createBudgetGuard(deps: {
           result.spentNanoUsd + result.reservedNanoUsd,
           result.limitNanoUsd,
           estimateNanoUsd,
+          subject,
         ),
         { requestId },
       )
@@ -203,7 +203,7 @@ export function createBudgetGuard(deps: {
         outputAllowance(undefined, (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens)
       const estimator = deps.estimatorFor?.(provider, request.model)
       const estimateNanoUsd = estimateCost(request, provider, deps.prices, outputTokens, estimator)
-      return hold(requestId, keys, at, estimateNanoUsd, deadline)
+      return hold(requestId, keys, estimateNanoUsd, callExpiry(at, deadline))
     },
 
     /**
@@ -224,7 +224,25 @@ export function createBudgetGuard(deps: {
       if (refusesUnpriced(keys, provider, model)) throw unpricedError({ requestId, provider, model })
       const usage = normalizeUsage({ inputTokens })
       const estimateNanoUsd = computeCost(usage, deps.prices.resolve(provider, model)).nanoUsd
-      return hold(requestId, keys, at, estimateNanoUsd, deadline)
+      return hold(requestId, keys, estimateNanoUsd, callExpiry(at, deadline))
+    },
+
+    /**
+     * Reserves a batch job's estimate until `expiresAt` (its completion window and a margin,
+     * longer than a call's reservation may last), refused as a call is; undefined when no budget
+     * applies to `scope`, and `estimate` is then never asked.
+     */
+    async reserveBatch(
+      id: string,
+      scope: Scope,
+      job: { provider: string; model: string; expiresAt: Date },
+      estimate: () => Promise<number>,
+    ): Promise<Reservation | undefined> {
+      const keys = budgetEntries(budgets, scope, now())
+      if (keys.length === 0) return undefined
+      const { provider, model } = job
+      if (refusesUnpriced(keys, provider, model)) throw unpricedError({ requestId: id, provider, model })
+      return hold(id, keys, await estimate(), job.expiresAt, 'batch')
     },
 
     /**
@@ -236,12 +254,14 @@ export function createBudgetGuard(deps: {
         await spend.settle(reservation.id, actualNanoUsd)
       } catch (error) {
         if (now().getTime() < reservation.expiresAt.getTime()) throw error
+        // Settled at once: its expiry only matters if this process dies in between, and must not
+        // come first however short reservationMaxMs is.
         const late = `${reservation.id}:late`
         await spend.reserve({
           reservationId: late,
           amountNanoUsd: actualNanoUsd,
           keys: reservation.keys.map(({ key }) => ({ key })),
-          expiresAt: new Date(now().getTime() + maxMs),
+          expiresAt: new Date(now().getTime() + Math.max(maxMs, RESERVATION_MARGIN_MS)),
         })
         await spend.settle(late, actualNanoUsd)
       }

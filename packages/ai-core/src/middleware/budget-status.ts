@@ -44,10 +44,11 @@ export function refusalMessage(
   usedNanoUsd: number,
   limitNanoUsd: number,
   estimateNanoUsd: number,
+  subject: 'call' | 'batch' = 'call',
 ): string {
   const [used, limit, estimate] = formatUsdAligned([usedNanoUsd, limitNanoUsd, estimateNanoUsd])
   return (
     `The ${key.period} budget for ${key.scope} '${key.scopeId}' would be passed: ${used} of ${limit} ` +
-    `spent or reserved, and this call is estimated at ${estimate}.`
+    `spent or reserved, and this ${subject} is estimated at ${estimate}.`
   )
 }
