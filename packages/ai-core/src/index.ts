@@ -57,10 +57,12 @@ export {
 export type { ChatResult, StepResult, StreamPart, ToolResult } from './spec/result.js'
 export { type Scope, scopeSchema } from './spec/scope.js'
 export * from './spec/tool.js'
+export type * from './store/audit-store.js'
 export type * from './store/batch-store.js'
 export type * from './store/catalog-store.js'
 export type * from './store/connection-store.js'
 export type * from './store/conversation-store.js'
+export type * from './store/job-store.js'
 export {
   createMemorySharedState,
   type MemorySharedState,
@@ -85,3 +87,4 @@ export type * from './store/spend-store.js'
 export type * from './store/store.js'
 export type * from './store/usage-store.js'
 export type * from './store/virtual-key-store.js'
+export type * from './store/webhook-outbox-store.js'

@@ -3,6 +3,7 @@
 export { validate, validateOptions } from './errors/validate.js'
 export { type ClosableStore, storePlugin } from './instance/store-plugin.js'
 export { compactFields } from './spec/compact-fields.js'
+export { DEFAULT_AUDIT_PAGE_SIZE } from './store/audit-store.js'
 export { compareStrings } from './store/kit/compare-strings.js'
 export { decodePageCursor, encodePageCursor, type PagePosition } from './store/kit/page-cursor.js'
 export { DEFAULT_AUDIT_LIMIT, DEFAULT_CONVERSATION_PAGE_SIZE } from './store/kit/store-defaults.js'
@@ -54,6 +55,15 @@ export type * from './store/shared-state.js'
 // The SQL-store kit: row types and table columns of the schema the SQLite and PostgreSQL stores
 // share, mappers between rows and port records over a driver's codec, and the usage query maps.
 export {
+  type AuditPageQuery,
+  type AuditRecordRow,
+  auditPageQuery,
+  auditRecordsTable,
+  toAuditPage,
+  toAuditRecord,
+  toAuditRecordRow,
+} from './store/sql/audit-record-rows.js'
+export {
   type BatchJobRow,
   batchJobsTable,
   batchJobUpdate,
@@ -103,6 +113,7 @@ export {
   newConversationRow,
   toConversation,
 } from './store/sql/conversation-rows.js'
+export { type JobRunRow, jobRunsTable, toJobRun, toJobRunRow } from './store/sql/job-rows.js'
 export { type MessageRow, messagesTable, newMessageRow, toMessage } from './store/sql/message-rows.js'
 export { postgresCodec } from './store/sql/postgres-codec.js'
 export { exceededLimit, spendKey, spendKeyId, uniqueSpendKeys } from './store/sql/spend-keys.js'
@@ -150,3 +161,10 @@ export {
   type VirtualKeyRow,
   virtualKeysTable,
 } from './store/sql/virtual-key-rows.js'
+export {
+  compareDue,
+  toWebhookDelivery,
+  toWebhookDeliveryRow,
+  type WebhookDeliveryRow,
+  webhookDeliveriesTable,
+} from './store/sql/webhook-delivery-rows.js'

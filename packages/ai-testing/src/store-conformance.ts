@@ -1,15 +1,19 @@
 import type { Store } from '@aimux/ai-core'
 import { afterEach, beforeEach, describe } from 'vitest'
+import { auditSuite } from './store-conformance/audit.js'
 import { batchesSuite } from './store-conformance/batches.js'
 import { catalogSuite } from './store-conformance/catalog.js'
 import { connectionsSuite } from './store-conformance/connections.js'
 import { conversationsSuite } from './store-conformance/conversations.js'
 import { freshStoreSuite } from './store-conformance/fresh-store.js'
+import { jobsSuite } from './store-conformance/jobs.js'
 import { messagesSuite } from './store-conformance/messages.js'
 import { preferencesSuite } from './store-conformance/preferences.js'
+import { retentionSuite } from './store-conformance/retention.js'
 import { spendSuite } from './store-conformance/spend.js'
 import { usageSuite } from './store-conformance/usage.js'
 import { virtualKeysSuite } from './store-conformance/virtual-keys.js'
+import { webhooksSuite } from './store-conformance/webhooks.js'
 
 export interface StoreConformanceOptions {
   /** Names the suite: "store conformance: <name>". */
@@ -59,6 +63,10 @@ export function storeConformance(options: StoreConformanceOptions): void {
     connectionsSuite(currentStore)
     virtualKeysSuite(currentStore)
     batchesSuite(currentStore)
+    auditSuite(currentStore)
+    webhooksSuite(currentStore)
+    jobsSuite(currentStore)
+    retentionSuite(currentStore, options.fresh === true)
     if (options.fresh) freshStoreSuite(currentStore)
   })
 }

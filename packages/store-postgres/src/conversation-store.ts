@@ -1,4 +1,9 @@
-import { type ConversationStore, StoreError, type UserPreferences } from '@aimux/ai-core'
+import {
+  type ConversationRetention,
+  type ConversationStore,
+  StoreError,
+  type UserPreferences,
+} from '@aimux/ai-core'
 import {
   type ConversationRow,
   postgresCodec as codec,
@@ -23,6 +28,14 @@ import { insertSql, pgType } from './table-sql.js'
 const messageParams = columnNames(messagesTable).filter((column) => column !== 'seq')
 const param = (column: (typeof messageParams)[number]) =>
   `$${messageParams.indexOf(column) + 1}::${pgType(messagesTable, column)}`
+
+/**
+ * Retention: inactive since before $1, of tenant $2, or of every tenant but those in $3
+ * (conversations without a tenant included).
+ */
+const retained = `updated_at < $1 AND ($2::text IS NULL OR tenant_id = $2::text)
+  AND ($2::text IS NOT NULL OR tenant_id IS NULL OR NOT (tenant_id = ANY ($3::text[])))`
+const retention = (r: ConversationRetention) => [r.before, r.tenantId ?? null, [...(r.exceptTenantIds ?? [])]]
 
 /** Conversations, their messages and user preferences in PostgreSQL (`s`: the quoted schema). */
 export function createConversationStore(pool: Pool, s: string): ConversationStore {
@@ -82,9 +95,10 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
     },
 
     async listConversations(query) {
-      const { limit, direction, filters, after } = conversationPageQuery(query, codec)
+      const { limit, direction, filters, after, includeArchived } = conversationPageQuery(query, codec)
       const params: unknown[] = []
       const where = filters.map(([column, value]) => `${column} = $${params.push(value)}`)
+      if (!includeArchived) where.push('archived_at IS NULL')
       if (after) {
         params.push(after.created_at, after.id)
         where.push(`(created_at, id) ${after.comparison} ($${params.length - 1}, $${params.length})`)
@@ -96,6 +110,20 @@ export function createConversationStore(pool: Pool, s: string): ConversationStor
         params,
       )
       return toConversationPage(rows, limit, codec)
+    },
+
+    async deleteConversationsBefore(r) {
+      // Messages go with their conversation: ON DELETE CASCADE.
+      const { rowCount } = await pool.query(`DELETE FROM ${s}.conversations WHERE ${retained}`, retention(r))
+      return rowCount ?? 0
+    },
+
+    async archiveConversationsBefore(r, at) {
+      const { rowCount } = await pool.query(
+        `UPDATE ${s}.conversations SET archived_at = $4 WHERE archived_at IS NULL AND ${retained}`,
+        [...retention(r), at],
+      )
+      return rowCount ?? 0
     },
 
     async deleteConversation(id, filter = {}) {

@@ -3,15 +3,18 @@ import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
 import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import { Pool } from 'pg'
 import { z } from 'zod'
+import { createAuditStore } from './audit-store.js'
 import { createBatchStore } from './batch-store.js'
 import { createCatalogStore } from './catalog-store.js'
 import { createConnectionStore } from './connection-store.js'
 import { createConversationStore } from './conversation-store.js'
+import { createJobStore } from './job-store.js'
 import { migrate } from './migrate.js'
 import { quoteIdentifier } from './quote-identifier.js'
 import { createSpendStore } from './spend-store.js'
 import { createUsageStore } from './usage-store.js'
 import { createVirtualKeyStore } from './virtual-key-store.js'
+import { createWebhookOutboxStore } from './webhook-outbox-store.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database`: the store opens a pool of its own and ends it on close(). */
@@ -101,6 +104,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       connections: (pool) => createConnectionStore(pool, s),
       virtualKeys: (pool) => createVirtualKeyStore(pool, s),
       batches: (pool) => createBatchStore(pool, s),
+      audit: (pool) => createAuditStore(pool, s),
+      jobs: (pool) => createJobStore(pool, s),
+      webhooks: (pool) => createWebhookOutboxStore(pool, s),
     }),
     close,
   }

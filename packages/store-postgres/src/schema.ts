@@ -333,4 +333,102 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX batch_jobs_by_time ON ${s}.batch_jobs (created_at, id);
     `,
   },
+  {
+    version: 8,
+    name: 'webhook outbox',
+    // The webhook deliveries @aimux/webhooks writes when an event happens and delivers later:
+    // claimed by due time with FOR UPDATE SKIP LOCKED and a lease per row, so two instances never
+    // hold one at once; listed newest first by status or endpoint.
+    sql: (s) => `
+      CREATE TABLE ${s}.webhook_deliveries (
+        id text COLLATE "C" PRIMARY KEY,
+        endpoint_id text COLLATE "C" NOT NULL,
+        event text COLLATE "C" NOT NULL,
+        body text NOT NULL,
+        status text COLLATE "C" NOT NULL,
+        attempts integer NOT NULL,
+        created_at timestamptz(3) NOT NULL,
+        next_attempt_at timestamptz(3) NOT NULL,
+        lease_owner text,
+        lease_until timestamptz(3),
+        delivered_at timestamptz(3),
+        last_error text,
+        last_status integer
+      );
+      CREATE INDEX webhook_deliveries_due ON ${s}.webhook_deliveries (status, next_attempt_at, created_at, id);
+      CREATE INDEX webhook_deliveries_by_time ON ${s}.webhook_deliveries (created_at, id);
+    `,
+  },
+  {
+    version: 9,
+    name: 'audit trail',
+    // One record per request for @aimux/audit, read newest first (by scope, model or outcome too).
+    // Append-only: the triggers refuse every UPDATE, DELETE and TRUNCATE, whoever sends them.
+    sql: (s) => `
+      CREATE TABLE ${s}.audit_records (
+        id text COLLATE "C" PRIMARY KEY,
+        created_at timestamptz(3) NOT NULL,
+        request_id text COLLATE "C" NOT NULL,
+        tenant_id text COLLATE "C",
+        user_id text COLLATE "C",
+        project_id text COLLATE "C",
+        conversation_id text COLLATE "C",
+        key_id text COLLATE "C",
+        operation text COLLATE "C" NOT NULL,
+        stream boolean NOT NULL,
+        provider text COLLATE "C",
+        model text COLLATE "C",
+        requested_model text,
+        prompt_sha256 text NOT NULL,
+        answer_sha256 text,
+        content jsonb,
+        cost_nano_usd bigint NOT NULL,
+        input_tokens bigint NOT NULL,
+        output_tokens bigint NOT NULL,
+        outcome text COLLATE "C" NOT NULL,
+        error_code text,
+        error text
+      );
+      CREATE INDEX audit_records_by_time ON ${s}.audit_records (created_at, id);
+      CREATE INDEX audit_records_by_user ON ${s}.audit_records (user_id, created_at);
+      CREATE OR REPLACE FUNCTION ${s}.audit_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit records are append-only'; END
+      $$;
+      CREATE TRIGGER audit_records_no_change BEFORE UPDATE OR DELETE ON ${s}.audit_records
+        FOR EACH ROW EXECUTE FUNCTION ${s}.audit_records_append_only();
+      CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON ${s}.audit_records
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_records_append_only();
+    `,
+  },
+  {
+    version: 10,
+    name: 'scheduled jobs and retention',
+    // Which instance runs each slot of a scheduled job (@aimux/schedule): one row per job and
+    // slot, claimed by the one INSERT that made it (or took over an expired, unfinished lease).
+    // Conversations a retention policy archived keep their rows with archived_at set; retention
+    // finds conversations by their last activity.
+    sql: (s) => `
+      CREATE TABLE ${s}.job_runs (
+        job text COLLATE "C" NOT NULL,
+        slot timestamptz(3) NOT NULL,
+        owner text COLLATE "C" NOT NULL,
+        started_at timestamptz(3) NOT NULL,
+        lease_until timestamptz(3) NOT NULL,
+        finished_at timestamptz(3),
+        error text,
+        PRIMARY KEY (job, slot)
+      );
+      ALTER TABLE ${s}.conversations ADD COLUMN archived_at timestamptz(3);
+      CREATE INDEX conversations_by_activity ON ${s}.conversations (updated_at);
+    `,
+  },
+  {
+    version: 11,
+    name: 'usage counts',
+    // What plugins counted for a request (guardrails' redactions and refusals, by detector), as
+    // a JSON object of numbers; NULL when nothing was counted.
+    sql: (s) => `
+      ALTER TABLE ${s}.usage_records ADD COLUMN counts jsonb;
+    `,
+  },
 ]

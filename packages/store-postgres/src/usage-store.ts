@@ -190,5 +190,12 @@ export function createUsageStore(pool: Pool, s: string): UsageStore {
       if (percentiles === 'approximate') withLatencyHistograms(aggregates, bucketRows, codec)
       return orderUsageAggregates(aggregates, query)
     },
+
+    async compactUsageBefore(before) {
+      // The per-day tables keep these records' sums and latency counts.
+      const cutoff = new Date(Math.floor(before.getTime() / 86_400_000) * 86_400_000)
+      const { rowCount } = await pool.query(`DELETE FROM ${s}.usage_records WHERE created_at < $1`, [cutoff])
+      return rowCount ?? 0
+    },
   }
 }

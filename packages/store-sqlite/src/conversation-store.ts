@@ -1,4 +1,10 @@
-import { type ConversationStore, type NewMessage, StoreError, type UserPreferences } from '@aimux/ai-core'
+import {
+  type ConversationRetention,
+  type ConversationStore,
+  type NewMessage,
+  StoreError,
+  type UserPreferences,
+} from '@aimux/ai-core'
 import {
   type ConversationRow,
   sqliteCodec as codec,
@@ -44,6 +50,19 @@ export function createConversationStore(db: Database): ConversationStore {
   const deleteConversation = db.prepare<Scoped>(
     'DELETE FROM conversations WHERE id = @id AND (@tenantId IS NULL OR tenant_id = @tenantId)',
   )
+  // Retention: inactive since before @before, of tenant @tenantId, or of every tenant but those in
+  // the JSON array @except (conversations without a tenant included).
+  const retained = `updated_at < @before AND (@tenantId IS NULL OR tenant_id = @tenantId)
+    AND (@tenantId IS NOT NULL OR tenant_id IS NULL OR tenant_id NOT IN (SELECT value FROM json_each(@except)))`
+  const deleteRetained = db.prepare<Record<string, unknown>>(`DELETE FROM conversations WHERE ${retained}`)
+  const archiveRetained = db.prepare<Record<string, unknown>>(
+    `UPDATE conversations SET archived_at = @at WHERE archived_at IS NULL AND ${retained}`,
+  )
+  const retention = (r: ConversationRetention) => ({
+    before: codec.date.write(r.before),
+    tenantId: r.tenantId ?? null,
+    except: JSON.stringify(r.exceptTenantIds ?? []),
+  })
   const countMessage = db
     .prepare<{ id: string; cost: unknown; now: unknown }, number>(
       `UPDATE conversations SET message_count = message_count + 1,
@@ -105,8 +124,9 @@ export function createConversationStore(db: Database): ConversationStore {
     },
 
     async listConversations(query) {
-      const { limit, direction, filters, after } = conversationPageQuery(query, codec)
+      const { limit, direction, filters, after, includeArchived } = conversationPageQuery(query, codec)
       const where = filters.map(([column]) => `${column} = @${column}`)
+      if (!includeArchived) where.push('archived_at IS NULL')
       const params: Record<string, unknown> = { ...Object.fromEntries(filters), limit: limit + 1 }
       if (after) {
         where.push(`(created_at, id) ${after.comparison} (@afterCreatedAt, @afterId)`)
@@ -122,6 +142,15 @@ export function createConversationStore(db: Database): ConversationStore {
 
     async deleteConversation(id, filter = {}) {
       return deleteConversation.run({ id, tenantId: filter.tenantId ?? null }).changes > 0
+    },
+
+    async deleteConversationsBefore(r) {
+      // Messages go with their conversation: ON DELETE CASCADE.
+      return deleteRetained.run(retention(r)).changes
+    },
+
+    async archiveConversationsBefore(r, at) {
+      return archiveRetained.run({ ...retention(r), at: codec.date.write(at) }).changes
     },
 
     async appendMessage(input) {

@@ -20,7 +20,8 @@ function inspect<T>(path: string, read: (db: Database.Database) => T): T {
 }
 
 /** Undoes what migrations 6 and later made, for the tests that take a database back to an older version. */
-const sinceVersion6 = 'ALTER TABLE usage_records DROP COLUMN operation; DROP TABLE IF EXISTS batch_jobs;'
+const sinceVersion6 =
+  'DROP TABLE IF EXISTS job_runs; DROP INDEX IF EXISTS conversations_by_activity; ALTER TABLE conversations DROP COLUMN archived_at; ALTER TABLE usage_records DROP COLUMN operation; ALTER TABLE usage_records DROP COLUMN counts; DROP TABLE IF EXISTS batch_jobs; DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS webhook_deliveries;'
 
 const appliedVersions = (db: Database.Database) =>
   db.prepare('SELECT version, name FROM aimux_migrations ORDER BY version').all()
@@ -41,11 +42,13 @@ it('creates a new database with every migration recorded, in WAL mode, directory
       .all()
     expect(tables).toEqual([
       'aimux_migrations',
+      'audit_records',
       'batch_jobs',
       'connection_audit',
       'connection_health',
       'connections',
       'conversations',
+      'job_runs',
       'messages',
       'models',
       'preferences',
@@ -58,6 +61,7 @@ it('creates a new database with every migration recorded, in WAL mode, directory
       'usage_daily_models',
       'usage_records',
       'virtual_keys',
+      'webhook_deliveries',
     ])
   })
 })
@@ -298,6 +302,9 @@ it('gives the usage records of a version 5 database the operation chat, answerin
   expect(migrations.find((m) => m.version === 6)).toMatchObject({ name: 'usage operation' })
 })
 
+/** Undoes what migrations 7 and later made: sinceVersion6 but migration 6's own column. */
+const sinceVersion7 = sinceVersion6.replace('ALTER TABLE usage_records DROP COLUMN operation; ', '')
+
 it('adds batch jobs to a version 6 database, keeping what it holds', async () => {
   const path = join(dir, 'version-6.db')
   const first = await createSqliteStore({ path })
@@ -305,7 +312,7 @@ it('adds batch jobs to a version 6 database, keeping what it holds', async () =>
   await first.close()
   // Back to version 6: no batch jobs table.
   const old = new Database(path)
-  old.exec('DROP TABLE batch_jobs; DELETE FROM aimux_migrations WHERE version = 7')
+  old.exec(`${sinceVersion7} DELETE FROM aimux_migrations WHERE version >= 7`)
   old.close()
 
   const store = await createSqliteStore({ path })
@@ -329,5 +336,5 @@ it('adds batch jobs to a version 6 database, keeping what it holds', async () =>
   inspect(path, (db) => {
     expect(appliedVersions(db)).toEqual(migrations.map(({ version, name }) => ({ version, name })))
   })
-  expect(migrations.at(-1)).toMatchObject({ version: 7, name: 'batch jobs' })
+  expect(migrations.find((m) => m.version === 7)).toMatchObject({ name: 'batch jobs' })
 })

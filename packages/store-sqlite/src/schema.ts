@@ -325,4 +325,99 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX batch_jobs_by_time ON batch_jobs (created_at, id);
     `,
   },
+  {
+    version: 8,
+    name: 'webhook outbox',
+    // The webhook deliveries @aimux/webhooks writes when an event happens and delivers later:
+    // claimed by due time (a lease per row, so two instances never hold one at once), listed
+    // newest first by status or endpoint.
+    sql: `
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        delivered_at INTEGER,
+        last_error TEXT,
+        last_status INTEGER
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at, created_at, id);
+      CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (created_at, id);
+    `,
+  },
+  {
+    version: 9,
+    name: 'audit trail',
+    // One record per request for @aimux/audit, read newest first (by scope, model or outcome too).
+    // Append-only: the triggers refuse every UPDATE and DELETE, whoever sends them.
+    sql: `
+      CREATE TABLE audit_records (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        request_id TEXT NOT NULL,
+        tenant_id TEXT,
+        user_id TEXT,
+        project_id TEXT,
+        conversation_id TEXT,
+        key_id TEXT,
+        operation TEXT NOT NULL,
+        stream INTEGER NOT NULL,
+        provider TEXT,
+        model TEXT,
+        requested_model TEXT,
+        prompt_sha256 TEXT NOT NULL,
+        answer_sha256 TEXT,
+        content TEXT,
+        cost_nano_usd INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error_code TEXT,
+        error TEXT
+      ) STRICT;
+      CREATE INDEX audit_records_by_time ON audit_records (created_at, id);
+      CREATE INDEX audit_records_by_user ON audit_records (user_id, created_at);
+      CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+      BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+      CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+      BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+    `,
+  },
+  {
+    version: 10,
+    name: 'scheduled jobs and retention',
+    // Which instance runs each slot of a scheduled job (@aimux/schedule): one row per job and
+    // slot, claimed by the one INSERT that made it (or took over an expired, unfinished lease).
+    // Conversations a retention policy archived keep their rows with archived_at set; retention
+    // finds conversations by their last activity.
+    sql: `
+      CREATE TABLE job_runs (
+        job TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        lease_until INTEGER NOT NULL,
+        finished_at INTEGER,
+        error TEXT,
+        PRIMARY KEY (job, slot)
+      ) STRICT;
+      ALTER TABLE conversations ADD COLUMN archived_at INTEGER;
+      CREATE INDEX conversations_by_activity ON conversations (updated_at);
+    `,
+  },
+  {
+    version: 11,
+    name: 'usage counts',
+    // What plugins counted for a request (guardrails' redactions and refusals, by detector), as
+    // a JSON object of numbers; NULL when nothing was counted.
+    sql: `
+      ALTER TABLE usage_records ADD COLUMN counts TEXT;
+    `,
+  },
 ]

@@ -4,14 +4,17 @@ import { AimuxError, type Store, StoreError } from '@aimux/ai-core'
 import { createStorePorts, validate } from '@aimux/ai-core/store-kit'
 import Database from 'better-sqlite3'
 import { z } from 'zod'
+import { createAuditStore } from './audit-store.js'
 import { createBatchStore } from './batch-store.js'
 import { createCatalogStore } from './catalog-store.js'
 import { createConnectionStore } from './connection-store.js'
 import { createConversationStore } from './conversation-store.js'
+import { createJobStore } from './job-store.js'
 import { migrate } from './migrate.js'
 import { createSpendStore } from './spend-store.js'
 import { createUsageStore } from './usage-store.js'
 import { createVirtualKeyStore } from './virtual-key-store.js'
+import { createWebhookOutboxStore } from './webhook-outbox-store.js'
 
 export interface SqliteStoreOptions {
   /**
@@ -70,6 +73,9 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       connections: createConnectionStore,
       virtualKeys: createVirtualKeyStore,
       batches: createBatchStore,
+      audit: createAuditStore,
+      jobs: createJobStore,
+      webhooks: createWebhookOutboxStore,
     }),
     async close() {
       if (db.open) db.close()

@@ -121,6 +121,7 @@ export function createUsageStore(db: Database): UsageStore {
   const statement = createStatementCache(db)
   const insert = db.prepare<UsageRow>(`${insertSql(usageRecordsTable)} ON CONFLICT (request_id) DO NOTHING`)
   const select = db.prepare<[string], UsageRow>('SELECT * FROM usage_records WHERE request_id = ?')
+  const compact = db.prepare<[number]>('DELETE FROM usage_records WHERE created_at < ?')
   const addDaily = db.prepare<DailyRow>(addSumsSql('usage_daily', dailyKeyColumns))
   const addModelDay = db.prepare<ModelDayRow>(addSumsSql('usage_daily_models', modelDayColumns))
 
@@ -275,6 +276,11 @@ export function createUsageStore(db: Database): UsageStore {
 
     async queryUsage(query) {
       return answer.deferred(query)
+    },
+
+    async compactUsageBefore(before) {
+      // The per-day tables keep these records' sums and latency counts.
+      return compact.run(Math.floor(before.getTime() / DAY_MS) * DAY_MS).changes
     },
   }
 }

@@ -28,6 +28,8 @@ export interface Accounting {
   serve(served: Served): void
   /** Marks the time the first part reached the caller (once). */
   firstPart(): void
+  /** Adds `by` (default 1) to a named count of the usage record: what a plugin counted, not data. */
+  count(name: string, by?: number): void
   /**
    * Adds a step's result, costed already (call/step-result.ts). A step whose usage went
    * unreported, costed at an estimate, emits 'cost:unknown'; a step whose model has no price
@@ -59,6 +61,7 @@ export function createAccounting(
   let firstPartAt: number | undefined
   let reservation: Reservation | undefined
   let recorded = false
+  let counts: Record<string, number> | undefined
   return {
     get served() {
       return served
@@ -73,6 +76,11 @@ export function createAccounting(
     },
     firstPart() {
       firstPartAt ??= performance.now()
+    },
+    count(name, by = 1) {
+      if (recorded) return
+      counts ??= {}
+      counts[name] = (counts[name] ?? 0) + by
     },
     add(step) {
       if (step.cost.source === 'unknown') {
@@ -113,6 +121,7 @@ export function createAccounting(
       rt.usage.add({
         ...usageRecord(p, mode, steps, served, { started, firstPartAt }, conversationId),
         ...outcome,
+        ...(counts ? { counts } : {}),
       })
       const held = reservation
       const budgets = rt.budgets

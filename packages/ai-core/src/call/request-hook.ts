@@ -16,6 +16,12 @@ export interface RequestHookInput {
   request: Readonly<ChatRequest>
   /** The messages the first model call will send, system prompt and conversation history included. */
   messages: readonly Message[]
+  /**
+   * Adds `by` (default 1) to a named count on the request's usage record (`counts`), e.g.
+   * `count('guardrails.redacted.email', 2)`. Counts only, never data; prefix names with the
+   * plugin's. Callable until the request ends, from the plugin's middleware too.
+   */
+  count(name: string, by?: number): void
 }
 
 /** What a request hook adds to the request. */
@@ -47,6 +53,7 @@ export async function applyRequestHooks(
   signal: AbortSignal,
   conversationId: string | undefined,
   held: AroundRequest[],
+  count: RequestHookInput['count'],
 ) {
   if (rt.requestHooks.length === 0) return
   const context: Message[] = []
@@ -57,6 +64,7 @@ export async function applyRequestHooks(
       signal,
       request: p.request,
       messages: [...messages],
+      count,
       ...(conversationId ? { conversationId } : {}),
     })
     if (added?.around) held.push(added.around)

@@ -62,7 +62,7 @@ export async function* runChat(
     endAround(held, outcome, rt.events)
   }
   try {
-    await applyRequestHooks(rt, p, messages, call.signal, conversationId, held)
+    await applyRequestHooks(rt, p, messages, call.signal, conversationId, held, account.count)
     const around = combineAround(held)
     const route = await routeCall(rt, p, messages)
     account.serve({ provider: route.provider.id, model: route.model })

@@ -11,6 +11,7 @@ function recordingStore() {
     },
     getUsage: async () => undefined,
     queryUsage: async () => [],
+    compactUsageBefore: async () => 0,
   }
   return { store, batches }
 }

@@ -2,7 +2,7 @@ import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { RequestHookInput } from '../call/request-hook.js'
-import { ConfigError, StoreError, ValidationError } from '../errors/errors.js'
+import { type AimuxError, ConfigError, StoreError, ValidationError } from '../errors/errors.js'
 import type { CallContext } from '../spec/call-context.js'
 import { defineProvider } from '../spec/provider.js'
 import { defineTool } from '../spec/tool.js'
@@ -157,6 +157,56 @@ describe('plugin host', () => {
       { requests: 1, errors: 1 },
     ])
     await ai.close()
+  })
+
+  it("adds what a hook and its middleware count to the request's usage record, and nothing after it", async () => {
+    const mock = mockProvider()
+    let late: ((name: string, by?: number) => void) | undefined
+    const counting = definePlugin({
+      name: 'counting',
+      setup(host) {
+        const counters = new Map<string, (name: string, by?: number) => void>()
+        host.onRequest(({ requestId, count, request }) => {
+          count('counting.requests')
+          counters.set(requestId, count)
+          late = count
+          if (request.messages.length > 1) throw new Error('too long')
+          return undefined
+        })
+        host.use(async (call, next) => {
+          counters.get(call.ctx.requestId)?.('counting.calls', 2)
+          return next()
+        })
+      },
+    })
+    const ai = await createAI({ plugins: [mock, counting], defaultModel: 'mock:m' })
+    mock.enqueue({ toolCalls: [{ id: 't1', name: 'noop', args: {} }] }, { text: 'done' })
+    const noop = defineTool({
+      name: 'noop',
+      description: 'n',
+      parameters: z.object({}),
+      execute: async () => 'ok',
+    })
+    const res = await ai.chat({ messages, tools: [noop] })
+    late?.('counting.late')
+    const refused = await ai.chat({ messages: [...messages, ...messages] }).catch((e: AimuxError) => e)
+    const plainMock = mockProvider()
+    plainMock.enqueue({ text: 'hi' })
+    const plain = await createAI({ plugins: [plainMock], defaultModel: 'mock:m' })
+    const uncounted = await plain.chat({ messages })
+    await ai.flush()
+    await plain.flush()
+    expect((await ai.store.usage.getUsage(res.requestId))?.counts).toEqual({
+      'counting.requests': 1,
+      'counting.calls': 4,
+    })
+    expect(await ai.store.usage.getUsage(refused.requestId!)).toMatchObject({
+      success: false,
+      counts: { 'counting.requests': 1 },
+    })
+    expect(await plain.store.usage.getUsage(uncounted.requestId)).not.toHaveProperty('counts')
+    await ai.close()
+    await plain.close()
   })
 
   it('checks toolChoice against the tools hooks added', async () => {

@@ -17,6 +17,19 @@ export interface ConversationRecord {
   messageCount: number
   createdAt: Date
   updatedAt: Date
+  /** When a retention policy archived it: hidden from listConversations() unless asked for. */
+  archivedAt?: Date
+}
+
+/**
+ * Which conversations a retention step touches: those whose last activity (updatedAt) is before
+ * `before`, of one tenant (`tenantId`), or of every tenant but those in `exceptTenantIds`
+ * (conversations without a tenant included).
+ */
+export interface ConversationRetention {
+  before: Date
+  tenantId?: string
+  exceptTenantIds?: readonly string[]
 }
 
 export type NewConversation = Pick<ConversationRecord, 'id'> &
@@ -84,9 +97,15 @@ export interface ConversationStore {
     limit?: number
     cursor?: string
     order?: 'newest' | 'oldest'
+    /** Lists archived conversations too; by default they are left out (getConversation still loads them). */
+    includeArchived?: boolean
   }): Promise<Page<ConversationRecord>>
   /** Deletes the conversation and its messages; false when there was none. */
   deleteConversation(id: string, filter?: TenantFilter): Promise<boolean>
+  /** Deletes the conversations `retention` selects, with their messages; how many it deleted. */
+  deleteConversationsBefore(retention: ConversationRetention): Promise<number>
+  /** Sets archivedAt to `at` on those `retention` selects not archived yet; how many it archived. */
+  archiveConversationsBefore(retention: ConversationRetention, at: Date): Promise<number>
   /**
    * Appends a message and, in the same atomic step, adds its cost to the conversation's total
    * and increments its message count. Unknown conversation: StoreError.

@@ -1,10 +1,13 @@
+import type { AuditStore } from './audit-store.js'
 import type { BatchStore } from './batch-store.js'
 import type { CatalogStore } from './catalog-store.js'
 import type { ConnectionStore } from './connection-store.js'
 import type { ConversationStore } from './conversation-store.js'
+import type { JobStore } from './job-store.js'
 import type { SpendStore } from './spend-store.js'
 import type { UsageStore } from './usage-store.js'
 import type { VirtualKeyStore } from './virtual-key-store.js'
+import type { WebhookOutboxStore } from './webhook-outbox-store.js'
 
 /**
  * The storage ports. ai-core ships in-memory versions (the default); @aimux/store-sqlite and
@@ -23,5 +26,11 @@ export interface Store {
   virtualKeys: VirtualKeyStore
   /** The provider batch jobs `ai.batch` submitted, and whether their results were settled. */
   batches: BatchStore
+  /** The append-only audit trail @aimux/audit writes: who sent what to which model, and when. */
+  audit: AuditStore
+  /** The outbox of webhook deliveries @aimux/webhooks writes and delivers. */
+  webhooks: WebhookOutboxStore
+  /** Which instance runs each slot of a scheduled job (@aimux/schedule), so each runs once. */
+  jobs: JobStore
   close?(): Promise<void>
 }

@@ -26,6 +26,11 @@ export interface UsageRecord extends Usage {
   steps: number
   /** What the request was: a chat request (`chat`, `stream`, a conversation turn) or `embed`. */
   operation: UsageOperation
+  /**
+   * What plugins counted for this request, by name (`{ 'guardrails.redacted.email': 2 }`): how
+   * often something happened, never the data itself. Absent when nothing was counted.
+   */
+  counts?: Record<string, number>
 }
 
 /**
@@ -94,4 +99,11 @@ export interface UsageStore {
   getUsage(requestId: string): Promise<UsageRecord | undefined>
   /** Rows sorted by keys (each compared by code unit), or as the query's orderBy says. */
   queryUsage(query: UsageQuery): Promise<UsageAggregate[]>
+  /**
+   * Deletes the records of the UTC days before `before` (rounded down to its day), keeping their
+   * per-day sums: a query that may read those (usageDailyRange: no exact percentiles, no hours, no
+   * operation) still counts them over whole days; one that reads records no longer does. How
+   * many records it deleted.
+   */
+  compactUsageBefore(before: Date): Promise<number>
 }

@@ -33,13 +33,16 @@ export function usageSuite(currentStore: () => Store): void {
         errorCode: 'rate-limit',
         stream: true,
         steps: 3,
+        counts: { 'guardrails.redacted.email': 2, 'guardrails.blocked.denied-word': 1 },
       })
       const written = structuredClone(record)
       await store.usage.recordUsage([record])
       record.costNanoUsd = 1
+      record.counts!['guardrails.redacted.email'] = 9
       const read = await store.usage.getUsage(record.requestId)
       expect(read).toEqual(written)
       read!.inputTokens = 0
+      read!.counts!['guardrails.redacted.email'] = 7
       expect(await store.usage.getUsage(record.requestId)).toEqual(written)
       expect(await store.usage.getUsage(randomUUID())).toBeUndefined()
     })

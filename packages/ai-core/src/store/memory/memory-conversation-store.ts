@@ -2,6 +2,7 @@ import { StoreError } from '../../errors/errors.js'
 import type { ContentPart } from '../../spec/message.js'
 import type {
   ConversationRecord,
+  ConversationRetention,
   ConversationStore,
   MessageRecord,
   TenantFilter,
@@ -71,6 +72,7 @@ export function createMemoryConversationStore(): ConversationStore {
             (query.tenantId === undefined || c.tenantId === query.tenantId) &&
             (query.userId === undefined || c.userId === query.userId) &&
             (query.projectId === undefined || c.projectId === query.projectId) &&
+            (query.includeArchived === true || c.archivedAt === undefined) &&
             (after === undefined || direction * comparePosition(c, after) > 0),
         )
         .sort((a, b) => direction * comparePosition(a, b))
@@ -84,6 +86,28 @@ export function createMemoryConversationStore(): ConversationStore {
       for (const message of messages.get(id) ?? []) messageIds.delete(message.id)
       messages.delete(id)
       return conversations.delete(id)
+    },
+
+    async deleteConversationsBefore(retention) {
+      let deleted = 0
+      for (const conversation of [...conversations.values()]) {
+        if (!retained(conversation, retention)) continue
+        for (const message of messages.get(conversation.id) ?? []) messageIds.delete(message.id)
+        messages.delete(conversation.id)
+        conversations.delete(conversation.id)
+        deleted++
+      }
+      return deleted
+    },
+
+    async archiveConversationsBefore(retention, at) {
+      let archived = 0
+      for (const conversation of conversations.values()) {
+        if (conversation.archivedAt || !retained(conversation, retention)) continue
+        conversation.archivedAt = new Date(at)
+        archived++
+      }
+      return archived
     },
 
     async appendMessage(input) {
@@ -127,6 +151,13 @@ export function createMemoryConversationStore(): ConversationStore {
       preferences.set(preferencesKey(key), structuredClone(value))
     },
   }
+}
+
+/** Whether a retention step selects the conversation: inactive since before its date, of its tenants. */
+function retained(conversation: ConversationRecord, retention: ConversationRetention): boolean {
+  if (conversation.updatedAt.getTime() >= retention.before.getTime()) return false
+  if (retention.tenantId !== undefined) return conversation.tenantId === retention.tenantId
+  return conversation.tenantId === undefined || !retention.exceptTenantIds?.includes(conversation.tenantId)
 }
 
 /** Conversations are ordered by createdAt, then id. */

@@ -1,11 +1,14 @@
 import type { Store } from '../store.js'
+import { createMemoryAuditStore } from './memory-audit-store.js'
 import { createMemoryBatchStore } from './memory-batch-store.js'
 import { createMemoryCatalogStore } from './memory-catalog-store.js'
 import { createMemoryConnectionStore } from './memory-connection-store.js'
 import { createMemoryConversationStore } from './memory-conversation-store.js'
+import { createMemoryJobStore } from './memory-job-store.js'
 import { createMemorySpendStore } from './memory-spend-store.js'
 import { createMemoryUsageStore } from './memory-usage-store.js'
 import { createMemoryVirtualKeyStore } from './memory-virtual-key-store.js'
+import { createMemoryWebhookOutboxStore } from './memory-webhook-outbox-store.js'
 
 export interface MemoryStoreOptions {
   /** Usage records kept, the latest first; older ones are dropped. Default 10,000. */
@@ -27,5 +30,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     connections: createMemoryConnectionStore(),
     virtualKeys: createMemoryVirtualKeyStore(),
     batches: createMemoryBatchStore(),
+    audit: createMemoryAuditStore(),
+    jobs: createMemoryJobStore(),
+    webhooks: createMemoryWebhookOutboxStore(),
   }
 }

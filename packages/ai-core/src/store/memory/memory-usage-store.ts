@@ -1,8 +1,13 @@
 import { aggregateUsage } from '../kit/usage-aggregate.js'
 import type { UsageRecord, UsageStore } from '../usage-store.js'
+import { createUsageCompaction } from './memory-usage-compaction.js'
 
-/** A usage record is flat but for its date: this copy shares nothing with the original. */
-const copy = (record: UsageRecord): UsageRecord => ({ ...record, createdAt: new Date(record.createdAt) })
+/** A usage record is flat but for its date and counts: this copy shares nothing with the original. */
+const copy = (record: UsageRecord): UsageRecord => {
+  const copied = { ...record, createdAt: new Date(record.createdAt) }
+  if (record.counts) copied.counts = { ...record.counts }
+  return copied
+}
 
 /**
  * Usage records and their analytics, in memory. It keeps the latest `maxRecords` (the oldest
@@ -14,6 +19,7 @@ export function createMemoryUsageStore({ maxRecords = 10_000 }: { maxRecords?: n
   // finding a map's first key walks past every entry deleted before it.
   let order: string[] = []
   let oldest = 0
+  const compacted = createUsageCompaction()
 
   return {
     async recordUsage(batch) {
@@ -21,7 +27,8 @@ export function createMemoryUsageStore({ maxRecords = 10_000 }: { maxRecords?: n
         if (records.has(record.requestId)) continue
         records.set(record.requestId, copy(record))
         order.push(record.requestId)
-        if (records.size > maxRecords) records.delete(order[oldest++]!)
+        // A while, not an if: ids of compacted records stay in the queue.
+        while (records.size > maxRecords && oldest < order.length) records.delete(order[oldest++]!)
         if (oldest > maxRecords) {
           order = order.slice(oldest)
           oldest = 0
@@ -35,7 +42,19 @@ export function createMemoryUsageStore({ maxRecords = 10_000 }: { maxRecords?: n
     },
 
     async queryUsage(query) {
-      return aggregateUsage(records.values(), query)
+      return compacted.query(records.values(), query) ?? aggregateUsage(records.values(), query)
+    },
+
+    async compactUsageBefore(before) {
+      const cutoff = Math.floor(before.getTime() / 86_400_000) * 86_400_000
+      let deleted = 0
+      for (const [id, record] of records) {
+        if (record.createdAt.getTime() >= cutoff) continue
+        compacted.add(record)
+        records.delete(id)
+        deleted++
+      }
+      return deleted
     },
   }
 }

@@ -24,14 +24,29 @@ describe('conversation pages', () => {
       limit: 50,
       direction: 'DESC',
       filters: [['user_id', 'u']],
+      includeArchived: false,
     })
     const cursor = encodePageCursor({ createdAt: new Date(5), id: 'c5' })
     expect(conversationPageQuery({ cursor, order: 'oldest', limit: 2 }, sqliteCodec)).toEqual({
       limit: 2,
       direction: 'ASC',
       filters: [],
+      includeArchived: false,
       after: { created_at: 5, id: 'c5', comparison: '>' },
     })
+  })
+
+  it('lists archived conversations only when asked to', () => {
+    expect(conversationPageQuery({ includeArchived: true }, sqliteCodec).includeArchived).toBe(true)
+  })
+
+  it('reads archived_at as archivedAt, and leaves it out when NULL', () => {
+    expect(
+      toConversationPage([{ ...row('a', 1), archived_at: 7 }], 2, sqliteCodec).items[0]?.archivedAt,
+    ).toEqual(new Date(7))
+    expect(
+      toConversationPage([{ ...row('a', 1), archived_at: null }], 2, sqliteCodec).items[0],
+    ).not.toHaveProperty('archivedAt')
   })
 
   it('returns a cursor only when a row past the page was fetched', () => {

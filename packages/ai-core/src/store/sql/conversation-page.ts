@@ -14,6 +14,8 @@ export interface ConversationPageQuery {
   direction: 'ASC' | 'DESC'
   /** The filters the query sets, as [column, value]. */
   filters: [column: 'tenant_id' | 'user_id' | 'project_id', value: string][]
+  /** Whether archived conversations are listed too; else the query adds `archived_at IS NULL`. */
+  includeArchived: boolean
   /** Where the previous page ended: rows whose (created_at, id) compare `after.comparison` it. */
   after?: { created_at: SqlDate; id: string; comparison: '>' | '<' }
 }
@@ -31,6 +33,7 @@ export function conversationPageQuery(
     limit: query.limit ?? DEFAULT_CONVERSATION_PAGE_SIZE,
     direction,
     filters,
+    includeArchived: query.includeArchived === true,
   }
   if (query.cursor !== undefined) {
     const after = decodePageCursor(query.cursor)

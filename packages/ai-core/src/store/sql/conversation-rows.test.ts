@@ -24,6 +24,7 @@ describe('conversation rows', () => {
       message_count: 0,
       created_at: now.getTime(),
       updated_at: now.getTime(),
+      archived_at: null,
     })
     expect(newConversationRow({ id: 'c1' }, now, postgresCodec)).toMatchObject({
       metadata: '{}',

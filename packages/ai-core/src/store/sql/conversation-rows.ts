@@ -16,6 +16,8 @@ export interface ConversationRow {
   message_count: number
   created_at: SqlDate
   updated_at: SqlDate
+  /** Set by a retention policy (schema version 10). */
+  archived_at?: SqlDate | null
 }
 
 export const conversationsTable: SqlTable<ConversationRow> = {
@@ -32,6 +34,7 @@ export const conversationsTable: SqlTable<ConversationRow> = {
     message_count: 'integer',
     created_at: 'timestamp',
     updated_at: 'timestamp',
+    archived_at: 'timestamp',
   },
 }
 
@@ -49,6 +52,7 @@ export function newConversationRow(input: NewConversation, now: Date, codec: Sql
     message_count: 0,
     created_at: codec.date.write(now),
     updated_at: codec.date.write(now),
+    archived_at: null,
   }
 }
 
@@ -95,5 +99,6 @@ export function toConversation(row: ConversationRow, codec: SqlCodec): Conversat
     messageCount: row.message_count,
     createdAt: codec.date.read(row.created_at),
     updatedAt: codec.date.read(row.updated_at),
+    ...(row.archived_at != null && { archivedAt: codec.date.read(row.archived_at) }),
   }
 }

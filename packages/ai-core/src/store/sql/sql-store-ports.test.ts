@@ -21,8 +21,12 @@ it('makes each port on the one handle and labels a database failure as a StoreEr
     connections: on(memory.connections),
     virtualKeys: on(memory.virtualKeys),
     batches: on(memory.batches),
+    webhooks: on(memory.webhooks),
+    audit: on(memory.audit),
+    jobs: on(memory.jobs),
   })
-  expect(handles).toEqual([handle, handle, handle, handle, handle, handle, handle])
+  // One handle per port the store has.
+  expect(handles).toEqual(Object.keys(ports).map(() => handle))
   await expect(ports.catalog.listModels()).rejects.toMatchObject({
     code: 'store',
     message: 'test store: listModels failed: disk I/O error',

@@ -21,5 +21,8 @@ export function createStorePorts<Db>(
     connections: withStoreErrors(factories.connections(db), label),
     virtualKeys: withStoreErrors(factories.virtualKeys(db), label),
     batches: withStoreErrors(factories.batches(db), label),
+    audit: withStoreErrors(factories.audit(db), label),
+    jobs: withStoreErrors(factories.jobs(db), label),
+    webhooks: withStoreErrors(factories.webhooks(db), label),
   }
 }

@@ -16,6 +16,7 @@ describe('table columns', () => {
       'message_count',
       'created_at',
       'updated_at',
+      'archived_at',
     ])
     expect(columnValues(conversationsTable, { id: 'c1', title: 'T', message_count: 3 })).toEqual([
       'c1',
@@ -27,6 +28,7 @@ describe('table columns', () => {
       null,
       null,
       3,
+      null,
       null,
       null,
     ])

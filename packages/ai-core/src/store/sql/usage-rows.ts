@@ -2,7 +2,7 @@ import type { CostSource } from '../../cost/cost.js'
 import { compactFields } from '../../spec/compact-fields.js'
 import type { UsageOperation } from '../../spec/embedding.js'
 import type { UsageRecord } from '../usage-store.js'
-import type { SqlBoolean, SqlCodec, SqlDate, SqlInt64 } from './sql-codec.js'
+import type { SqlBoolean, SqlCodec, SqlDate, SqlInt64, SqlJson } from './sql-codec.js'
 import type { SqlTable } from './sql-table.js'
 
 /** A row of `usage_records`. */
@@ -31,6 +31,7 @@ export interface UsageRow {
   stream: SqlBoolean
   steps: number
   operation: UsageOperation
+  counts: SqlJson | null
 }
 
 export const usageRecordsTable: SqlTable<UsageRow> = {
@@ -60,6 +61,7 @@ export const usageRecordsTable: SqlTable<UsageRow> = {
     stream: 'boolean',
     steps: 'integer',
     operation: 'text',
+    counts: 'json',
   },
 }
 
@@ -89,6 +91,7 @@ export function toUsageRow(record: UsageRecord, codec: SqlCodec): UsageRow {
     stream: codec.boolean.write(record.stream),
     steps: record.steps,
     operation: record.operation,
+    counts: record.counts === undefined ? null : codec.json.write(record.counts),
   }
 }
 
@@ -120,5 +123,6 @@ export function toUsageRecord(row: UsageRow, codec: SqlCodec): UsageRecord {
     stream: codec.boolean.read(row.stream),
     steps: row.steps,
     operation: row.operation,
+    ...(row.counts === null ? {} : { counts: codec.json.read(row.counts) as Record<string, number> }),
   }
 }
