@@ -46,6 +46,10 @@ describe('guardrails on ai.chat', () => {
         payload: { requestId: res.requestId, scope: {}, step: 1, counts: { email: 2, card: 1 } },
       },
     ])
+    expect((await ai.store.usage.getUsage(res.requestId))?.counts).toEqual({
+      'guardrails.redacted.email': 2,
+      'guardrails.redacted.card': 1,
+    })
     await ai.close()
   })
 
@@ -83,7 +87,16 @@ describe('guardrails on ai.chat', () => {
       step: 1,
       counts: { apiKey: 1, email: 1 },
     })
-    const everything = JSON.stringify([events, error, (error as Error).message, (error as Error).stack])
+    const record = await ai.store.usage.getUsage((error as GuardrailError).requestId!)
+    expect(record).toMatchObject({ success: false, errorCode: 'content-filter' })
+    expect(record?.counts).toEqual({ 'guardrails.blocked.redact.apiKey': 1 })
+    const everything = JSON.stringify([
+      events,
+      error,
+      (error as Error).message,
+      (error as Error).stack,
+      record,
+    ])
     expect(everything).not.toContain(KEY)
     expect(everything).not.toContain(EMAIL)
     await ai.close()
@@ -128,6 +141,11 @@ describe('guardrails on ai.chat', () => {
       // The user's address, the tool call's restored argument, and the tool result's two addresses.
       { requestId: res.requestId, scope: {}, step: 2, counts: { email: 4, phone: 1 } },
     ])
+    // The usage record sums what each step sent redacted.
+    expect((await ai.store.usage.getUsage(res.requestId))?.counts).toEqual({
+      'guardrails.redacted.email': 5,
+      'guardrails.redacted.phone': 1,
+    })
     await ai.close()
   })
 
@@ -178,9 +196,10 @@ describe('blocking rules', () => {
       rule: 'denied-word',
       message: 'Refused by guardrails: the prompt contains a denied word or topic; nothing was sent.',
     })
-    await expect(ai.chat({ messages: user('What are salary bands?') })).rejects.toMatchObject({
-      rule: 'denied-word',
-    })
+    const refused = await ai
+      .chat({ messages: user('What are salary bands?') })
+      .catch((e: GuardrailError) => e)
+    expect(refused).toMatchObject({ rule: 'denied-word' })
     expect(mock.calls).toHaveLength(0)
     // Not inside other words.
     expect((await ai.chat({ messages: user('salaryman falconry') })).text).toBe('ok')
@@ -190,6 +209,9 @@ describe('blocking rules', () => {
       { rule: 'denied-word', count: 1, step: 1 },
     ])
     expect(JSON.stringify(events)).not.toMatch(/falcon|salary/i)
+    const record = await ai.store.usage.getUsage(refused.requestId!)
+    expect(record?.counts).toEqual({ 'guardrails.blocked.denied-word': 1 })
+    expect(JSON.stringify(record)).not.toMatch(/falcon|salary/i)
     await ai.close()
   })
 

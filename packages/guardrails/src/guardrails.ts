@@ -19,6 +19,8 @@ import { restoreResult, restoreStream } from './restore-answer.js'
 interface RequestState {
   vault: PlaceholderVault
   announced: Set<number>
+  /** Adds to a count on the request's usage record. */
+  count(name: string, by?: number): void
 }
 
 const DETECTOR_WORDS: Record<string, string> = {
@@ -82,6 +84,8 @@ export function guardrails(options: GuardrailsOptions = {}): Plugin {
         block = { rule: 'redact', detector: redaction.refusedBy, counts: redaction.counts }
       else block = rules.empty ? undefined : rules.check(messages, where.scope)
       if (block) {
+        const counted = block.rule === 'redact' ? `redact.${block.detector}` : block.rule
+        state.count(`guardrails.blocked.${counted}`)
         host.emit('guardrails:blocked', { ...where, ...block } as GuardrailsBlockedEvent)
         throw refusal(block, where.requestId)
       }
@@ -89,8 +93,8 @@ export function guardrails(options: GuardrailsOptions = {}): Plugin {
     }
 
     // Before routing, budgets and the first model call: a refusal here sends nothing at all.
-    host.onRequest(({ requestId, scope, messages }) => {
-      const state: RequestState = { vault: createPlaceholderVault(), announced: new Set() }
+    host.onRequest(({ requestId, scope, messages, count }) => {
+      const state: RequestState = { vault: createPlaceholderVault(), announced: new Set(), count }
       check(messages, { requestId, scope, step: 1 }, state)
       requests.set(requestId, state)
       return { around: { end: () => requests.delete(requestId) } }
@@ -101,7 +105,11 @@ export function guardrails(options: GuardrailsOptions = {}): Plugin {
     const middleware: Middleware = async (call, next) => {
       if (call.mode === 'embed') return next()
       const { ctx } = call
-      const state = requests.get(ctx.requestId) ?? { vault: createPlaceholderVault(), announced: new Set() }
+      const state = requests.get(ctx.requestId) ?? {
+        vault: createPlaceholderVault(),
+        announced: new Set(),
+        count: () => {},
+      }
       const redaction = check(
         call.request.messages,
         { requestId: ctx.requestId, scope: ctx.scope, step: ctx.step },
@@ -110,6 +118,8 @@ export function guardrails(options: GuardrailsOptions = {}): Plugin {
       if (!redaction) return next()
       if (Object.keys(redaction.counts).length > 0 && !state.announced.has(ctx.step)) {
         state.announced.add(ctx.step)
+        for (const [detector, n] of Object.entries(redaction.counts))
+          state.count(`guardrails.redacted.${detector}`, n)
         host.emit('guardrails:redacted', {
           requestId: ctx.requestId,
           scope: ctx.scope,
