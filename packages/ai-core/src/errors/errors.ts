@@ -200,7 +200,10 @@ export class StructuredOutputError extends errorClass('structured-output', 'Stru
   issues: { path: string; message: string }[] = []
 }
 export class ToolError extends errorClass('tool', 'ToolError') {}
-/** A hard budget would be passed by this call's estimated cost; nothing was sent. */
+/**
+ * A hard budget would be passed by this call's estimated cost; nothing was sent. `retryAfterMs`
+ * says when the refusing budget's period ends and it renews (none for a 'total' budget).
+ */
 export class BudgetExceededError extends errorClass('budget-exceeded', 'BudgetExceededError') {}
 /** The provider and model's circuit is open after repeated failures: the call failed fast, unsent. */
 export class CircuitOpenError extends errorClass('circuit-open', 'CircuitOpenError') {}

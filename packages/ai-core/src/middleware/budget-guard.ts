@@ -9,8 +9,8 @@ import type { ProviderRequest, TokenEstimator } from '../spec/provider.js'
 import type { RequestLimits } from '../spec/request.js'
 import type { Scope } from '../spec/scope.js'
 import type { CatalogStore } from '../store/catalog-store.js'
-import type { SpendStore } from '../store/spend-store.js'
-import { type BudgetEntry, budgetEntries } from './budget-keys.js'
+import type { SpendKey, SpendStore } from '../store/spend-store.js'
+import { type BudgetEntry, budgetEntries, periodEnd } from './budget-keys.js'
 import { type BudgetStatus, budgetStatus, refusalMessage } from './budget-status.js'
 import type { ModelCall } from './middleware.js'
 
@@ -143,10 +143,16 @@ export function createBudgetGuard(deps: {
           estimateNanoUsd,
           subject,
         ),
-        { requestId },
+        { requestId, ...renewsIn(result.key) },
       )
     }
     return { id: requestId, keys, expiresAt }
+  }
+
+  /** A refusal's `retryAfterMs`: until the refusing budget's period ends; none for a total budget. */
+  const renewsIn = (key: SpendKey): { retryAfterMs?: number } => {
+    const end = periodEnd(key.period, key.periodStart)
+    return end ? { retryAfterMs: Math.max(0, end.getTime() - now().getTime()) } : {}
   }
 
   /** True when a hard budget among `keys` cannot hold a call to `provider:model`: it has no price. */

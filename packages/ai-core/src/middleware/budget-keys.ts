@@ -21,6 +21,17 @@ export function periodStart(period: BudgetPeriod, at: Date): string {
   return day.toISOString().slice(0, 10)
 }
 
+/**
+ * When the period that started on `start` (a UTC date, as periodStart() writes it) ends and the
+ * budget renews: a day, a week or a month later. A 'total' budget never renews: undefined.
+ */
+export function periodEnd(period: BudgetPeriod, start: string): Date | undefined {
+  if (period === 'total') return undefined
+  const [year, month, day] = start.split('-').map(Number) as [number, number, number]
+  if (period === 'month') return new Date(Date.UTC(year, month, 1))
+  return new Date(Date.UTC(year, month - 1, day + (period === 'week' ? 7 : 1)))
+}
+
 /** Who in `scope` a budget counts for, or undefined when it does not apply to the scope. */
 function scopeId(budget: Budget, scope: Scope): string | undefined {
   const id =
