@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { AI, Plugin } from '@aimux/ai-core'
 import { createAIFromConfig, loadConfig } from '@aimux/config'
 import { createGateway } from './gateway.js'
@@ -62,20 +61,16 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   try {
     metrics = createMetrics(ai)
     const adminToken = env[settings.adminTokenEnv ?? DEFAULT_ADMIN_TOKEN_ENV]
+    const metricsToken = env[METRICS_TOKEN_ENV]
     const gateway = createGateway({
       ai,
       ...(adminToken ? { adminToken } : {}),
       ...(settings.bodyLimitBytes !== undefined ? { bodyLimitBytes: settings.bodyLimitBytes } : {}),
       ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
+      metrics,
+      ...(metricsToken ? { metricsToken } : {}),
     })
     const scrape = metrics
-    const metricsToken = env[METRICS_TOKEN_ENV]
-    gateway.app.get('/metrics', async (c) => {
-      if (metricsToken && !sameSecret(bearer(c.req.header('authorization')), metricsToken))
-        return c.text('Unauthorized\n', 401, { 'www-authenticate': 'Bearer' })
-      const { contentType, body } = await scrape.handler()
-      return c.body(body, 200, { 'content-type': contentType })
-    })
     const server = await gateway.listen({
       port: options.port ?? settings.port ?? DEFAULT_PORT,
       host: options.host ?? settings.host ?? DEFAULT_HOST,
@@ -115,14 +110,4 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     await ai.close()
     throw error
   }
-}
-
-function bearer(header: string | undefined): string {
-  return header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? ''
-}
-
-/** Compares in constant time, over hashes so that the lengths do not show either. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest()
-  return timingSafeEqual(digest(given), digest(expected))
 }

@@ -1,5 +1,12 @@
 import type { AI } from '@aimux/ai-core'
 import { z } from 'zod'
+import type { Metrics } from './metrics.js'
+
+const isMetrics = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Metrics).handler === 'function' &&
+  typeof (value as Metrics).registry === 'object'
 
 const isAI = (value: unknown) =>
   typeof value === 'object' &&
@@ -29,6 +36,10 @@ export const gatewayOptionsSchema = z.strictObject({
   keyCacheMs: z.number().int().min(0).default(500),
   /** The longest a request may take, retries and fallbacks included; a longer one is a 504. */
   requestTimeoutMs: z.number().int().positive().optional(),
+  /** Prometheus metrics, from `createMetrics(ai)`, served at `GET /metrics`; absent, no such route. */
+  metrics: z.custom<Metrics>(isMetrics, 'must be the result of createMetrics()').optional(),
+  /** When set, `GET /metrics` answers only requests that carry it as a bearer token. */
+  metricsToken: z.string().min(1).optional(),
 })
 
 export type GatewayOptions = z.input<typeof gatewayOptionsSchema>

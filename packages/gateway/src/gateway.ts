@@ -16,6 +16,7 @@ import { adminKeysRoutes } from './routes/admin-keys.js'
 import { chatCompletionsRoute } from './routes/chat-completions.js'
 import { embeddingsRoute } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoute } from './routes/metrics-route.js'
 import { modelsRoutes } from './routes/models.js'
 
 export interface Gateway {
@@ -28,11 +29,12 @@ export interface Gateway {
 /**
  * An OpenAI-compatible HTTP server in front of an aimux instance: `/v1/chat/completions`, `/v1/embeddings` and
  * `/v1/models` for virtual keys (`sk-aimux-...`), the admin API for those keys under `/admin/keys`,
- * and `/healthz` and `/readyz`. Wrong options are a ConfigError naming the field.
+ * `/healthz` and `/readyz`, and `/metrics` when given `metrics`. Wrong options are a ConfigError
+ * naming the field.
  *
  * @example
  * const ai = await createAI({ plugins: [openai(), sqliteStore({ path: 'aimux.db' })] })
- * const gateway = createGateway({ ai, adminToken: process.env.AIMUX_ADMIN_TOKEN })
+ * const gateway = createGateway({ ai, adminToken: process.env.AIMUX_ADMIN_TOKEN, metrics: createMetrics(ai) })
  * const { url } = await gateway.listen({ port: 8787 })
  */
 export function createGateway(input: GatewayOptions): Gateway {
@@ -61,6 +63,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   app.route('/', healthRoutes(ai))
 
   // ==== Routes of other modules (metrics, dashboard) are mounted here. ====
+  if (options.metrics) app.get('/metrics', metricsRoute(options.metrics, options.metricsToken))
   app.route('/dashboard', dashboardRoutes({ ai, isAdmin, keys }))
 
   app.use('/admin/*', requireAdmin(isAdmin), limitBody)

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createFakeServer, openaiChatProtocol, startLineWorker } from '@aimux/ai-testing'
 import OpenAI from 'openai'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { configFolder } from './config-folder.js'
 
 // `aimux-gateway` as a user runs it: a process of its own, started on the workspace's sources.
@@ -63,6 +63,85 @@ describe('aimux-gateway', () => {
     const missing = await gatewayCommand(['--config', 'nowhere.json'], dir)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/^aimux-gateway: nowhere\.json: no such file\.\n$/)
+  }, 60_000)
+
+  it('prints no upstream key and no virtual-key secret, whatever fails', async () => {
+    const upstreamKey = 'sk-upstream-logged-0123456789abcdef'
+    // The fake provider echoes the key it was sent in its error messages and headers.
+    const upstream = await createFakeServer(openaiChatProtocol(), { echoKey: true })
+    const dir = configFolder(
+      {
+        providers: { openai: { apiKeyEnv: 'UPSTREAM_KEY', baseURL: `${upstream.url}/v1` } },
+        defaultModel: 'openai:gpt-4o-mini',
+        retry: false,
+      },
+      ['@aimux/ai-openai'],
+    )
+    const child = spawn(
+      process.execPath,
+      ['--import', hooks, bin, '--config', join(dir, 'aimux.config.json'), '--port', '0'],
+      {
+        env: { ...process.env, UPSTREAM_KEY: upstreamKey, AIMUX_ADMIN_TOKEN: ADMIN_TOKEN },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      output += chunk
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    try {
+      const baseURL = await vi.waitFor(
+        () => {
+          const url = /listening on (http:\/\/\S+)/.exec(output)?.[1]
+          if (!url) throw new Error('not listening yet')
+          return url
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      const issued = await fetch(`${baseURL}/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      const { secret } = (await issued.json()) as { secret: string }
+      upstream.enqueue(
+        { error: { status: 401 } },
+        { error: { status: 500, message: 'Internal error' } },
+        { chunks: ['a', 'b', 'c'], breakAfterChunks: 1 },
+      )
+      const client = new OpenAI({ apiKey: secret, baseURL: `${baseURL}/v1`, maxRetries: 0 })
+      const messages = [{ role: 'user' as const, content: 'Hi' }]
+      const statuses: unknown[] = []
+      for (const stream of [false, false, true]) {
+        statuses.push(
+          await (async () => {
+            const answer = await client.chat.completions.create({
+              model: 'openai:gpt-4o-mini',
+              messages,
+              stream,
+            })
+            if (stream) for await (const _ of answer as AsyncIterable<unknown>);
+            return 200
+          })().catch((error: { status?: number; code?: string }) => error.status ?? error.code),
+        )
+      }
+      expect(statuses).toEqual([502, 500, 'upstream_stream_interrupted'])
+      await client.chat.completions
+        .create({ model: 'openai:gpt-4o-mini', messages, n: 3, user: secret } as never)
+        .catch(() => undefined)
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      expect(output).toMatch(/^aimux-gateway listening on /)
+      expect(output).not.toContain(upstreamKey)
+      expect(output).not.toContain(secret)
+    } finally {
+      child.kill('SIGKILL')
+      await upstream.close()
+    }
   }, 60_000)
 
   it('serves the config it is given until SIGTERM, then closes and exits 0', async () => {

@@ -43,7 +43,11 @@ export function toGatewayError(error: unknown): GatewayError {
     case 'content-filter':
       return gatewayError(400, { message, code: 'content_filter' })
     case 'budget-exceeded':
-      return gatewayError(429, { message, type: 'insufficient_quota', code: 'budget_exceeded' })
+      return gatewayError(
+        429,
+        { message, type: 'insufficient_quota', code: 'budget_exceeded' },
+        retryAfter(error),
+      )
     case 'rate-limit':
       return gatewayError(
         429,

@@ -299,6 +299,25 @@ describe('POST /v1/chat/completions, through the official openai SDK', () => {
     expect(id).not.toBe(keyId)
   })
 
+  it("counts the tokens of the key's calls against its tokensPerMinute, then refuses with Retry-After", async () => {
+    const { secret: limited } = await fx.issueKey({
+      name: 'thirty tokens a minute',
+      limits: { tokensPerMinute: 30 },
+    })
+    const client = fx.client(limited)
+    const messages = [{ role: 'user' as const, content: 'Hi' }]
+    fx.upstream.enqueue({ text: 'a long answer', usage: { inputTokens: 20, outputTokens: 20 } })
+    await client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages })
+    // 40 tokens were used of 30 a minute: the next call is refused before it is sent.
+    const refused = await client.chat.completions
+      .create({ model: 'openai:gpt-4o-mini', messages })
+      .catch((error: unknown) => error)
+    expect(refused).toMatchObject({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' })
+    expect((refused as Error).message).toMatch(/token/i)
+    expect(Number((refused as { headers: Headers }).headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(fx.upstream.pending).toBe(0)
+  })
+
   it('accepts the admin token on /v1, with no key limits or scope', async () => {
     fx.upstream.enqueue({ text: 'admin answer' })
     const { ADMIN_TOKEN } = await import('../test-support/gateway-fixture.js')

@@ -20,6 +20,24 @@ afterAll(() => fx.close())
 
 const hi = [{ role: 'user' as const, content: 'Hi' }]
 
+const nextDay = (at: number) => {
+  const day = new Date(at)
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1)
+}
+const nextMonth = (at: number) => {
+  const day = new Date(at)
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 1)
+}
+/**
+ * Checks that a refusal's Retry-After is the whole seconds, rounded up, from when it was answered
+ * (between `sentAt` and now) until `end`, the start of the budget's next period.
+ */
+function expectRetryAfter(error: APIError, end: number, sentAt: number): void {
+  const seconds = Number(error.headers?.get('retry-after'))
+  expect(seconds).toBeGreaterThanOrEqual(Math.max(1, Math.ceil((end - Date.now()) / 1000)))
+  expect(seconds).toBeLessThanOrEqual(Math.ceil((end - sentAt) / 1000))
+}
+
 /** What the SDK throws, as an APIError. */
 async function refusal(promise: Promise<unknown>): Promise<APIError> {
   const error = await promise.then(
@@ -118,21 +136,38 @@ describe('errors as the openai SDK sees them', () => {
 
   it('429 insufficient_quota / budget_exceeded when a hard budget cannot hold the call', async () => {
     const { secret: budgeted } = await fx.issueKey({ scope: { userId: 'u-poor' } })
+    const sentAt = Date.now()
     const error = await refusal(
       fx.client(budgeted).chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi }),
     )
     expect(error).toMatchObject({ status: 429, type: 'insufficient_quota', code: 'budget_exceeded' })
     expect(fx.upstream.pending).toBe(0)
+    // A monthly budget renews at the start of the next UTC month: Retry-After says when.
+    expectRetryAfter(error, nextMonth(sentAt), sentAt)
   })
 
   it("429 budget_exceeded from a key's own budget, for a stream too, before anything is streamed", async () => {
     const { secret: capped } = await fx.issueKey({
       limits: { budgets: [{ limitUsd: 0.000001, period: 'day' }] },
     })
+    const sentAt = Date.now()
     const error = await refusal(
       fx.client(capped).chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi, stream: true }),
     )
     expect(error).toMatchObject({ status: 429, type: 'insufficient_quota', code: 'budget_exceeded' })
+    // A daily budget renews at the next UTC midnight.
+    expectRetryAfter(error, nextDay(sentAt), sentAt)
+  })
+
+  it('429 budget_exceeded without Retry-After for a total budget, which never renews', async () => {
+    const { secret: once } = await fx.issueKey({
+      limits: { budgets: [{ limitUsd: 0.000001, period: 'total' }] },
+    })
+    const error = await refusal(
+      fx.client(once).chat.completions.create({ model: 'openai:gpt-4o-mini', messages: hi }),
+    )
+    expect(error).toMatchObject({ status: 429, code: 'budget_exceeded' })
+    expect(error.headers?.get('retry-after')).toBeNull()
   })
 
   it('429 with Retry-After (whole seconds, rounded up) when the provider rate-limits the gateway', async () => {
