@@ -1,0 +1,5 @@
+export { audit } from './audit.js'
+export type { AuditApi } from './audit-api.js'
+export type { AuditRequestEndedEvent } from './audit-events.js'
+export type { AuditOptions } from './audit-options.js'
+export { canonicalJson, sha256Hex } from './canonical-json.js'
