@@ -158,6 +158,46 @@ const redisSchema = z
     path: ['url'],
   })
 
+const days = z.number().positive('must be more than 0 days')
+const retentionAction = z
+  .enum(['delete', 'archive'])
+  .optional()
+  .describe('delete (with their messages) or archive (hidden from lists); default archive.')
+const intervalMs = z.number().int().min(1_000, 'must be at least 1000 (one second)')
+
+const scheduleSchema = z.strictObject({
+  modelSync: z
+    .union([z.literal(false), z.strictObject({ everyMs: intervalMs.optional() })])
+    .optional()
+    .describe('models.sync() every everyMs (default every hour, on the hour); false turns it off.'),
+  retention: z
+    .strictObject({
+      everyMs: intervalMs.optional().describe('How often retention runs; default every day.'),
+      conversations: z
+        .strictObject({
+          olderThanDays: days.optional().describe('Conversations inactive for longer than this many days.'),
+          action: retentionAction,
+          tenants: z
+            .record(z.string().min(1), z.strictObject({ olderThanDays: days, action: retentionAction }))
+            .optional()
+            .describe('Per tenant, its own policy instead of the general one.'),
+        })
+        .optional(),
+      usage: z
+        .strictObject({
+          keepRecordsDays: days.describe(
+            'Usage records older than this are deleted; their per-day sums stay.',
+          ),
+        })
+        .optional(),
+    })
+    .optional()
+    .describe('Deletes or archives old conversations and compacts old usage records.'),
+  leaseMs: intervalMs
+    .optional()
+    .describe('How long a run that never finished holds its slot; default 15 minutes.'),
+})
+
 const pluginSchema = z.strictObject({
   package: z.string().min(1).describe('The package, installed beside the config file.'),
   export: z
@@ -190,6 +230,11 @@ export const configSchema = z
       .optional()
       .describe(
         'Rate-limit windows, the response cache and circuit state shared by instances (@aimux/redis).',
+      ),
+    schedule: scheduleSchema
+      .optional()
+      .describe(
+        'Scheduled work (@aimux/schedule): model sync and retention, run once across instances sharing the store.',
       ),
     plugins: z
       .array(pluginSchema)
@@ -253,6 +298,7 @@ export function coreOptions(config: AimuxConfig) {
     providers: _providers,
     store: _store,
     redis: _redis,
+    schedule: _schedule,
     plugins: _plugins,
     gateway: _gateway,
     ...options

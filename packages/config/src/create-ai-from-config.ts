@@ -46,6 +46,11 @@ export async function createAIFromConfig(
     const store = await storePlugin(config.store, ctx)
     if (store) plugins.push(store)
     if (config.redis) plugins.push(await redisPlugin(config.redis, ctx))
+    if (config.schedule) {
+      const factory = await loadFactory('@aimux/schedule', 'schedule', ctx.dir, 'schedule')
+      const schedule = config.schedule
+      plugins.push(await call('schedule', '@aimux/schedule', () => factory(schedule)))
+    }
     for (const [i, entry] of config.plugins.entries()) {
       const where = `plugins[${i}]`
       const factoryOptions =

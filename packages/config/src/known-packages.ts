@@ -77,6 +77,7 @@ export const knownExports: Readonly<Record<string, string>> = {
   '@aimux/ai-mcp': 'mcp',
   '@aimux/otel': 'otel',
   '@aimux/redis': 'redisState',
+  '@aimux/schedule': 'schedule',
   '@aimux/store-sqlite': 'sqliteStore',
   '@aimux/store-postgres': 'postgresStore',
 }

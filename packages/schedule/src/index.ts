@@ -1,0 +1,8 @@
+export { createManualClock, type ManualClock } from './manual-clock.js'
+export type { ModelSyncResult } from './model-sync-job.js'
+export type { RetentionResult } from './retention-job.js'
+export { schedule } from './schedule.js'
+export type { ScheduleApi, ScheduleJobName, ScheduleJobRun, ScheduleJobStatus } from './schedule-api.js'
+export { type ScheduleClock, systemClock } from './schedule-clock.js'
+export type { ScheduleRunEvent } from './schedule-events.js'
+export type { ConversationRetentionPolicy, RetentionAction, ScheduleOptions } from './schedule-options.js'
