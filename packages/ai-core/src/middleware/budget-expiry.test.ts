@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPriceCatalog } from '../cost/price-catalog.js'
 import { normalizeUsage } from '../cost/usage.js'
+import { StoreError } from '../errors/errors.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus } from '../events/event-bus.js'
 import type { AimuxEvents } from '../events/events.js'
@@ -134,12 +135,71 @@ describe('budget reservations expire', () => {
       unpricedModels: 'allow',
       reservationMaxMs: 1,
     })
-    const held = await guard.reserve('a', {}, { model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, 'p')
+    const held = await guard.reserve(
+      'a',
+      {},
+      { model: 'm', messages: [{ role: 'user', content: 'Hi' }] },
+      'p',
+    )
     await sleep(10)
     await guard.settle(held!, 5_000)
     expect(await store.spend.getSpend(total)).toEqual({ spentNanoUsd: 5_000, reservedNanoUsd: 0 })
     // The late reservation that carries the cost is settled at once; it must not expire first.
     expect(expiresIn[1]).toBeGreaterThanOrEqual(50_000)
+  })
+})
+
+describe('settling a reservation the store no longer has', () => {
+  /** A guard on a clock that moves only when told, over a store that has lost reservations 'a' and 'b'. */
+  function lostReservations() {
+    const store = createMemoryStore()
+    // The store expires reservations on the real clock: the guard's starts from it.
+    const clock = { now: new Date() }
+    const spend: SpendStore = {
+      ...store.spend,
+      settle: (id, actual) =>
+        id === 'a' || id === 'b'
+          ? Promise.reject(new StoreError(`reservation ${id} not found (or expired)`))
+          : store.spend.settle(id, actual),
+    }
+    const guard = createBudgetGuard({
+      budgets: [budgetSchema.parse({ scope: 'global', limitUsd: 1, period: 'total' })],
+      spend,
+      catalog: store.catalog,
+      prices: createPriceCatalog(),
+      events: createEventBus(createBackgroundWork(() => {})),
+      unpricedModels: 'allow',
+      reservationMaxMs: 60_000,
+      now: () => clock.now,
+    })
+    const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hi' }] }
+    const reserve = async (id: string) => (await guard.reserve(id, {}, request, 'p'))!
+    return { store, clock, guard, reserve }
+  }
+
+  it('fails while the reservation has not expired, and spends nothing', async () => {
+    const { store, clock, guard, reserve } = lostReservations()
+    const held = await reserve('a')
+    clock.now = new Date(held.expiresAt.getTime() - 1)
+    await expect(guard.settle(held, 5_000)).rejects.toMatchObject({ code: 'store' })
+    expect((await store.spend.getSpend(total)).spentNanoUsd).toBe(0)
+  })
+
+  it('spends the cost once the reservation has expired, from its expiry on', async () => {
+    const { store, clock, guard, reserve } = lostReservations()
+    const held = await reserve('a')
+    clock.now = held.expiresAt
+    await guard.settle(held, 5_000)
+    expect((await store.spend.getSpend(total)).spentNanoUsd).toBe(5_000)
+  })
+
+  it('spends the cost of each of two expired reservations settled at once', async () => {
+    const { store, clock, guard, reserve } = lostReservations()
+    const a = await reserve('a')
+    const b = await reserve('b')
+    clock.now = new Date(a.expiresAt.getTime() + 1)
+    await Promise.all([guard.settle(a, 5_000), guard.settle(b, 7_000)])
+    expect((await store.spend.getSpend(total)).spentNanoUsd).toBe(12_000)
   })
 })
 

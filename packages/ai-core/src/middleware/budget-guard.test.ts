@@ -1,8 +1,13 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import { createPriceCatalog } from '../cost/price-catalog.js'
+import { createBackgroundWork } from '../events/background-work.js'
+import { createEventBus } from '../events/event-bus.js'
 import type { AimuxEvents } from '../events/events.js'
 import { type CreateAIOptions, createAI } from '../instance/create-ai.js'
-import { periodStart } from './budget-guard.js'
+import { createMemoryStore } from '../store/memory/memory-store.js'
+import type { SpendStore } from '../store/spend-store.js'
+import { type BudgetInput, budgetSchema, createBudgetGuard, periodStart } from './budget-guard.js'
 
 const prices = [{ provider: 'mock', model: 'm', price: { input: 1_000, output: 1_000 } }] // $0.001 a token
 const ask = (userId: string) => ({
@@ -120,5 +125,93 @@ describe('budgets', () => {
     expect(periodStart('month', at)).toBe('2026-11-01')
     expect(periodStart('total', at)).toBe('1970-01-01')
     expect(periodStart('week', new Date('2026-11-16T00:00:00Z'))).toBe('2026-11-16')
+  })
+  it('fires thresholds in rising order however they were listed', async () => {
+    const { ai, thresholds } = await setup([
+      { scope: 'user', limitUsd: 0.05, period: 'month', thresholds: [0.8, 1, 0.5, 0.9], hard: false },
+    ])
+    const fired: number[][] = []
+    for (let i = 0; i < 5; i++) {
+      await ai.chat(ask('u1')) // $0.01 each
+      await ai.flush()
+      fired.push(thresholds.splice(0).map((t) => t.threshold))
+    }
+    expect(fired).toEqual([[], [], [0.5], [0.8], [0.9, 1]])
+    await ai.close()
+  })
+
+  it('names the budget that would be passed, not the first one the call belongs to', async () => {
+    const { ai, exceeded } = await setup([
+      { scope: 'tenant', limitUsd: 1, period: 'total' },
+      { scope: 'global', limitUsd: 0.01, period: 'total' },
+    ])
+    const error = await ai.chat({ ...ask('u'), scope: { tenantId: 't', userId: 'u' } }).catch((e) => e)
+    expect(error.message).toMatch(/^The total budget for global 'global' would be passed/)
+    await ai.flush()
+    expect(exceeded).toEqual([
+      {
+        scope: 'global',
+        scopeId: 'global',
+        period: 'total',
+        periodStart: '1970-01-01',
+        spentNanoUsd: 0,
+        limitNanoUsd: 10_000_000,
+        requestId: error.requestId,
+        estimatedNanoUsd: 15_000_000,
+      },
+    ])
+    await ai.close()
+  })
+})
+
+describe('the budget guard', () => {
+  function guardOver(budgets: BudgetInput[], prices = createPriceCatalog()) {
+    const store = createMemoryStore()
+    const reads: string[] = []
+    const spend: SpendStore = {
+      ...store.spend,
+      getSpend: (key) => {
+        reads.push(key.scope)
+        return store.spend.getSpend(key)
+      },
+    }
+    const guard = createBudgetGuard({
+      budgets: budgets.map((b) => budgetSchema.parse(b)),
+      spend,
+      catalog: store.catalog,
+      prices,
+      events: createEventBus(createBackgroundWork(() => {})),
+      unpricedModels: 'allow',
+    })
+    return { guard, store, reads }
+  }
+  const request = { model: 'm', messages: [{ role: 'user' as const, content: 'Hi' }], maxOutputTokens: 10 }
+
+  it('reserves nothing when no budget applies to the scope', async () => {
+    const { guard } = guardOver([{ scope: 'project', id: 'p1', limitUsd: 1, period: 'total' }])
+    expect(await guard.reserve('r', { projectId: 'p2' }, request, 'p')).toBeUndefined()
+    expect(await guard.reserve('r', { projectId: 'p1' }, request, 'p')).toMatchObject({ id: 'r' })
+  })
+
+  it('refuses with an error that names the request', async () => {
+    const prices = createPriceCatalog()
+    prices.add([{ provider: 'p', model: 'm', price: { input: 1_000, output: 1_000 } }], 'user')
+    const { guard } = guardOver([{ scope: 'global', limitUsd: 0.01, period: 'total' }], prices)
+    // 5 prompt tokens and 10 of output at $0.001 a token: $0.015, over the $0.01 limit.
+    await expect(guard.reserve('refused-1', {}, request, 'p')).rejects.toMatchObject({
+      code: 'budget-exceeded',
+      requestId: 'refused-1',
+    })
+  })
+
+  it('reads no spend for a budget without thresholds when checking them', async () => {
+    const { guard, reads } = guardOver([
+      { scope: 'global', limitUsd: 1, period: 'total' },
+      { scope: 'user', limitUsd: 1, period: 'total', thresholds: [0.5] },
+    ])
+    const held = (await guard.reserve('r', { userId: 'u' }, request, 'p'))!
+    await guard.settle(held, 0)
+    await guard.checkThresholds(held)
+    expect(reads).toEqual(['user'])
   })
 })

@@ -92,4 +92,29 @@ describe('budgets and models without a price', () => {
     expect(unpriced).toEqual([])
     await ai.close()
   })
+  it('says in full how to price the model, sync prices, or let unpriced calls through', async () => {
+    const { ai } = await setup({ budgets: tiny })
+    const error = await ai.chat(ask('openai:gpt-unlisted')).catch((e) => e)
+    expect(error.message).toBe(
+      "The model 'openai:gpt-unlisted' has no price, so a hard budget cannot hold its cost; nothing was sent. " +
+        "Price it with createAI({ prices: [{ provider: 'openai', model: 'gpt-unlisted', price: { input, output } }] }) " +
+        '(USD per million tokens), run ai.models.sync() if the provider publishes its prices, ' +
+        "or set createAI({ unpricedModels: 'allow' }) to let calls to unpriced models through at cost 0.",
+    )
+    await ai.close()
+  })
+
+  it('refuses it when one hard budget applies among budgets that only watch', async () => {
+    const { mock, ai } = await setup({
+      budgets: [
+        { scope: 'global', limitUsd: 100, period: 'total', hard: false },
+        { scope: 'user', limitUsd: 100, period: 'total' },
+        { scope: 'tenant', limitUsd: 100, period: 'total', hard: false },
+      ],
+    })
+    const call = { ...ask('openai:gpt-unlisted'), scope: { userId: 'u1', tenantId: 't1' } }
+    await expect(ai.chat(call)).rejects.toMatchObject({ code: 'config', model: 'gpt-unlisted' })
+    expect(mock.calls).toHaveLength(0)
+    await ai.close()
+  })
 })

@@ -66,4 +66,29 @@ describe('response cache', () => {
     expect((await ai.chat({ messages })).text).toBe('again')
     await ai.close()
   })
+  it('keeps an answer that stopped to call tools: it is complete', async () => {
+    const { mock, ai, lookups } = await setup()
+    const tools = [{ name: 'add', parameters: { type: 'object' } }]
+    mock.enqueue({ toolCalls: [{ name: 'add', args: { a: 2, b: 2 } }] }, { text: 'asked again' })
+    const first = await ai.chat({ messages, tools })
+    const second = await ai.chat({ messages, tools })
+    expect(first.finishReason).toBe('tool-calls')
+    expect([second.finishReason, second.toolCalls.map((c) => c.args)]).toEqual([
+      'tool-calls',
+      [{ a: 2, b: 2 }],
+    ])
+    expect(mock.calls).toHaveLength(1)
+    await ai.flush()
+    expect(lookups).toEqual([false, true])
+    await ai.close()
+  })
+
+  it('never keeps a streamed answer cut short by its length limit', async () => {
+    const { mock, ai } = await setup()
+    mock.enqueue({ chunks: ['par', 'tial'], finishReason: 'length' }, { text: 'full' })
+    expect((await ai.stream({ messages }).result).finishReason).toBe('length')
+    expect((await ai.chat({ messages })).text).toBe('full')
+    expect(mock.calls).toHaveLength(2)
+    await ai.close()
+  })
 })

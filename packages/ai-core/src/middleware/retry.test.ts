@@ -1,12 +1,18 @@
 import { mockProvider } from '@aimux/ai-testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RateLimitError } from '../errors/errors.js'
+import { createBackgroundWork } from '../events/background-work.js'
+import { createEventBus } from '../events/event-bus.js'
 import type { AimuxEvents } from '../events/events.js'
 import { type AI, type CreateAIOptions, createAI } from '../instance/create-ai.js'
+import type { ProviderAdapter } from '../spec/provider.js'
+import type { ModelCall, ModelResponse } from './middleware.js'
+import { retryMiddleware } from './retry.js'
 
 const messages = [{ role: 'user' as const, content: 'Hi' }]
 const open: AI[] = []
 afterEach(async () => {
+  vi.restoreAllMocks()
   await Promise.all(open.splice(0).map((ai) => ai.close()))
 })
 
@@ -59,5 +65,52 @@ describe('a Retry-After longer than maxDelayMs', () => {
     expect((await ai.chat({ messages })).text).toBe('ok')
     await ai.flush()
     expect(retries.map((r) => r.delayMs)).toEqual([20])
+  })
+
+  it('is waited out when it is exactly maxDelayMs', async () => {
+    const { primary, ai, retries } = await setup({
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 30 },
+    })
+    primary.enqueue({ error: { status: 429, retryAfterMs: 30 } }, { text: 'ok' })
+    expect((await ai.chat({ messages })).text).toBe('ok')
+    expect(primary.calls).toHaveLength(2)
+    await ai.flush()
+    expect(retries.map((r) => r.delayMs)).toEqual([30])
+  })
+})
+
+describe('a retry wait that would end exactly at the deadline', () => {
+  it('is not taken: the error is thrown at once, with no retry', async () => {
+    const frozen = Date.now()
+    vi.spyOn(Date, 'now').mockReturnValue(frozen) // the clock stands still: the wait ends at the deadline
+    const work = createBackgroundWork(() => {})
+    const events = createEventBus(work)
+    const retries: AimuxEvents['retry'][] = []
+    events.on('retry', (e) => void retries.push(e))
+    const call = {
+      mode: 'generate',
+      provider: { id: 'p' } as ProviderAdapter,
+      request: { model: 'm', messages },
+      ctx: {
+        requestId: 'r',
+        scope: {},
+        signal: new AbortController().signal,
+        deadline: frozen + 40,
+        attempt: 1,
+        step: 1,
+        metadata: {},
+        policy: { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1_000 } },
+      },
+    } as ModelCall
+    let attempts = 0
+    const next = async (): Promise<ModelResponse> => {
+      if (attempts++ === 0) throw new RateLimitError('slow down', { retryAfterMs: 40, provider: 'p' })
+      return { mode: 'generate', result: { content: [], finishReason: 'stop' } as never }
+    }
+    const error = await retryMiddleware(events)(call, next).catch((e: unknown) => e)
+    expect(RateLimitError.is(error)).toBe(true)
+    expect(attempts).toBe(1)
+    await work.flush()
+    expect(retries).toEqual([])
   })
 })

@@ -23,4 +23,25 @@ describe('rate window', () => {
     expect(window.waitUntilBelow(100_000, 'requests', 60_001)).toBe(0)
     expect(window.waitUntilBelow(100_000, 'requests', 60_000)).toBe(41_000 + 60_000 - 100_000)
   })
+
+  it('never asks to wait for a bucket that left the window long ago', () => {
+    const window = createRateWindow(60_000, 1_000)
+    window.add(500, 1, 100) // bucket 0 leaves at 61 000
+    // Long after it left, the window is empty: no wait, and never a negative one.
+    expect(window.waitUntilBelow(200_000, 'requests', 1)).toBe(0)
+    expect(window.waitUntilBelow(200_000, 'tokens', 1)).toBe(0)
+    window.add(300_000, 1, 0)
+    // Only the new call counts: room comes back when its own bucket leaves.
+    expect(window.waitUntilBelow(300_000, 'requests', 1)).toBe(301_000 + 60_000 - 300_000)
+  })
+
+  it('drops the buckets that left as calls are added, even with no check in between', () => {
+    const window = createRateWindow(60_000, 1_000)
+    // 100 000 calls over 100 s, never checked: a counter that only records tokens as calls end.
+    for (let i = 0; i < 100_000; i++) window.add(i, 0, 1)
+    // The memory bound is the point of the buckets: at most a span's worth of them is ever held.
+    const { buckets } = window as unknown as { buckets: unknown[] }
+    expect(buckets.length).toBeLessThanOrEqual(61)
+    expect(window.waitUntilBelow(100_000, 'tokens', 60_001)).toBe(0)
+  })
 })
