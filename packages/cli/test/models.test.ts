@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProject } from './cli.js'
+import { bin, createProject } from './cli.js'
 import { OPENAI_KEY, type Setup, setUp } from './fixtures.js'
+import { startTerminal } from './tmux.js'
 
 // models sync / list and prices, against the fake OpenAI server's model list.
 
@@ -25,7 +26,8 @@ describe('aimux models', () => {
   it('sync prints a line per provider when standard output is not a terminal', async () => {
     const result = await setup.project.run(['models', 'sync'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('✔ openai: 2 models')
+    expect(result.stdout).toContain('openai: syncing\n')
+    expect(result.stdout).toContain('✔ openai: 2 models\n')
     expect(setup.server.requests.filter((r) => r.path === '/v1/models')).toHaveLength(1)
   })
 
@@ -47,6 +49,21 @@ describe('aimux models', () => {
         price: expect.objectContaining({ input: 0.15 }),
       }),
     ])
+  })
+
+  it('sync on a terminal redraws the line of each provider in place, from syncing to its count', async () => {
+    const terminal = await startTerminal([process.execPath, bin, 'models', 'sync'], {
+      cwd: setup.project.dir,
+      env: { OPENAI_API_KEY: OPENAI_KEY, NO_COLOR: '1' },
+    })
+    try {
+      const screen = await terminal.waitFor('[exited 0]')
+      expect(screen).toContain('✔ openai: 2 models')
+      // The live line became the result: what a pipe gets as two lines is one line here.
+      expect(screen).not.toContain('openai: syncing')
+    } finally {
+      await terminal.close()
+    }
   })
 
   it('sync --json and an unknown --provider', async () => {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   )
   expect((await project.run(['chat', '--user', 'u1', 'first'])).stdout).toBe('one\n')
   expect((await project.run(['chat', '--user', 'u1', '-m', 'openai:gpt-4o', 'second'])).stdout).toBe('two\n')
-  expect((await project.run(['chat', '--user', 'u2', 'third'])).stdout).toBe('three\n')
+  expect((await project.run(['chat', '--user', 'u2', '--tenant', 'acme', 'third'])).stdout).toBe('three\n')
   expect((await project.run(['chat', '--user', 'u2', 'fourth'])).code).toBe(1)
 }, 60_000)
 afterAll(async () => {
@@ -123,6 +123,25 @@ describe('aimux usage', () => {
     expect(u1.rows.map((r: Row) => [r.key, r.costNanoUsd])).toEqual([
       ['gpt-4o', fourCost(200, 20)],
       ['gpt-4o-mini', miniCost(100, 50)],
+    ])
+  })
+
+  it('--by provider and --by tenant, requests without a tenant under (none)', async () => {
+    const byProvider = JSON.parse((await setup.project.run(['usage', '--by', 'provider', '--json'])).stdout)
+    expect(byProvider.rows.map((r: Row) => [r.key, r.requests, r.costNanoUsd])).toEqual([
+      ['openai', 4, costs.u1 + costs.u2],
+    ])
+    const byTenant = JSON.parse((await setup.project.run(['usage', '--by', 'tenant', '--json'])).stdout)
+    expect(byTenant.rows.map((r: Row) => [r.key, r.requests, r.costNanoUsd])).toEqual([
+      ['', 3, costs.u1],
+      ['acme', 1, costs.u2],
+    ])
+    const table = (await setup.project.run(['usage', '--by', 'tenant'])).stdout.trimEnd().split('\n')
+    expect(table.slice(1).map((line) => line.split(/ {2,}/).slice(0, 3))).toEqual([
+      ['TENANT', 'REQUESTS', 'ERROR RATE'],
+      ['(none)', '3', '33.3%'],
+      ['acme', '1', '0.0%'],
+      ['total', '4', '25.0%'],
     ])
   })
 

@@ -160,7 +160,37 @@ describe('aimux chat, interactive', { timeout: 120_000 }, () => {
     expect(markdown.stdout).toContain(
       `## Assistant · openai:gpt-4o-mini · ${formatUsd(miniCost(18, 12))}\n\nA monad chains computations that carry context.`,
     )
-    expect(markdown.stdout).toMatch(/## Assistant · partial\n\nOne two /)
+    // The stopped answer is kept as far as it got, with why it stopped.
+    expect(markdown.stdout).toMatch(/## Assistant · partial\n\nOne two [^\n]*\n\n_aborted: [^\n]+_\n/)
+
+    const table = (await setup.project.run(['conversations', 'list'])).stdout.split('\n')
+    expect(table[0]).toMatch(/^ID +UPDATED \(UTC\) +MESSAGES +COST +USER +MODEL +TITLE$/)
+    expect(table[1]).toMatch(
+      new RegExp(
+        `^${conversationId} +\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} +4 +\\${formatUsd(miniCost(18, 12))} +u1 +openai:gpt-4o-mini +What is a monad\\?$`,
+      ),
+    )
+
+    const json = await setup.project.run(['conversations', 'export', conversationId, '--format', 'json'])
+    const exported = JSON.parse(json.stdout)
+    expect(exported.conversation).toMatchObject({ id: conversationId, messageCount: 4 })
+    expect(exported.messages.map((m: { role: string }) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ])
+    const written = await setup.project.run([
+      'conversations',
+      'export',
+      conversationId,
+      '-f',
+      'md',
+      '-o',
+      'monad.md',
+    ])
+    expect(written).toEqual({ code: 0, stdout: '', stderr: 'Wrote monad.md.\n' })
+    expect(await readFile(join(setup.project.dir, 'monad.md'), 'utf8')).toBe(markdown.stdout)
 
     const budgets = JSON.parse((await setup.project.run(['budgets', '--scope', 'user:u1', '--json'])).stdout)
     expect(budgets).toEqual([
