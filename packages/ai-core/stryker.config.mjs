@@ -11,6 +11,7 @@ export default mutationConfig({
     'src/middleware/retry.ts',
     'src/middleware/fallback.ts',
     'src/middleware/circuit-breaker.ts',
+    'src/store/memory/memory-circuit-state.ts',
     'src/store/memory/rate-window.ts',
     'src/middleware/router.ts',
     'src/middleware/response-cache.ts',
