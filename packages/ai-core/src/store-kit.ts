@@ -115,6 +115,7 @@ export {
 } from './store/sql/conversation-rows.js'
 export { type JobRunRow, jobRunsTable, toJobRun, toJobRunRow } from './store/sql/job-rows.js'
 export { type MessageRow, messagesTable, newMessageRow, toMessage } from './store/sql/message-rows.js'
+export { newestFirstQuery } from './store/sql/newest-first-query.js'
 export { postgresCodec } from './store/sql/postgres-codec.js'
 export { exceededLimit, spendKey, spendKeyId, uniqueSpendKeys } from './store/sql/spend-keys.js'
 export {

@@ -5,6 +5,7 @@ import {
   batchJobUpdate,
   postgresCodec as codec,
   columnValues,
+  newestFirstQuery,
   toBatchJob,
   toBatchJobRow,
 } from '@aimux/ai-core/store-kit'
@@ -52,28 +53,19 @@ export function createBatchStore(pool: Pool, s: string): BatchStore {
     },
 
     async list(options = {}) {
-      const filters: string[] = []
-      const params: unknown[] = []
-      const filter = (column: string, value: string | undefined) => {
-        if (value === undefined) return
-        params.push(value)
-        filters.push(`${column} = $${params.length}`)
-      }
-      filter('status', options.status)
-      filter('provider', options.provider)
-      filter('tenant_id', options.tenantId)
-      filter('user_id', options.userId)
-      filter('project_id', options.projectId)
-      const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''
-      let limit = ''
-      if (options.limit !== undefined) {
-        params.push(options.limit)
-        limit = ` LIMIT $${params.length}`
-      }
-      const { rows } = await pool.query<BatchJobRow>(
-        `SELECT * FROM ${s}.batch_jobs ${where} ORDER BY created_at DESC, id DESC${limit}`,
-        params,
+      const { sql, params } = newestFirstQuery(
+        `${s}.batch_jobs`,
+        {
+          status: options.status,
+          provider: options.provider,
+          tenant_id: options.tenantId,
+          user_id: options.userId,
+          project_id: options.projectId,
+        },
+        options.limit,
+        (n) => `$${n}`,
       )
+      const { rows } = await pool.query<BatchJobRow>(sql, params)
       return rows.map((row) => toBatchJob(row, codec))
     },
   }

@@ -3,6 +3,7 @@ import {
   postgresCodec as codec,
   columnNames,
   compareDue,
+  newestFirstQuery,
   toWebhookDelivery,
   toWebhookDeliveryRow,
   type WebhookDeliveryRow,
@@ -83,26 +84,13 @@ export function createWebhookOutboxStore(pool: Pool, s: string): WebhookOutboxSt
     },
 
     async list(query = {}) {
-      const filters: string[] = []
-      const params: unknown[] = []
-      const filter = (column: string, value: string | undefined) => {
-        if (value === undefined) return
-        params.push(value)
-        filters.push(`${column} = $${params.length}`)
-      }
-      filter('status', query.status)
-      filter('endpoint_id', query.endpointId)
-      filter('event', query.event)
-      const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''
-      let limit = ''
-      if (query.limit !== undefined) {
-        params.push(query.limit)
-        limit = ` LIMIT $${params.length}`
-      }
-      const { rows } = await pool.query<WebhookDeliveryRow>(
-        `SELECT * FROM ${s}.webhook_deliveries ${where} ORDER BY created_at DESC, id DESC${limit}`,
-        params,
+      const { sql, params } = newestFirstQuery(
+        `${s}.webhook_deliveries`,
+        { status: query.status, endpoint_id: query.endpointId, event: query.event },
+        query.limit,
+        (n) => `$${n}`,
       )
+      const { rows } = await pool.query<WebhookDeliveryRow>(sql, params)
       return rows.map((row) => toWebhookDelivery(row, codec))
     },
 

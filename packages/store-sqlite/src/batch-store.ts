@@ -4,6 +4,7 @@ import {
   batchJobsTable,
   batchJobUpdate,
   sqliteCodec as codec,
+  newestFirstQuery,
   toBatchJob,
   toBatchJobRow,
 } from '@aimux/ai-core/store-kit'
@@ -54,26 +55,21 @@ export function createBatchStore(db: Database): BatchStore {
     },
 
     async list(options = {}) {
-      const filters: string[] = []
-      const params: Record<string, unknown> = {}
-      const filter = (column: string, value: string | undefined) => {
-        if (value === undefined) return
-        filters.push(`${column} = @${column}`)
-        params[column] = value
-      }
-      filter('status', options.status)
-      filter('provider', options.provider)
-      filter('tenant_id', options.tenantId)
-      filter('user_id', options.userId)
-      filter('project_id', options.projectId)
-      const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''
-      const limit = options.limit === undefined ? '' : ' LIMIT @limit'
-      if (options.limit !== undefined) params.limit = options.limit
+      const { sql, params } = newestFirstQuery(
+        'batch_jobs',
+        {
+          status: options.status,
+          provider: options.provider,
+          tenant_id: options.tenantId,
+          user_id: options.userId,
+          project_id: options.projectId,
+        },
+        options.limit,
+        () => '?',
+      )
       return db
-        .prepare<Record<string, unknown>, BatchJobRow>(
-          `SELECT * FROM batch_jobs ${where} ORDER BY created_at DESC, id DESC${limit}`,
-        )
-        .all(params)
+        .prepare<unknown[], BatchJobRow>(sql)
+        .all(...params)
         .map((row) => toBatchJob(row, codec))
     },
   }

@@ -2,6 +2,7 @@ import type { WebhookOutboxStore } from '@aimux/ai-core'
 import {
   sqliteCodec as codec,
   compareDue,
+  newestFirstQuery,
   toWebhookDelivery,
   toWebhookDeliveryRow,
   type WebhookDeliveryRow,
@@ -102,24 +103,15 @@ export function createWebhookOutboxStore(db: Database): WebhookOutboxStore {
     },
 
     async list(query = {}) {
-      const filters: string[] = []
-      const params: Record<string, unknown> = {}
-      const filter = (column: string, value: string | undefined) => {
-        if (value === undefined) return
-        filters.push(`${column} = @${column}`)
-        params[column] = value
-      }
-      filter('status', query.status)
-      filter('endpoint_id', query.endpointId)
-      filter('event', query.event)
-      const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''
-      const limit = query.limit === undefined ? '' : ' LIMIT @limit'
-      if (query.limit !== undefined) params.limit = query.limit
+      const { sql, params } = newestFirstQuery(
+        'webhook_deliveries',
+        { status: query.status, endpoint_id: query.endpointId, event: query.event },
+        query.limit,
+        () => '?',
+      )
       return db
-        .prepare<Record<string, unknown>, WebhookDeliveryRow>(
-          `SELECT * FROM webhook_deliveries ${where} ORDER BY created_at DESC, id DESC${limit}`,
-        )
-        .all(params)
+        .prepare<unknown[], WebhookDeliveryRow>(sql)
+        .all(...params)
         .map((row) => toWebhookDelivery(row, codec))
     },
 
