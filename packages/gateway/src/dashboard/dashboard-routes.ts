@@ -6,13 +6,15 @@ import { issueVirtualKey } from '../keys/issue-key.js'
 import { issueKeyInputSchema } from '../keys/issue-key-input.js'
 import type { KeyCache } from '../keys/key-cache.js'
 import { assetRoutes } from './assets.js'
+import { auditOf } from './audit-api.js'
+import { AUDIT_PAGE_SIZE, auditFilter, auditPage, auditQuery } from './audit-page.js'
 import { budgetRows, budgetsPage } from './budgets-page.js'
 import { connectionsOf } from './connections-api.js'
 import { connectionsPage, connectionsView } from './connections-page.js'
 import { conversationPage, conversationsPage } from './conversations-page.js'
 import { type Html, html } from './html.js'
 import { issueKeyFromForm, keysPage } from './keys-page.js'
-import { layout, loginPage, type PagePath } from './layout.js'
+import { layout, loginPage, type PagePath, type PagePlugin } from './layout.js'
 import { liveEvents } from './live-events.js'
 import { livePage } from './live-page.js'
 import { type ModelsView, modelsPage, modelsView } from './models-page.js'
@@ -21,6 +23,8 @@ import { overviewData, overviewPage } from './overview-page.js'
 import { type DashboardEnv, requireSession, SESSION_COOKIE, sameOrigin } from './session-guard.js'
 import { createSessionStore } from './session-store.js'
 import { parseRange, timeRange } from './time-range.js'
+import { webhooksOf } from './webhooks-api.js'
+import { DELIVERIES_SHOWN, deliveriesFilter, webhooksPage } from './webhooks-page.js'
 
 export interface DashboardOptions {
   ai: AI
@@ -57,8 +61,8 @@ const field = (form: Record<string, unknown>, name: string) => {
 
 /**
  * The web dashboard: overview of spend and latency, budgets, connections, virtual keys, models
- * and prices, conversations and live requests, all server-rendered from the instance's store
- * through the core's queries. Signing in takes the admin token; the session is an HttpOnly,
+ * and prices, conversations and live requests, and (with their plugins) webhook deliveries and
+ * the audit trail, all server-rendered from the instance's store through the core's queries. Signing in takes the admin token; the session is an HttpOnly,
  * SameSite=Strict cookie holding a random id, and every change is a POST that must carry the
  * session's CSRF token from a page of the same origin.
  */
@@ -122,7 +126,13 @@ export function dashboardRoutes(options: DashboardOptions): Hono<DashboardEnv> {
     active: PagePath | undefined,
     body: Html,
     status = 200,
-  ) => c.html(layout({ base, title, active, csrfToken: c.get('session').csrfToken, body }), status as 200)
+  ) => {
+    const plugins = new Set<PagePlugin>()
+    if (webhooksOf(ai)) plugins.add('webhooks')
+    if (auditOf(ai)) plugins.add('audit')
+    const csrfToken = c.get('session').csrfToken
+    return c.html(layout({ base, title, active, csrfToken, body, plugins }), status as 200)
+  }
 
   app.post('/logout', (c) => {
     sessions.delete(c.get('session').id)
@@ -276,6 +286,69 @@ export function dashboardRoutes(options: DashboardOptions): Hono<DashboardEnv> {
   app.get('/live/events', (c) =>
     liveEvents(c, ai, { maxMs: options.liveStreamMs ?? 300_000, heartbeatMs: 15_000 }),
   )
+
+  const webhooksView = async (c: Context<DashboardEnv>, notice?: Notice, status = 200) => {
+    const api = webhooksOf(ai)
+    if (!api) return c.text('Not found.', 404)
+    const filter = deliveriesFilter((name) => c.req.query(name))
+    const deliveries = await api.deliveries({ ...filter, limit: DELIVERIES_SHOWN })
+    const view = { filter, deliveries, csrfToken: c.get('session').csrfToken, ...(notice ? { notice } : {}) }
+    return render(c, 'Webhooks', '/webhooks', webhooksPage(base, view), status)
+  }
+  app.get('/webhooks', (c) => webhooksView(c))
+  app.post('/webhooks/:id/retry', async (c) => {
+    const api = webhooksOf(ai)
+    if (!api) return c.text('Not found.', 404)
+    const id = c.req.param('id')
+    try {
+      if (await api.retry(id))
+        return webhooksView(c, { kind: 'done', text: `Delivery ${id} is pending again.` })
+      return webhooksView(
+        c,
+        { kind: 'error', text: `Delivery ${id} is not dead, so there is nothing to retry.` },
+        400,
+      )
+    } catch (error) {
+      return webhooksView(c, { kind: 'error', text: errorText(error) }, 400)
+    }
+  })
+
+  const auditRequest = (c: Context<DashboardEnv>) => {
+    const range = timeRange(parseRange(c.req.query('range')), now())
+    const filter = auditFilter(range.name, (name) => c.req.query(name))
+    return { range, filter, query: auditQuery(filter, range) }
+  }
+  app.get('/audit', async (c) => {
+    const api = auditOf(ai)
+    if (!api) return c.text('Not found.', 404)
+    const { range, filter, query } = auditRequest(c)
+    const cursor = c.req.query('cursor') || undefined
+    const page = await api.query({ ...query, limit: AUDIT_PAGE_SIZE, ...(cursor ? { cursor } : {}) })
+    return render(c, 'Audit', '/audit', auditPage(base, filter, range, page, cursor))
+  })
+  app.get('/audit/export', async (c) => {
+    const api = auditOf(ai)
+    if (!api) return c.text('Not found.', 404)
+    const lines = api.export(auditRequest(c).query)[Symbol.asyncIterator]()
+    // The first line is read before answering, so that a failing query is an error page, not a cut stream.
+    let next: IteratorResult<string> | undefined = await lines.next()
+    const encoder = new TextEncoder()
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const line = next ?? (await lines.next())
+        next = undefined
+        if (line.done) controller.close()
+        else controller.enqueue(encoder.encode(line.value))
+      },
+      async cancel() {
+        await lines.return?.()
+      },
+    })
+    return c.body(body, 200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'content-disposition': 'attachment; filename="aimux-audit.jsonl"',
+    })
+  })
 
   app.notFound((c) => c.text('Not found.', 404))
   app.onError((error, c) =>

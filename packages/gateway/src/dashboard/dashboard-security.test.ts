@@ -59,6 +59,28 @@ describe('the dashboard without a browser', () => {
     expect(body).toMatch(/sk-aimux-[\w-]{43}/)
   })
 
+  it('has no Webhooks or Audit page, link or route without their plugins, and guards those routes', async () => {
+    for (const path of ['/webhooks', '/audit', '/audit/export']) {
+      const page = await fetch(`${fx.server.url}/dashboard${path}`, { redirect: 'manual' })
+      expect({ path, status: page.status }).toEqual({ path, status: 401 })
+    }
+    const { cookie, csrf } = await signIn(fx)
+    const overview = await (await fetch(`${fx.server.url}/dashboard`, { headers: { cookie } })).text()
+    expect(overview).toContain('>Conversations</a>')
+    expect(overview).not.toContain('/dashboard/webhooks')
+    expect(overview).not.toContain('/dashboard/audit')
+    for (const path of ['/webhooks', '/audit', '/audit/export?range=30d']) {
+      const page = await fetch(`${fx.server.url}/dashboard${path}`, { headers: { cookie } })
+      expect({ path, status: page.status }).toEqual({ path, status: 404 })
+    }
+    const retry = await fetch(`${fx.server.url}/dashboard/webhooks/d1/retry`, {
+      method: 'POST',
+      headers: { cookie, origin: fx.server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    })
+    expect(retry.status).toBe(404)
+  })
+
   it('refuses a login from another origin, and a next page off the dashboard', async () => {
     const login = (origin: string, next: string) =>
       fetch(`${fx.server.url}/dashboard/login`, {

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatUsd } from '@aimux/ai-core'
 import { rotation } from '@aimux/ai-rotation'
+import { audit } from '@aimux/audit'
+import { webhooks } from '@aimux/webhooks'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWebhookReceiver, type WebhookReceiver } from '../../../webhooks/test/webhook-receiver.js'
 import {
   ADMIN_TOKEN,
   type GatewayFixture,
@@ -21,6 +24,7 @@ const WAIT = 60_000
  * AIMUX_DASHBOARD_SCREENSHOTS names it (how docs/dashboard-*.png are made).
  */
 const SCREENSHOTS = process.env.AIMUX_DASHBOARD_SCREENSHOTS
+const WEBHOOK_SECRET = 'whsec_browser-0123456789abcdef'
 
 const hi = [{ role: 'user' as const, content: 'Capital of France?' }]
 const reply = { text: 'Paris', usage: { inputTokens: 1000, outputTokens: 200 } }
@@ -33,15 +37,28 @@ describe('the dashboard in chromium', () => {
   let dashboard: string
   let aliceKey: string
   let shots: string
+  let receiver: WebhookReceiver
+  let receiverFailing = true
 
   beforeAll(async () => {
+    // The webhook receiver fails until the dashboard retries its dead delivery.
+    receiver = await startWebhookReceiver(WEBHOOK_SECRET, () => ({ status: receiverFailing ? 503 : 200 }))
     fx = await startGatewayFixture({
       ai: {
         budgets: [
           { scope: 'user', limitUsd: 0.0012, period: 'month', hard: false, thresholds: [0.5, 0.9, 1] },
         ],
         // With no connection yet, calls use the provider's own key; the Connections page adds one.
-        plugins: [rotation({ masterKey: Buffer.alloc(32, 7).toString('base64') })],
+        plugins: [
+          rotation({ masterKey: Buffer.alloc(32, 7).toString('base64') }),
+          webhooks({
+            endpoints: [
+              { id: 'ops', url: receiver.url, secret: WEBHOOK_SECRET, events: ['error', 'budget:threshold'] },
+            ],
+            maxAttempts: 1,
+          }),
+          audit(),
+        ],
       },
     })
     shots = SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), 'aimux-dashboard-shots-')))
@@ -69,6 +86,7 @@ describe('the dashboard in chromium', () => {
     })
     await chat.send('Capital of France?')
     await fx.ai.flush()
+    await fx.ai.webhooks.drain()
 
     profile = await mkdtemp(join(tmpdir(), 'aimux-dashboard-chromium-'))
     browser = await chromium.launchPersistentContext(profile, {
@@ -95,6 +113,7 @@ describe('the dashboard in chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await fx?.close()
+    await receiver?.close()
     if (profile) await rm(profile, { recursive: true, force: true })
     if (shots && !SCREENSHOTS) await rm(shots, { recursive: true, force: true })
   }, 60_000)
@@ -254,6 +273,51 @@ describe('the dashboard in chromium', () => {
     )
   })
 
+  it('lists webhook deliveries and retries a dead one, which the receiver then gets', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).click()
+    const [dead] = await fx.ai.webhooks.deliveries({ status: 'dead', event: 'error' })
+    expect(dead).toMatchObject({ endpointId: 'ops', lastStatus: 503 })
+    const row = page.locator(`[data-delivery="${dead!.id}"]`)
+    await expect(row.locator('[data-field="status"]').textContent()).resolves.toBe('dead')
+    await expect(row.locator('[data-field="last"]').textContent()).resolves.toContain('HTTP 503')
+    await expect(page.content()).resolves.not.toContain(WEBHOOK_SECRET)
+
+    receiverFailing = false
+    await page.getByRole('button', { name: `Retry ${dead!.id}` }).click()
+    await expect(page.getByRole('status').textContent()).resolves.toContain('pending again')
+    await fx.ai.webhooks.drain()
+    const [after] = (await fx.ai.webhooks.deliveries({ endpoint: 'ops' })).filter((d) => d.id === dead!.id)
+    expect(after).toMatchObject({ status: 'delivered', lastStatus: 200 })
+    expect(receiver.received.at(-1)).toMatchObject({ id: dead!.id, verified: true })
+    await page.goto(`${dashboard}/webhooks?status=delivered`)
+    await expect(row.locator('[data-field="status"]').textContent()).resolves.toBe('delivered')
+  })
+
+  it('shows the audit trail with its filters, and downloads it as JSON lines', async () => {
+    await page.getByRole('link', { name: 'Audit' }).click()
+    const { items } = await fx.ai.audit.query({ from: new Date(Date.now() - 7 * 86_400_000) })
+    expect(items.length).toBeGreaterThanOrEqual(6)
+    await expect(page.locator('#audit-table tbody tr').count()).resolves.toBe(items.length)
+    await page.getByLabel('Outcome').selectOption('error')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await page.waitForURL(/outcome=error/)
+    const errors = items.filter((r) => r.outcome === 'error')
+    expect(errors.length).toBeGreaterThan(0)
+    await expect(page.locator('#audit-table tbody tr').count()).resolves.toBe(errors.length)
+    // The download link as the page has it, fetched with the browser's session.
+    const lines = await page.evaluate<{ type: string | null; text: string }>(`(async () => {
+      const response = await fetch(document.querySelector('#audit-download').href)
+      return { type: response.headers.get('content-type'), text: await response.text() }
+    })()`)
+    expect(lines.type).toContain('application/x-ndjson')
+    expect(
+      lines.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+    ).toEqual(errors.map((r) => r.id))
+  })
+
   it('shows every page at 1280 px, a picture of each taken', async () => {
     const pages = {
       overview: '?range=7d',
@@ -263,6 +327,8 @@ describe('the dashboard in chromium', () => {
       models: '/models',
       conversations: '/conversations',
       live: '/live',
+      webhooks: '/webhooks',
+      audit: '/audit',
     }
     for (const [name, path] of Object.entries(pages)) {
       await page.goto(`${dashboard}${path}`)
@@ -279,7 +345,17 @@ describe('the dashboard in chromium', () => {
 
   it('is usable at phone width without horizontal scrolling, and from the keyboard', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
-    for (const path of ['', '?range=30d', '/budgets', '/keys', '/models', '/conversations', '/live']) {
+    for (const path of [
+      '',
+      '?range=30d',
+      '/budgets',
+      '/keys',
+      '/models',
+      '/conversations',
+      '/live',
+      '/webhooks',
+      '/audit',
+    ]) {
       await page.goto(`${dashboard}${path}`)
       const overflow = await page.evaluate<number>(
         'document.documentElement.scrollWidth - document.documentElement.clientWidth',

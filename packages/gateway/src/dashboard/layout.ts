@@ -9,9 +9,14 @@ export const PAGES = [
   { path: '/models', label: 'Models' },
   { path: '/conversations', label: 'Conversations' },
   { path: '/live', label: 'Live' },
+  { path: '/webhooks', label: 'Webhooks', plugin: 'webhooks' },
+  { path: '/audit', label: 'Audit', plugin: 'audit' },
 ] as const
 
 export type PagePath = (typeof PAGES)[number]['path']
+
+/** The optional plugins that add a page: their page is in the navigation only when installed. */
+export type PagePlugin = 'webhooks' | 'audit'
 
 /** A hidden form field with the session's CSRF token, for every form that changes something. */
 export const csrfField = (token: string): Html => html`<input type="hidden" name="_csrf" value="${token}" />`
@@ -34,8 +39,11 @@ export function layout(options: {
   active: PagePath | undefined
   csrfToken: string
   body: Html
+  /** The optional plugins this instance has; their pages are left out of the navigation otherwise. */
+  plugins?: ReadonlySet<PagePlugin>
 }): Html {
-  const { base, title, active, csrfToken, body } = options
+  const { base, title, active, csrfToken, body, plugins } = options
+  const pages = PAGES.filter((page) => !('plugin' in page) || plugins?.has(page.plugin))
   return html`<!doctype html>
 <html lang="en">
   ${head(base, title)}
@@ -45,7 +53,7 @@ export function layout(options: {
       <a class="brand" href="${base}">aimux</a>
       <nav aria-label="Dashboard pages">
         <ul>
-          ${PAGES.map(
+          ${pages.map(
             (page) =>
               html`<li><a href="${base}${page.path}"${page.path === active ? html` aria-current="page"` : ''}>${page.label}</a></li>`,
           )}
