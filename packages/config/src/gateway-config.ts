@@ -26,6 +26,14 @@ export const gatewayConfigSchema = z
       .positive()
       .default(10 * 1024 * 1024)
       .describe('The largest request body accepted, in bytes; default 10 MiB.'),
+    keyCacheMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(500)
+      .describe(
+        'How long a verified virtual key is trusted before the store is asked again, in milliseconds; a key revoked through any instance is refused by all within this time. Default 500.',
+      ),
     requestTimeoutMs: z
       .number()
       .int()

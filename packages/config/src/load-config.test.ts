@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       port: 8787,
       adminTokenEnv: 'AIMUX_ADMIN_TOKEN',
       bodyLimitBytes: 10 * 1024 * 1024,
+      keyCacheMs: 500,
     })
     expect(loaded.config.aliases).toEqual({ fast: 'openai:gpt-4o-mini' })
   })
@@ -127,7 +128,7 @@ describe('config validation', () => {
     const lines = await errorLines({
       providers: { openai: { baseURL: 'not a url' } },
       store: { type: 'sqlite', path: '' },
-      gateway: { port: 70_000, bodyLimitBytes: -1, adminTokenEnv: 'has space' },
+      gateway: { port: 70_000, bodyLimitBytes: -1, adminTokenEnv: 'has space', keyCacheMs: -1 },
       budgets: [{ scope: 'user', limitUsd: -5, period: 'month' }],
       maxSteps: 0,
       unpricedModels: 'sometimes',
@@ -139,6 +140,7 @@ describe('config validation', () => {
       'budgets[0].limitUsd',
       'gateway.adminTokenEnv',
       'gateway.bodyLimitBytes',
+      'gateway.keyCacheMs',
       'gateway.port',
       'maxSteps',
       'plugins[0].package',

@@ -69,6 +69,28 @@ describe('startGateway', () => {
     expect(body).toContain('aimux_tokens_total{provider="openai",model="gpt-4o-mini",kind="input"} 12')
   })
 
+  it("trusts a verified key no longer than the config's keyCacheMs", async () => {
+    const { gateway, upstream } = await start({ gateway: { adminTokenEnv: 'GATEWAY_ADMIN', keyCacheMs: 0 } })
+    const issued = await fetch(`${gateway.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'short-lived' }),
+    })
+    const { id, secret } = (await issued.json()) as { id: string; secret: string }
+    upstream.enqueue({ text: 'ok' })
+    const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.url}/v1`, maxRetries: 0 })
+    const ask = () =>
+      client.chat.completions.create({
+        model: 'openai:gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+    expect((await ask()).choices[0]?.message.content).toBe('ok')
+    // Revoked in the store behind the instance's back (as another instance would): with no
+    // cache the very next request asks the store again and is refused.
+    await gateway.ai.store.virtualKeys.revoke(id, new Date())
+    await expect(ask()).rejects.toMatchObject({ status: 401 })
+  })
+
   it('wants AIMUX_METRICS_TOKEN as a bearer token on /metrics when it is set', async () => {
     const { gateway } = await start({}, { AIMUX_METRICS_TOKEN: 'scrape-token-0123456789' })
     expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401)

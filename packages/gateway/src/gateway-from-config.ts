@@ -66,6 +66,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       ai,
       ...(adminToken ? { adminToken } : {}),
       ...(settings.bodyLimitBytes !== undefined ? { bodyLimitBytes: settings.bodyLimitBytes } : {}),
+      ...(settings.keyCacheMs !== undefined ? { keyCacheMs: settings.keyCacheMs } : {}),
       ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
       metrics,
       ...(metricsToken ? { metricsToken } : {}),
