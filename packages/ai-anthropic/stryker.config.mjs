@@ -3,5 +3,5 @@
 import { mutationConfig } from '../../scripts/mutation.config.mjs'
 
 export default mutationConfig({
-  mutate: ['src/anthropic-response.ts', 'src/anthropic.ts:115-185'],
+  mutate: ['src/anthropic-response.ts', 'src/anthropic.ts:111-181'],
 })

@@ -3,5 +3,5 @@
 import { mutationConfig } from '../../scripts/mutation.config.mjs'
 
 export default mutationConfig({
-  mutate: ['src/gemini-response.ts', 'src/gemini.ts:132-189'],
+  mutate: ['src/gemini-response.ts', 'src/gemini.ts:126-183'],
 })

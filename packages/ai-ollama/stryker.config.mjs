@@ -3,5 +3,5 @@
 import { mutationConfig } from '../../scripts/mutation.config.mjs'
 
 export default mutationConfig({
-  mutate: ['src/ollama-response.ts', 'src/ollama.ts:97-130'],
+  mutate: ['src/ollama-response.ts', 'src/ollama.ts:103-135'],
 })

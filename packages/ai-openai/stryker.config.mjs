@@ -6,8 +6,8 @@ export default mutationConfig({
   mutate: [
     'src/chat/openai-chat-response.ts',
     'src/chat/tool-call-assembler.ts',
-    'src/chat/openai-chat.ts:101-146',
+    'src/chat/openai-chat.ts:118-174',
     'src/responses/openai-responses-response.ts',
-    'src/responses/openai-responses.ts:79-155',
+    'src/responses/openai-responses.ts:91-174',
   ],
 })

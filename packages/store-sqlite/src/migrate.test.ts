@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { dailyUsageQuery, dailyUsageRecords } from '@aimux/ai-testing/conformance'
 import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
+import { startWorker } from '../test/processes/worker.js'
 import { migrations } from './schema.js'
 import { createSqliteStore } from './sqlite-store.js'
 
@@ -117,18 +118,14 @@ it('refuses a database whose schema is newer than it knows, changing nothing', a
 })
 
 it('puts the database under ./.aimux/ by default', async () => {
-  const cwd = process.cwd()
+  // In a process of its own: the working directory is the process's, and a test may run in a
+  // worker thread, which cannot change it.
   const work = mkdtempSync(join(dir, 'cwd-'))
-  process.chdir(work)
-  try {
-    const store = await createSqliteStore()
-    await store.conversations.createConversation({ id: 'c1' })
-    await store.close()
-  } finally {
-    process.chdir(cwd)
-  }
+  const worker = startWorker('./default-path-worker.ts', [work])
+  expect(await worker.nextLine()).toBe('done')
+  expect(await worker.exited).toEqual({ code: 0, signal: null })
   expect(existsSync(join(work, '.aimux', 'aimux.db'))).toBe(true)
-})
+}, 60_000)
 
 it('rejects invalid options, naming the field', async () => {
   await expect(createSqliteStore({ path: '' })).rejects.toMatchObject({
