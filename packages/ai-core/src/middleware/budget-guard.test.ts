@@ -1,6 +1,7 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
 import { createPriceCatalog } from '../cost/price-catalog.js'
+import { ConfigError } from '../errors/errors.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus } from '../events/event-bus.js'
 import type { AimuxEvents } from '../events/events.js'
@@ -213,5 +214,83 @@ describe('the budget guard', () => {
     await guard.settle(held, 0)
     await guard.checkThresholds(held)
     expect(reads).toEqual(['user'])
+  })
+})
+
+describe("the budget guard's embedding and batch reservations", () => {
+  function guardOver(budgets: BudgetInput[]) {
+    const store = createMemoryStore()
+    const prices = createPriceCatalog()
+    prices.add([{ provider: 'p', model: 'm', price: { input: 1_000, output: 1_000 } }], 'user')
+    const guard = createBudgetGuard({
+      budgets: budgets.map((b) => budgetSchema.parse(b)),
+      spend: store.spend,
+      catalog: store.catalog,
+      prices,
+      events: createEventBus(createBackgroundWork(() => {})),
+    })
+    return { guard, store }
+  }
+  const project = [{ scope: 'project' as const, id: 'p1', limitUsd: 1, period: 'total' as const }]
+  const expiresAt = new Date(Date.now() + 3_600_000)
+
+  it('reserve nothing for an embedding when no budget applies to the scope', async () => {
+    const { guard } = guardOver(project)
+    const input = { provider: 'p', model: 'm', inputTokens: 10 }
+    expect(await guard.reserveInput('e', { projectId: 'p2' }, input)).toBeUndefined()
+    expect(await guard.reserveInput('e', { projectId: 'p1' }, input)).toMatchObject({ id: 'e' })
+  })
+
+  it('reserve nothing for a batch when no budget applies to the scope, and never ask its estimate', async () => {
+    const { guard } = guardOver(project)
+    const asked: string[] = []
+    const estimate = (id: string) => async () => {
+      asked.push(id)
+      return 5
+    }
+    const job = { provider: 'p', model: 'm', expiresAt }
+    expect(await guard.reserveBatch('b1', { projectId: 'p2' }, job, estimate('b1'))).toBeUndefined()
+    expect(await guard.reserveBatch('b2', { projectId: 'p1' }, job, estimate('b2'))).toMatchObject({
+      id: 'b2',
+    })
+    expect(asked).toEqual(['b2'])
+  })
+
+  it('refuse an embedding of a model without a price under a hard budget, reserving nothing', async () => {
+    const { guard, store } = guardOver(project)
+    const input = { provider: 'p', model: 'unlisted', inputTokens: 10 }
+    const error = await guard.reserveInput('e1', { projectId: 'p1' }, input).catch((e: unknown) => e)
+    expect(ConfigError.is(error)).toBe(true)
+    expect(error).toMatchObject({ requestId: 'e1', provider: 'p', model: 'unlisted' })
+    expect((error as Error).message).toContain("The model 'p:unlisted' has no price")
+    const key = {
+      scope: 'project' as const,
+      scopeId: 'p1',
+      period: 'total' as const,
+      periodStart: '1970-01-01',
+    }
+    expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 0 })
+  })
+
+  it('refuse a batch of a model without a price under a hard budget, before asking its estimate', async () => {
+    const { guard, store } = guardOver(project)
+    let asked = false
+    const job = { provider: 'p', model: 'unlisted', expiresAt }
+    const error = await guard
+      .reserveBatch('b1', { projectId: 'p1' }, job, async () => {
+        asked = true
+        return 0
+      })
+      .catch((e: unknown) => e)
+    expect(ConfigError.is(error)).toBe(true)
+    expect(error).toMatchObject({ requestId: 'b1', provider: 'p', model: 'unlisted' })
+    expect(asked).toBe(false)
+    const key = {
+      scope: 'project' as const,
+      scopeId: 'p1',
+      period: 'total' as const,
+      periodStart: '1970-01-01',
+    }
+    expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 0 })
   })
 })

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { AuthenticationError, CircuitOpenError, ProviderError } from '../errors/errors.js'
 import { createBackgroundWork } from '../events/background-work.js'
-import { createEventBus } from '../events/event-bus.js'
+import { createEventBus, type EventBus } from '../events/event-bus.js'
 import type { AimuxEvents } from '../events/events.js'
 import type { ProviderAdapter } from '../spec/provider.js'
 import { createMemoryCircuitState } from '../store/memory/memory-circuit-state.js'
+import type { CircuitState } from '../store/shared-state.js'
 import { circuitBreakerMiddleware, circuitBreakerSchema } from './circuit-breaker.js'
 import type { ModelCall, ModelResponse } from './middleware.js'
 
@@ -184,5 +185,113 @@ describe('circuit breaker', () => {
     second.fail(outage())
     await second.done
     expect(await b.moves()).toEqual([['closed', 'open', 1]])
+  })
+})
+
+describe('circuit breaker over a shared state', () => {
+  const settings = circuitBreakerSchema.parse({
+    failureRate: 0.5,
+    minRequests: 1,
+    windowMs: 10_000,
+    openMs: 500,
+  })
+  const call = (): ModelCall => ({
+    mode: 'generate',
+    provider: { id: 'p' } as ProviderAdapter,
+    request: { model: 'm', messages: [{ role: 'user', content: 'Hi' }] },
+    ctx: {
+      requestId: 'r',
+      scope: {},
+      signal: new AbortController().signal,
+      attempt: 1,
+      step: 1,
+      metadata: {},
+    },
+  })
+  /** Events as they are emitted, in one list with what the test adds. */
+  function recorder() {
+    const log: unknown[] = []
+    const events = {
+      emit: (event: string, payload: Record<string, unknown>) =>
+        void log.push(
+          event === 'circuit:state'
+            ? `${payload.from} -> ${payload.to}`
+            : [event, payload.source, (payload.error as Error).message],
+        ),
+    } as unknown as EventBus
+    return { log, events }
+  }
+  /** Runs `outcome` as the provider's answer and logs how the call ended. */
+  const run = (
+    middleware: ReturnType<typeof circuitBreakerMiddleware>,
+    log: unknown[],
+    outcome: () => Promise<ModelResponse>,
+  ) =>
+    middleware(call(), outcome).then(
+      () => void log.push('answered'),
+      (error: unknown) => void log.push(`failed: ${(error as Error).message}`),
+    )
+
+  it('announces what a state that answers later changed before the call that changed it returns', async () => {
+    const memory = createMemoryCircuitState()
+    const later =
+      <A extends unknown[], R>(method: (...args: A) => R) =>
+      (...args: A) =>
+        new Promise<R>((resolve) => setImmediate(() => resolve(method(...args))))
+    const state: CircuitState = {
+      admit: later(memory.admit),
+      record: later(memory.record),
+      release: later(memory.release),
+    }
+    const clock = { now: 1_000_000 }
+    const { log, events } = recorder()
+    const middleware = circuitBreakerMiddleware(settings, events, state, () => clock.now)
+    await run(middleware, log, () => Promise.reject(outage()))
+    clock.now += 500
+    await run(middleware, log, async () => answer) // the trial
+    expect(log).toEqual([
+      'closed -> open',
+      'failed: overloaded',
+      'open -> half-open',
+      'half-open -> closed',
+      'answered',
+    ])
+  })
+
+  it('still answers when the state cannot record the outcome, and reports it', async () => {
+    const state: CircuitState = {
+      admit: () => ({ ok: true, trial: false, changes: [] }),
+      record: () => {
+        throw new Error('state unreachable')
+      },
+      release: () => {},
+    }
+    const { log, events } = recorder()
+    await run(circuitBreakerMiddleware(settings, events, state), log, async () => answer)
+    await run(circuitBreakerMiddleware(settings, events, state), log, () => Promise.reject(outage()))
+    expect(log).toEqual([
+      ['background:error', 'circuit breaker', 'state unreachable'],
+      'answered',
+      ['background:error', 'circuit breaker', 'state unreachable'],
+      'failed: overloaded',
+    ])
+  })
+
+  it("reports a state that fails to record later, or to free a trial's slot, and the call ends as it would have", async () => {
+    const state: CircuitState = {
+      admit: () => ({ ok: true, trial: true, changes: [] }),
+      record: () => Promise.reject(new Error('record lost')),
+      release: () => Promise.reject(new Error('release lost')),
+    }
+    const { log, events } = recorder()
+    const middleware = circuitBreakerMiddleware(settings, events, state)
+    await run(middleware, log, async () => answer)
+    await run(middleware, log, () => Promise.reject(new AuthenticationError('bad key', { status: 401 })))
+    expect(log).toEqual([
+      ['background:error', 'circuit breaker', 'record lost'],
+      'answered',
+      ['background:error', 'circuit breaker', 'release lost'],
+      'failed: bad key',
+    ])
   })
 })

@@ -1,6 +1,11 @@
 import { mockProvider } from '@aimux/ai-testing'
 import { describe, expect, it } from 'vitest'
+import type { EventBus } from '../events/event-bus.js'
 import { createAI } from '../instance/create-ai.js'
+import type { ProviderAdapter, ProviderResult, ProviderStreamPart } from '../spec/provider.js'
+import type { ResponseCacheState } from '../store/shared-state.js'
+import type { ModelCall, ModelResponse } from './middleware.js'
+import { responseCacheMiddleware, responseCacheSchema } from './response-cache.js'
 
 const messages = [{ role: 'user' as const, content: 'What is 2 + 2?' }]
 const prices = [{ provider: 'mock', model: 'm', price: { input: 1, output: 1 } }]
@@ -90,5 +95,144 @@ describe('response cache', () => {
     expect((await ai.chat({ messages })).text).toBe('full')
     expect(mock.calls).toHaveLength(2)
     await ai.close()
+  })
+})
+
+const options = responseCacheSchema.parse({})
+const usage = { inputTokens: 1, outputTokens: 1 } as ProviderResult['usage']
+const answer: ProviderResult = { content: [{ type: 'text', text: '4' }], finishReason: 'stop', usage }
+const ctx = {
+  requestId: 'r',
+  scope: {},
+  signal: new AbortController().signal,
+  attempt: 1,
+  step: 1,
+  metadata: {},
+}
+const chat = (mode: 'generate' | 'stream' = 'generate'): ModelCall => ({
+  mode,
+  provider: { id: 'p' } as ProviderAdapter,
+  request: { model: 'm', messages: [{ role: 'user', content: 'What is 2 + 2?' }] },
+  ctx,
+})
+
+/** The events as they are emitted, in one list with what the state and the test add. */
+function recorder() {
+  const log: unknown[] = []
+  const events = {
+    emit: (event: string, payload: Record<string, unknown>) =>
+      void log.push(
+        event === 'cache'
+          ? `cache hit: ${payload.hit}`
+          : [event, payload.source, (payload.error as Error).message],
+      ),
+  } as unknown as EventBus
+  return { log, events }
+}
+
+/** The provider's side: answers `answer`, and logs each call. */
+const provider = (log: unknown[]) => async () => {
+  log.push('provider called')
+  return { mode: 'generate', result: answer } as ModelResponse
+}
+
+describe('response cache over a shared state', () => {
+  it('leaves an embedding alone: no lookup, no cache event', async () => {
+    const { log, events } = recorder()
+    const state: ResponseCacheState = {
+      get: () => void log.push('get'),
+      set: () => void log.push('set'),
+    }
+    const embedded: ModelResponse = { mode: 'embed', result: { embeddings: [[1, 0]] } }
+    const call: ModelCall = {
+      mode: 'embed',
+      provider: { id: 'p' } as ProviderAdapter,
+      request: { model: 'e', input: ['x'] },
+      ctx,
+    }
+    const response = await responseCacheMiddleware(options, events, state)(call, async () => embedded)
+    expect(response).toBe(embedded)
+    expect(log).toEqual([])
+  })
+
+  it('counts a state that cannot be read as a miss, reports it, and still answers', async () => {
+    const { log, events } = recorder()
+    const state: ResponseCacheState = {
+      get: () => {
+        throw new Error('state unreachable')
+      },
+      set: () => {},
+    }
+    const response = await responseCacheMiddleware(options, events, state)(chat(), provider(log))
+    expect(response).toEqual({ mode: 'generate', result: answer })
+    expect(log).toEqual([
+      ['background:error', 'response cache', 'state unreachable'],
+      'cache hit: false',
+      'provider called',
+    ])
+  })
+
+  it('keeps nothing when the state cannot be written, reports it, and still answers', async () => {
+    const { log, events } = recorder()
+    const state: ResponseCacheState = {
+      get: () => undefined,
+      set: () => {
+        throw new Error('state full')
+      },
+    }
+    const response = await responseCacheMiddleware(options, events, state)(chat(), provider(log))
+    expect(response).toEqual({ mode: 'generate', result: answer })
+    expect(log).toEqual([
+      'cache hit: false',
+      'provider called',
+      ['background:error', 'response cache', 'state full'],
+    ])
+  })
+
+  it('has an answer stored by a state that writes later before the call returns, so the next call finds it', async () => {
+    const { log, events } = recorder()
+    const kept = new Map<string, ProviderResult>()
+    const state: ResponseCacheState = {
+      get: (key) => kept.get(key),
+      set: (key, result) =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            kept.set(key, result)
+            resolve()
+          }),
+        ),
+    }
+    const cache = responseCacheMiddleware(options, events, state)
+    await cache(chat(), provider(log))
+    const second = await cache(chat(), provider(log))
+    expect(second).toEqual({ mode: 'generate', result: answer, cached: true })
+    expect(log).toEqual(['cache hit: false', 'provider called', 'cache hit: true'])
+  })
+
+  it('has a streamed answer stored by a state that writes later before the stream ends', async () => {
+    const { log, events } = recorder()
+    const kept = new Map<string, ProviderResult>()
+    const state: ResponseCacheState = {
+      get: (key) => kept.get(key),
+      set: (key, result) =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            kept.set(key, result)
+            resolve()
+          }),
+        ),
+    }
+    const cache = responseCacheMiddleware(options, events, state)
+    async function* parts(): AsyncGenerator<ProviderStreamPart> {
+      yield { type: 'text-delta', text: '4' }
+      yield { type: 'usage', usage }
+      yield { type: 'finish', finishReason: 'stop' }
+    }
+    const streamed = await cache(chat('stream'), async () => ({ mode: 'stream', stream: parts() }))
+    if (streamed.mode !== 'stream') throw new Error('expected a stream')
+    for await (const _ of streamed.stream) log.push('part')
+    const second = await cache(chat('stream'), provider(log))
+    expect(second).toMatchObject({ mode: 'generate', cached: true })
+    expect(log).toEqual(['cache hit: false', 'part', 'part', 'part', 'cache hit: true'])
   })
 })

@@ -54,6 +54,20 @@ describe('memory circuit state', () => {
     expect(state.admit('p:m', settings, T0 + 8_000)).toEqual({ ok: false, retryAfterMs: 4_000, changes: [] })
   })
 
+  it('lets a trial through each time the circuit half-opens again, after a trial failed or succeeded', () => {
+    const state = opened()
+    state.admit('p:m', settings, T0 + 5_000)
+    state.record('p:m', { ok: false, trial: true }, settings, T0 + 5_000) // open until T0 + 10,000
+    expect(state.admit('p:m', settings, T0 + 10_000)).toEqual({
+      ok: true,
+      trial: true,
+      changes: [{ from: 'open', to: 'half-open', failureRate: 1 }],
+    })
+    state.record('p:m', { ok: true, trial: true }, settings, T0 + 10_000) // closed
+    state.record('p:m', { ok: false, trial: false }, settings, T0 + 10_001) // 1 failure in 2 calls: open again
+    expect(state.admit('p:m', settings, T0 + 15_001)).toMatchObject({ ok: true, trial: true })
+  })
+
   it('frees the trial slot of a trial released without an outcome', () => {
     const state = opened()
     expect(state.admit('p:m', settings, T0 + 5_000)).toMatchObject({ trial: true })
