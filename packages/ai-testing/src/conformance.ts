@@ -17,6 +17,10 @@ export {
 } from './scripted-target.js'
 export { type SecretScanSuiteOptions, secretScanSuite } from './secret-scan-suite.js'
 export { type MakeState, stateConformance } from './state-conformance.js'
+export {
+  type BudgetAcrossProcessesOptions,
+  checkBudgetAcrossProcesses,
+} from './store-checks/budget-across-processes.js'
 export { type CrashMidWriteOptions, checkCrashMidWrite } from './store-checks/crash-mid-write.js'
 export {
   checkReservationsAcrossProcesses,

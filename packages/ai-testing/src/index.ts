@@ -95,6 +95,7 @@ export {
 } from './secret-scan.js'
 export { type BudgetWorkload, runBudgetWorker } from './store-checks/budget-worker.js'
 export { type ReserveSummary, type ReserveWorkload, runReserveWorker } from './store-checks/reserve-worker.js'
+export { runSpendWorker, type SpendSummary, type SpendWorkload } from './store-checks/spend-worker.js'
 export { runUsageWriter } from './store-checks/usage-writer.js'
 export { testContext } from './test-context.js'
 export { type XAIChatProtocolOptions, xaiChatProtocol } from './xai-chat-protocol.js'

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { checkReservationsAcrossProcesses } from '@aimux/ai-testing/conformance'
+import { checkBudgetAcrossProcesses, checkReservationsAcrossProcesses } from '@aimux/ai-testing/conformance'
 import { afterAll, it } from 'vitest'
 import { startWorker } from '../test/processes/worker.js'
 import { createSqliteStore } from './sqlite-store.js'
@@ -22,3 +22,11 @@ it(`keeps ${workers} processes × ${reservations} reservations within one budget
     open: () => createSqliteStore({ path }),
   })
 }, 120_000)
+
+it('keeps 8 processes calling through createAI, with budget leases, within one hard budget', async () => {
+  const path = join(dir, 'leases.db')
+  await checkBudgetAcrossProcesses({
+    start: () => startWorker('./spend-worker.ts', [path]),
+    open: () => createSqliteStore({ path }),
+  })
+}, 180_000)

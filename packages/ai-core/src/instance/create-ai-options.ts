@@ -4,6 +4,7 @@ import { isGroupRef, resolveAlias } from '../call/prepare-call.js'
 import { type PriceEntryInput, priceEntrySchema } from '../cost/price-catalog.js'
 import { ConfigError } from '../errors/errors.js'
 import { type BudgetInput, budgetSchema, DEFAULT_RESERVATION_MAX_MS } from '../middleware/budget-guard.js'
+import { budgetLeasesSchema } from '../middleware/budget-leases.js'
 import { circuitBreakerSchema } from '../middleware/circuit-breaker.js'
 import { type RateLimitsInput, rateLimitsSchema } from '../middleware/rate-limiter.js'
 import { responseCacheSchema } from '../middleware/response-cache.js'
@@ -90,6 +91,13 @@ const optionFields = z.strictObject({
    * process killed mid-call does not hold a budget's room for good.
    */
   budgetReservationMaxMs: z.number().int().positive().default(DEFAULT_RESERVATION_MAX_MS),
+  /**
+   * How calls reserve their budgets in a store plugin's spend counters (SQLite, PostgreSQL): in
+   * leases, slices of each budget reserved in the store and spent in memory by the calls that
+   * follow (the default, `{}`; see docs/budgets.md), or `false`: a store transaction before and
+   * after every call. The in-memory store, which no other process shares, is always asked per call.
+   */
+  budgetLeases: z.union([z.literal(false), budgetLeasesSchema]).default({}),
   /**
    * A pino-compatible logger (`debug`, `info`, `warn`, `error`, each called `(obj, msg)`; `console`
    * works too): failures at error, retries, fallbacks and unpriced models at warn, each model

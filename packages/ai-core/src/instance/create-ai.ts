@@ -18,6 +18,7 @@ import { validate } from '../errors/validate.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus, type EventBus } from '../events/event-bus.js'
 import { createBudgetGuard } from '../middleware/budget-guard.js'
+import { createBudgetLeases } from '../middleware/budget-leases.js'
 import type { BudgetStatus } from '../middleware/budget-status.js'
 import { builtInMiddleware } from '../middleware/built-in-middleware.js'
 import { createRouter } from '../middleware/router.js'
@@ -112,7 +113,7 @@ export interface CoreAI {
   /** Sets a user's preferred model, used by their conversations that have no model of their own. */
   setUserModel(scope: { tenantId?: string; userId: string }, model: string | undefined): Promise<void>
   store: Store
-  /** Waits for background work: event listeners and usage records. */
+  /** Waits for background work: event listeners and usage records; returns budget leases to the store. */
   flush(): Promise<void>
   /**
    * Refuses new calls, waits for those in flight and for background work, then disposes every
@@ -206,6 +207,14 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     budgets: createBudgetGuard({
       budgets: config.budgets,
       spend: db.spend,
+      ...(setup.store && config.budgetLeases
+        ? {
+            leases: createBudgetLeases(db.spend, {
+              ...config.budgetLeases,
+              report: (error) => events.emit('background:error', { source: 'budget lease', error }),
+            }),
+          }
+        : {}),
       catalog: db.catalog,
       prices,
       events,
@@ -231,11 +240,12 @@ export async function createAI(options: CreateAIOptions = {}): Promise<AI> {
     aliases: config.aliases,
     groups: config.groups,
   })
-  // Sinks emit events (budget thresholds) and listeners may start sink work: wait for both to settle.
+  // Sinks emit events (budget thresholds) and listeners may start sink work: wait for both to
+  // settle. Budget leases go back to the store, so that it holds what this process spent.
   const flush = async () => {
     do {
       usageSink.flush()
-      await Promise.all([listeners.flush(), sinks.flush()])
+      await Promise.all([listeners.flush(), sinks.flush(), rt.budgets?.flush()])
     } while (!listeners.idle || !sinks.idle)
   }
 

@@ -11,6 +11,7 @@ import type { Scope } from '../spec/scope.js'
 import type { CatalogStore } from '../store/catalog-store.js'
 import type { SpendKey, SpendStore } from '../store/spend-store.js'
 import { type BudgetEntry, budgetEntries, periodEnd } from './budget-keys.js'
+import { type BudgetLeases, spendLate } from './budget-leases.js'
 import { type BudgetStatus, budgetStatus, refusalMessage } from './budget-status.js'
 import type { ModelCall } from './middleware.js'
 
@@ -36,6 +37,8 @@ export interface Reservation {
   id: string
   keys: BudgetEntry[]
   expiresAt: Date
+  /** Held in one of this process's leases (a call's), not in the store itself (a batch's). */
+  leased?: boolean
 }
 
 /**
@@ -73,6 +76,8 @@ export function estimateCost(
 export function createBudgetGuard(deps: {
   budgets: readonly Budget[]
   spend: SpendStore
+  /** Where calls reserve instead of `spend`, when given: slices of the budgets spent locally. */
+  leases?: BudgetLeases
   catalog: CatalogStore
   prices: PriceCatalog
   events: EventBus
@@ -84,7 +89,9 @@ export function createBudgetGuard(deps: {
   estimatorFor?: (provider: string, model: string) => TokenEstimator
   now?: () => Date
 }) {
-  const { budgets, spend, events } = deps
+  const { budgets, spend, leases, events } = deps
+  /** The spend as this process sees it: the store's, and what its leases spent and hold. */
+  const view = leases ?? spend
   const now = deps.now ?? (() => new Date())
   const maxMs = deps.reservationMaxMs ?? DEFAULT_RESERVATION_MAX_MS
   const info = (entry: BudgetEntry, spent: number) => ({
@@ -98,7 +105,7 @@ export function createBudgetGuard(deps: {
   async function emitThresholds(reservation: Reservation): Promise<void> {
     for (const entry of reservation.keys) {
       if (entry.budget.thresholds.length === 0) continue
-      const { spentNanoUsd } = await spend.getSpend(entry.key)
+      const { spentNanoUsd } = await view.getSpend(entry.key)
       for (const threshold of [...entry.budget.thresholds].sort((a, b) => a - b)) {
         if (spentNanoUsd < threshold * entry.limitNanoUsd) break
         if (await spend.markThreshold(entry.key, threshold)) {
@@ -122,7 +129,8 @@ export function createBudgetGuard(deps: {
     expiresAt: Date,
     subject: 'call' | 'batch' = 'call',
   ): Promise<Reservation> {
-    const result = await spend.reserve({
+    const leased = leases !== undefined && subject === 'call'
+    const result = await (leased ? leases : spend).reserve({
       reservationId: requestId,
       amountNanoUsd: estimateNanoUsd,
       keys: keys.map((k) => (k.budget.hard ? { key: k.key, limitNanoUsd: k.limitNanoUsd } : { key: k.key })),
@@ -146,7 +154,7 @@ export function createBudgetGuard(deps: {
         { requestId, ...renewsIn(result.key) },
       )
     }
-    return { id: requestId, keys, expiresAt }
+    return leased ? { id: requestId, keys, expiresAt, leased } : { id: requestId, keys, expiresAt }
   }
 
   /** A refusal's `retryAfterMs`: until the refusing budget's period ends; none for a total budget. */
@@ -257,19 +265,13 @@ export function createBudgetGuard(deps: {
      */
     async settle(reservation: Reservation, actualNanoUsd: number): Promise<void> {
       try {
-        await spend.settle(reservation.id, actualNanoUsd)
+        await (reservation.leased && leases ? leases : spend).settle(reservation.id, actualNanoUsd)
       } catch (error) {
         if (now().getTime() < reservation.expiresAt.getTime()) throw error
         // Settled at once: its expiry only matters if this process dies in between, and must not
         // come first however short reservationMaxMs is.
-        const late = `${reservation.id}:late`
-        await spend.reserve({
-          reservationId: late,
-          amountNanoUsd: actualNanoUsd,
-          keys: reservation.keys.map(({ key }) => ({ key })),
-          expiresAt: new Date(now().getTime() + Math.max(maxMs, RESERVATION_MARGIN_MS)),
-        })
-        await spend.settle(late, actualNanoUsd)
+        const expiresAt = new Date(now().getTime() + Math.max(maxMs, RESERVATION_MARGIN_MS))
+        await spendLate(spend, `${reservation.id}:late`, reservation.keys, actualNanoUsd, expiresAt)
       }
     },
 
@@ -286,7 +288,12 @@ export function createBudgetGuard(deps: {
      */
     status(scope: Scope, limits?: RequestLimits): Promise<BudgetStatus[]> {
       const entries = budgetEntries(budgets, scope, now(), limits)
-      return Promise.all(entries.map(async (entry) => budgetStatus(entry, await spend.getSpend(entry.key))))
+      return Promise.all(entries.map(async (entry) => budgetStatus(entry, await view.getSpend(entry.key))))
+    },
+
+    /** Returns this process's leases to the store: what their calls spent is spent there. */
+    async flush(): Promise<void> {
+      await leases?.flush()
     },
   }
 }

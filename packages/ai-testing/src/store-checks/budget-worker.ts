@@ -25,6 +25,11 @@ export const budgetCall = {
 export const budgetCallEstimateNanoUsd = 15_000_000
 export const budgetCallCostNanoUsd = 10_000_000
 const prices: PriceEntryInput[] = [{ provider: 'held', model: 'm', price: { input: 1_000, output: 1_000 } }]
+/**
+ * How long a budget lease takes new calls in these instances (`budgetLeases.openMs`): a lease is
+ * held in the store up to twice this longer than the reservation of the call that opened it.
+ */
+export const budgetLeaseOpenMs = 100
 
 /** A worker's instructions, the line the test sends once every worker is ready. */
 export const budgetWorkloadSchema = z.object({
@@ -66,6 +71,7 @@ export async function budgetInstance(
     prices,
     budgets,
     budgetReservationMaxMs: workload.reservationMaxMs,
+    budgetLeases: { openMs: budgetLeaseOpenMs },
     retry: false,
   })
 }

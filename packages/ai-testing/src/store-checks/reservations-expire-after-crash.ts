@@ -7,6 +7,7 @@ import {
   budgetCallCostNanoUsd,
   budgetCallEstimateNanoUsd,
   budgetInstance,
+  budgetLeaseOpenMs,
 } from './budget-worker.js'
 
 export interface ReservationsExpireAfterCrashOptions {
@@ -63,8 +64,9 @@ export async function checkReservationsExpireAfterCrash(
   try {
     const [before] = await ai.budgets.status({})
     expect(before!.spentNanoUsd).toBe(count * budgetCallCostNanoUsd)
-    // Each reservation was made before its worker said so: it has expired by then.
-    await sleep(Math.max(...heldAt) + reservationMaxMs + 50 - Date.now())
+    // Each reservation was made before its worker said so: it has expired by then (a budget
+    // lease, which holds the call's reservation, two lease windows after the call's would have).
+    await sleep(Math.max(...heldAt) + reservationMaxMs + 2 * budgetLeaseOpenMs + 50 - Date.now())
 
     expect((await ai.chat(budgetCall)).text).toBe('ok')
     expect(await ai.budgets.status({})).toEqual([

@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { normalizeUsage } from '../cost/usage.js'
+import { StoreError } from '../errors/errors.js'
+import { createAI } from '../instance/create-ai.js'
+import { defineProvider } from '../spec/provider.js'
+import { createMemorySpendStore } from '../store/memory/memory-spend-store.js'
+import { createMemoryStore } from '../store/memory/memory-store.js'
+import type { SpendKey, SpendStore } from '../store/spend-store.js'
+import { createBudgetLeases } from './budget-leases.js'
+
+const month: SpendKey = { scope: 'tenant', scopeId: 't1', period: 'month', periodStart: '2030-05-01' }
+const total: SpendKey = { scope: 'global', scopeId: 'global', period: 'total', periodStart: '1970-01-01' }
+const hard = (limitNanoUsd: number) => [{ key: month, limitNanoUsd }, { key: total }]
+
+/** The in-memory spend store, counting what is asked of it. */
+function countedStore(store: SpendStore = createMemorySpendStore()) {
+  const asked = { reserve: 0, settle: 0 }
+  const counted: SpendStore = {
+    ...store,
+    reserve: (input) => {
+      asked.reserve++
+      return store.reserve(input)
+    },
+    settle: (id, amount) => {
+      asked.settle++
+      return store.settle(id, amount)
+    },
+  }
+  return { store: counted, asked }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('budget leases', () => {
+  it('hold many calls in one reservation of the store, and spend what they cost there when returned', async () => {
+    const { store, asked } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 60_000 })
+    for (let i = 0; i < 50; i++) {
+      expect(
+        await leases.reserve({ reservationId: `r${i}`, amountNanoUsd: 1_000, keys: hard(1e12) }),
+      ).toEqual({
+        ok: true,
+      })
+      await leases.settle(`r${i}`, 600)
+    }
+    expect(asked).toEqual({ reserve: 1, settle: 0 })
+    // Room for 100 calls like the first, in the store; the calls' spend as this process sees it.
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 100_000 })
+    expect(await leases.getSpend(month)).toEqual({ spentNanoUsd: 30_000, reservedNanoUsd: 0 })
+    expect(await leases.getSpend(total)).toEqual({ spentNanoUsd: 30_000, reservedNanoUsd: 0 })
+
+    await leases.flush()
+    expect(asked).toEqual({ reserve: 1, settle: 1 })
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 30_000, reservedNanoUsd: 0 })
+    expect(await store.getSpend(total)).toEqual({ spentNanoUsd: 30_000, reservedNanoUsd: 0 })
+  })
+
+  it('count a call in flight as reserved, and a lease full of them opens the next', async () => {
+    const { store, asked } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 60_000, calls: 2 })
+    for (const id of ['a', 'b', 'c'])
+      await leases.reserve({ reservationId: id, amountNanoUsd: 1_000, keys: hard(1e12) })
+    expect(asked.reserve).toBe(2)
+    expect(await leases.getSpend(month)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 3_000 })
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 4_000 })
+    // The full lease goes back once its last call is settled; the open one stays.
+    await leases.settle('a', 700)
+    await leases.release('b')
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 700, reservedNanoUsd: 2_000 })
+    await leases.settle('c', 900)
+    expect(await leases.getSpend(month)).toEqual({ spentNanoUsd: 1_600, reservedNanoUsd: 0 })
+  })
+
+  it('take at most `share` of a hard budget remainder, down to one call estimate near the limit', async () => {
+    const { store } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 60_000 })
+    await leases.reserve({ reservationId: 'first', amountNanoUsd: 1_000, keys: hard(320_000) })
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 10_000 })
+    await leases.settle('first', 1_000)
+    await leases.flush()
+
+    // Another process spends nearly all the rest.
+    await store.reserve({ reservationId: 'other', amountNanoUsd: 318_000, keys: hard(320_000) })
+    await store.settle('other', 318_000)
+    await leases.reserve({ reservationId: 'near', amountNanoUsd: 1_000, keys: hard(320_000) })
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 319_000, reservedNanoUsd: 1_000 })
+    await leases.settle('near', 1_000)
+    // A lease that cannot hold another such call goes back at once.
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 320_000, reservedNanoUsd: 0 })
+    const refused = await leases.reserve({ reservationId: 'past', amountNanoUsd: 1_000, keys: hard(320_000) })
+    expect(refused).toMatchObject({ ok: false, key: month, spentNanoUsd: 320_000, limitNanoUsd: 320_000 })
+  })
+
+  it('never let processes sharing a store pass a hard limit, and leave none of it unspent', async () => {
+    const { store } = countedStore()
+    const processes = [0, 1, 2].map(() => createBudgetLeases(store, { openMs: 60_000, share: 1 / 4 }))
+    const limit = 100_000
+    let granted = 0
+    let refusedInARow = 0
+    for (let i = 0; refusedInARow < 2 * processes.length; i++) {
+      const leases = processes[i % processes.length]!
+      const amount = 1_000 + (i % 3) * 500
+      const result = await leases.reserve({
+        reservationId: `r${i}`,
+        amountNanoUsd: amount,
+        keys: hard(limit),
+      })
+      if (result.ok) {
+        granted += amount
+        refusedInARow = 0
+        await leases.settle(`r${i}`, amount)
+      } else {
+        expect(result.spentNanoUsd + result.reservedNanoUsd).toBeLessThanOrEqual(limit)
+        // What another process holds unused in a lease comes back when it is flushed.
+        if (++refusedInARow === processes.length) for (const other of processes) await other.flush()
+      }
+      expect(granted).toBeLessThanOrEqual(limit)
+    }
+    for (const leases of processes) await leases.flush()
+    const { spentNanoUsd, reservedNanoUsd } = await store.getSpend(month)
+    expect({ spentNanoUsd, reservedNanoUsd }).toEqual({ spentNanoUsd: granted, reservedNanoUsd: 0 })
+    // Every call that still fits is let through: what is left is less than the smallest call.
+    expect(limit - granted).toBeLessThan(1_000)
+  })
+
+  it('return a lease once it stops taking calls and its last call has settled', async () => {
+    vi.useFakeTimers({ now: new Date('2030-05-10T00:00:00Z') })
+    const { store } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 1_000 })
+    const expiresAt = new Date(Date.now() + 60_000)
+    await leases.reserve({ reservationId: 'a', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt })
+    await leases.reserve({ reservationId: 'b', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt })
+    await leases.settle('a', 400)
+    vi.advanceTimersByTime(1_000)
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 100_000 })
+    await leases.settle('b', 500)
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 900, reservedNanoUsd: 0 })
+    // A call after that opens a new lease.
+    await leases.reserve({ reservationId: 'c', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt })
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 900, reservedNanoUsd: 100_000 })
+  })
+
+  it('refuse to settle a call past its reservation expiry, as the store would, and return the rest', async () => {
+    vi.useFakeTimers({ now: new Date('2030-05-10T00:00:00Z') })
+    const { store } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 1_000 })
+    const soon = new Date(Date.now() + 5_000)
+    await leases.reserve({ reservationId: 'done', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt: soon })
+    await leases.reserve({ reservationId: 'hung', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt: soon })
+    await leases.settle('done', 800)
+    // The lease closes after a second; the hung call is dropped a second before the lease expires.
+    await vi.advanceTimersByTimeAsync(6_000)
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 800, reservedNanoUsd: 0 })
+    await expect(leases.settle('hung', 900)).rejects.toThrow(StoreError)
+  })
+
+  it('refuse to settle a call past its expiry while its lease still takes calls, spending nothing for it', async () => {
+    vi.useFakeTimers({ now: new Date('2030-05-10T00:00:00Z') })
+    const { store } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 60_000 })
+    const soon = new Date(Date.now() + 5_000)
+    await leases.reserve({ reservationId: 'done', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt: soon })
+    await leases.reserve({ reservationId: 'late', amountNanoUsd: 1_000, keys: hard(1e12), expiresAt: soon })
+    await leases.settle('done', 800)
+    vi.setSystemTime(soon)
+    await expect(leases.settle('late', 900)).rejects.toThrow('reservation late not found (or expired)')
+    await leases.flush()
+    expect(await store.getSpend(month)).toEqual({ spentNanoUsd: 800, reservedNanoUsd: 0 })
+  })
+
+  it('return their own idle leases on the same budget before refusing a call', async () => {
+    const { store } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 60_000, share: 1 / 2 })
+    const shared = (tenant: string) => [
+      { key: { ...month, scopeId: tenant } },
+      { key: total, limitNanoUsd: 10_000 },
+    ]
+    await leases.reserve({ reservationId: 'a', amountNanoUsd: 1_000, keys: shared('a') })
+    await leases.settle('a', 1_000)
+    // Tenant a's lease holds half the budget; tenant b's call needs more than the other half.
+    expect(await store.getSpend(total)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 5_000 })
+    expect(await leases.reserve({ reservationId: 'b', amountNanoUsd: 6_000, keys: shared('b') })).toEqual({
+      ok: true,
+    })
+    expect(await store.getSpend(total)).toEqual({ spentNanoUsd: 1_000, reservedNanoUsd: 6_000 })
+  })
+
+  it('refuse a reservation id still held', async () => {
+    const leases = createBudgetLeases(createMemorySpendStore())
+    await leases.reserve({ reservationId: 'r', amountNanoUsd: 1_000, keys: hard(1e12) })
+    await expect(
+      leases.reserve({ reservationId: 'r', amountNanoUsd: 1_000, keys: hard(1e12) }),
+    ).rejects.toThrow('reservation r already exists')
+    await expect(leases.settle('unknown', 1)).rejects.toThrow(StoreError)
+  })
+
+  it('report a lease the store fails to take back, and never throw it at the call', async () => {
+    const memory = createMemorySpendStore()
+    const failure = new StoreError('the database is gone')
+    const store: SpendStore = { ...memory, settle: () => Promise.reject(failure) }
+    const reported: unknown[] = []
+    const leases = createBudgetLeases(store, { report: (error) => reported.push(error) })
+    await leases.reserve({ reservationId: 'r', amountNanoUsd: 1_000, keys: hard(1e12) })
+    await leases.settle('r', 1_000)
+    await leases.flush()
+    expect(reported).toEqual([failure])
+  })
+})
+
+describe('createAI over a store plugin', () => {
+  const usage = normalizeUsage({ inputTokens: 10, outputTokens: 10 })
+  const provider = defineProvider({
+    id: 'p',
+    generate: async () => ({ content: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage }),
+  })
+  // $1 per million tokens: a call costs 20,000 nano-USD.
+  const prices = [{ provider: 'p', model: 'm', price: { input: 1, output: 1 } }]
+  const budgets = [{ scope: 'tenant' as const, limitUsd: 100, period: 'month' as const }]
+  const call = {
+    model: 'p:m',
+    messages: [{ role: 'user' as const, content: 'Hi' }],
+    scope: { tenantId: 't1' },
+  }
+
+  async function spendAfter(budgetLeases: false | object) {
+    const store = createMemoryStore()
+    const ai = await createAI({
+      plugins: [
+        { name: 'store', setup: (host) => host.registerStore(store) },
+        { name: 'p', setup: (host) => host.registerProvider(provider) },
+      ],
+      prices,
+      budgets,
+      budgetLeases,
+    })
+    for (let i = 0; i < 5; i++) await ai.chat(call)
+    const [status] = await ai.budgets.status({ tenantId: 't1' })
+    const key = { ...month, periodStart: status!.periodStart }
+    const beforeFlush = await store.spend.getSpend(key)
+    await ai.flush()
+    const afterFlush = await store.spend.getSpend(key)
+    await ai.close()
+    return { status, beforeFlush, afterFlush }
+  }
+
+  it('reserves calls in leases: the instance sees each call spent, the store once flushed', async () => {
+    const { status, beforeFlush, afterFlush } = await spendAfter({})
+    expect(status).toMatchObject({ spentNanoUsd: 100_000, reservedNanoUsd: 0 })
+    expect(beforeFlush.spentNanoUsd).toBe(0)
+    expect(beforeFlush.reservedNanoUsd).toBeGreaterThan(100_000)
+    expect(afterFlush).toEqual({ spentNanoUsd: 100_000, reservedNanoUsd: 0 })
+  })
+
+  it('reserves and settles every call in the store with budgetLeases: false', async () => {
+    const { status, beforeFlush, afterFlush } = await spendAfter(false)
+    expect(status).toMatchObject({ spentNanoUsd: 100_000, reservedNanoUsd: 0 })
+    expect(beforeFlush).toEqual({ spentNanoUsd: 100_000, reservedNanoUsd: 0 })
+    expect(afterFlush).toEqual(beforeFlush)
+  })
+})
