@@ -274,6 +274,9 @@ export const configSchema = z
     budgetReservationMaxMs: core.budgetReservationMaxMs.describe(
       'The longest a budget reservation is held, in milliseconds; default 15 minutes.',
     ),
+    budgetLeases: core.budgetLeases.describe(
+      'How calls reserve budgets in a shared store: leases { share, calls, openMs } ({} by default), or false for a store transaction per call.',
+    ),
     gateway: gatewayConfigSchema.describe('What aimux-gateway listens on and accepts.'),
   })
   .superRefine((config, ctx) => {
