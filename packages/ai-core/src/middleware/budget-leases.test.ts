@@ -15,8 +15,13 @@ const hard = (limitNanoUsd: number) => [{ key: month, limitNanoUsd }, { key: tot
 /** The in-memory spend store, counting what is asked of it. */
 function countedStore(store: SpendStore = createMemorySpendStore()) {
   const asked = { reserve: 0, settle: 0 }
+  const read: SpendKey[] = []
   const counted: SpendStore = {
     ...store,
+    getSpend: (key) => {
+      read.push(key)
+      return store.getSpend(key)
+    },
     reserve: (input) => {
       asked.reserve++
       return store.reserve(input)
@@ -26,7 +31,7 @@ function countedStore(store: SpendStore = createMemorySpendStore()) {
       return store.settle(id, amount)
     },
   }
-  return { store: counted, asked }
+  return { store: counted, asked, read }
 }
 
 afterEach(() => {
@@ -185,6 +190,27 @@ describe('budget leases', () => {
       ok: true,
     })
     expect(await store.getSpend(total)).toEqual({ spentNanoUsd: 1_000, reservedNanoUsd: 6_000 })
+  })
+
+  it('read the store for a counter once per openMs, and again as soon as a lease changes it', async () => {
+    const { store, read } = countedStore()
+    const leases = createBudgetLeases(store, { openMs: 60_000 })
+    const other = createBudgetLeases(store, { openMs: 60_000 })
+    await leases.reserve({ reservationId: 'a', amountNanoUsd: 1_000, keys: hard(1e12) })
+    await leases.settle('a', 400)
+    read.length = 0
+    for (let i = 0; i < 3; i++) {
+      expect(await leases.getSpend(total)).toEqual({ spentNanoUsd: 400, reservedNanoUsd: 0 })
+    }
+    expect(read).toEqual([total])
+    // Another process's spend shows once read again; this process's returned lease at once.
+    await other.reserve({ reservationId: 'b', amountNanoUsd: 1_000, keys: hard(1e12) })
+    await other.settle('b', 300)
+    await other.flush()
+    expect(await leases.getSpend(total)).toEqual({ spentNanoUsd: 400, reservedNanoUsd: 0 })
+    await leases.flush()
+    expect(await leases.getSpend(total)).toEqual({ spentNanoUsd: 700, reservedNanoUsd: 0 })
+    expect(read.filter((key) => key === total)).toHaveLength(2)
   })
 
   it('refuse a reservation id still held', async () => {

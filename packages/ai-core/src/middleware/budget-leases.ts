@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { StoreError } from '../errors/errors.js'
 import type { ReserveResult, Spend, SpendKey, SpendStore } from '../store/spend-store.js'
@@ -65,8 +66,9 @@ export type BudgetLeases = Omit<SpendStore, 'markThreshold'> & {
  * this process's idle leases on the same budgets are returned and the call is tried once more.
  *
  * The view it gives (`getSpend`) adds what this process's leases have spent and hold in flight
- * to the store's counters; another process sees that spend once the lease is returned (within
- * `openMs` of the last call it took, unless a call is still running, or at `flush()`). A process
+ * to the store's counters (read at most `openMs` before); another process sees that spend once
+ * the lease is returned (within `openMs` of the last call it took, unless a call is still
+ * running, or at `flush()`), and at most `openMs` later if it read the counters just before. A process
  * that dies with leases out loses what their calls spent, and their room is held until they
  * expire, as its calls' reservations would have been.
  */
@@ -85,6 +87,27 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
   const holds = new Map<string, Hold>()
   const opening = new Map<string, Promise<unknown>>()
   const returning = new Set<Promise<void>>()
+  /**
+   * The store's counters as last read, kept for `openMs` (the thresholds read them after every
+   * call). A lease of this process reserved or returned on a counter drops its reading, and a
+   * reading that started before such a change is not kept.
+   */
+  const readings = new LRUCache<string, Spend>({ max: 10_000, ttl: openMs })
+  let changes = 0
+  const changed = (counters: readonly string[]) => {
+    changes++
+    for (const counter of counters) readings.delete(counter)
+  }
+
+  async function storeSpend(key: SpendKey): Promise<Spend> {
+    const counter = counterOf(key)
+    const known = readings.get(counter)
+    if (known) return { ...known }
+    const before = changes
+    const spend = await store.getSpend(key)
+    if (changes === before) readings.set(counter, { ...spend })
+    return spend
+  }
 
   const fits = (lease: Lease | undefined, input: ReserveInput): lease is Lease =>
     lease?.open === true &&
@@ -153,6 +176,8 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
     } catch (error) {
       if (lease.expiresAt === undefined || now() < lease.expiresAt) throw error
       await spendLate(store, `${lease.id}:late`, lease.keys, lease.spent)
+    } finally {
+      changed(lease.counters)
     }
   }
 
@@ -170,7 +195,7 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
     let slice = input.amountNanoUsd * callsPerLease
     for (const { key, limitNanoUsd } of input.keys) {
       if (limitNanoUsd === undefined) continue
-      const { spentNanoUsd, reservedNanoUsd } = await store.getSpend(key)
+      const { spentNanoUsd, reservedNanoUsd } = await storeSpend(key)
       slice = Math.min(slice, Math.floor((limitNanoUsd - spentNanoUsd - reservedNanoUsd) * share))
     }
     return Math.max(slice, input.amountNanoUsd)
@@ -189,6 +214,7 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
         keys: input.keys,
         ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
       })
+      if (result.ok) changed(counters)
       return { id, amount, result }
     }
     const slice = await sliceFor(input)
@@ -264,7 +290,7 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
     },
 
     async getSpend(key) {
-      const spend: Spend = await store.getSpend(key)
+      const spend = await storeSpend(key)
       const counter = counterOf(key)
       for (const lease of live) {
         if (!lease.counters.includes(counter)) continue
