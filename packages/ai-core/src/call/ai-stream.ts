@@ -34,49 +34,87 @@ export function createAIStream<T>(
   // The caller may iterate and never look at `result`: its rejection must not go unhandled.
   result.catch(() => {})
   let consumed = false
+  let settled = false
 
-  async function* parts(): AsyncGenerator<StreamPart<T>> {
-    if (consumed) throw new ConfigError('This stream has already been consumed; a stream can be read once.')
-    consumed = true
-    let settled = false
+  /**
+   * The stream's parts, as `run` yields them. Not a generator: a part reaches the caller in the
+   * same step that reads it from `run`. The first `next()` claims the stream.
+   */
+  function parts(): AsyncIterableIterator<StreamPart<T>> {
+    let started = false
+    let finished = false
+    let release: (() => void) | undefined
     let aborted: { reason: unknown } | undefined
-    const release = inFlight?.hold({
-      abort(reason) {
-        aborted = { reason }
-        if (!settled) reject(reason)
-        settled = true
-        run.return(undefined as never).catch(() => {})
-      },
-    })
-    try {
-      for (;;) {
-        const next = await run.next()
-        if (aborted) throw aborted.reason
-        if (next.done) {
-          settled = true
-          resolve(next.value as ChatResult<T>)
-          return
-        }
-        if (next.value.type === 'finish') {
-          // The result is complete: settle it before the caller sees 'finish' and maybe stops.
-          const end = await run.next()
-          if (end.done) {
-            settled = true
-            resolve(end.value as ChatResult<T>)
-          }
-        }
-        yield next.value as StreamPart<T>
-      }
-    } catch (error) {
+    const done: IteratorResult<StreamPart<T>> = { done: true, value: undefined }
+    const settle = (value: ChatResult) => {
+      settled = true
+      resolve(value as ChatResult<T>)
+    }
+    const finish = () => {
+      finished = true
+      release?.()
+    }
+    const fail = (error: unknown): never => {
       settled = true
       reject(error)
+      finish()
       throw error
-    } finally {
-      release?.()
-      if (!settled) {
-        await run.return(undefined as never)
-        reject(new AbortedError('The stream was closed before it finished.'))
+    }
+    const take = (
+      next: IteratorResult<StreamPart, ChatResult>,
+    ): IteratorResult<StreamPart<T>> | Promise<IteratorResult<StreamPart<T>>> => {
+      if (aborted) return fail(aborted.reason)
+      if (next.done) {
+        settle(next.value)
+        finish()
+        return done
       }
+      const part = next.value as StreamPart<T>
+      if (part.type !== 'finish') return { done: false, value: part }
+      // The result is complete: settle it before the caller sees 'finish' and maybe stops.
+      return run.next().then((end) => {
+        if (end.done) settle(end.value)
+        return { done: false, value: part }
+      }, fail)
+    }
+    return {
+      [Symbol.asyncIterator]() {
+        return this
+      },
+      next() {
+        if (!started) {
+          started = true
+          if (consumed) {
+            finished = true
+            return Promise.reject(
+              new ConfigError('This stream has already been consumed; a stream can be read once.'),
+            )
+          }
+          consumed = true
+          release = inFlight?.hold({
+            abort(reason) {
+              aborted = { reason }
+              if (!settled) reject(reason)
+              settled = true
+              run.return(undefined as never).catch(() => {})
+            },
+          })
+        }
+        if (finished) return Promise.resolve(done)
+        return run.next().then(take, fail)
+      },
+      async return() {
+        if (!started || finished) {
+          finished = true
+          return done
+        }
+        finish()
+        if (!settled) {
+          await run.return(undefined as never)
+          reject(new AbortedError('The stream was closed before it finished.'))
+        }
+        return done
+      },
     }
   }
 

@@ -15,20 +15,34 @@ export async function callAdapter(call: ModelCall): Promise<ModelResponse> {
     return { mode: 'generate', result: await call.provider.generate(call.request, call.ctx) }
   const iterator = call.provider.stream(call.request, call.ctx)[Symbol.asyncIterator]()
   const first = await iterator.next()
-  async function* rest(): AsyncGenerator<ProviderStreamPart> {
-    try {
-      if (first.done) return
-      yield first.value
-      for (;;) {
-        const next = await iterator.next()
-        if (next.done) return
-        yield next.value
-      }
-    } finally {
+  return { mode: 'stream', stream: resumed(first, iterator) }
+}
+
+/**
+ * The adapter's stream again from its start, `first` already read: the first `next()` gives it,
+ * the others go straight to the adapter's iterator, so a part takes no extra step on its way.
+ */
+function resumed(
+  first: IteratorResult<ProviderStreamPart>,
+  iterator: AsyncIterator<ProviderStreamPart>,
+): AsyncIterableIterator<ProviderStreamPart> {
+  let pending: IteratorResult<ProviderStreamPart> | undefined = first
+  return {
+    [Symbol.asyncIterator]() {
+      return this
+    },
+    next() {
+      if (pending === undefined) return iterator.next()
+      const next = pending
+      pending = undefined
+      return Promise.resolve(next)
+    },
+    async return() {
+      pending = undefined
       await iterator.return?.()
-    }
+      return { done: true, value: undefined }
+    },
   }
-  return { mode: 'stream', stream: rest() }
 }
 
 /**

@@ -12,33 +12,54 @@ export interface StreamSource {
 }
 
 /**
- * Passes an adapter's stream to the caller as it arrives and assembles the step's result.
- * A stream that ends without its 'finish' part is a ConnectionError (retryable: the caller saw
- * nothing yet); any failure once a part has reached the caller becomes a StreamInterruptedError.
+ * Passes an adapter's stream to the caller as it arrives and assembles the step's result, which
+ * it returns when the stream ends. A stream that ends without its 'finish' part is a
+ * ConnectionError (retryable: the caller saw nothing yet); any failure once a part has reached the
+ * caller becomes a StreamInterruptedError. Not a generator: each part is handed on in the same
+ * step that reads it from the adapter.
  */
-export async function* relayStream(
+export function relayStream(
   stream: AsyncIterable<ProviderStreamPart>,
   source: StreamSource,
   onFirstPart: () => void,
-): AsyncGenerator<StreamPart, ProviderResult> {
+): AsyncIterableIterator<StreamPart, ProviderResult> {
+  const parts = stream[Symbol.asyncIterator]()
   const assembler = createStreamAssembler()
   let reached = false
-  try {
-    for await (const part of stream) {
-      assembler.add(part)
-      if (part.type === 'usage' || part.type === 'finish') continue
-      reached = true
-      onFirstPart()
-      // A reasoning signature stays in the step's content; the caller gets the text.
-      yield part.type === 'reasoning-delta' ? { type: 'reasoning-delta', text: part.text } : part
-    }
-    if (!assembler.finishReason) {
-      throw new ConnectionError('The stream ended without its finish part.', { ...source, retryable: true })
-    }
-  } catch (error) {
+  const fail = (error: unknown): never => {
     throw reached ? interrupted(error, assembler.text, source) : error
   }
-  return assembler.result()
+  const take = (
+    next: IteratorResult<ProviderStreamPart>,
+  ): IteratorResult<StreamPart, ProviderResult> | Promise<IteratorResult<StreamPart, ProviderResult>> => {
+    if (next.done) {
+      if (!assembler.finishReason) {
+        fail(new ConnectionError('The stream ended without its finish part.', { ...source, retryable: true }))
+      }
+      return { done: true, value: assembler.result() }
+    }
+    const part = next.value
+    assembler.add(part)
+    // Usage and finish go into the step's result, not to the caller: read on.
+    if (part.type === 'usage' || part.type === 'finish') return read()
+    reached = true
+    onFirstPart()
+    // A reasoning signature stays in the step's content; the caller gets the text.
+    const value: StreamPart =
+      part.type === 'reasoning-delta' ? { type: 'reasoning-delta', text: part.text } : part
+    return { done: false, value }
+  }
+  const read = () => parts.next().then(take, fail)
+  return {
+    [Symbol.asyncIterator]() {
+      return this
+    },
+    next: read,
+    async return(value: ProviderResult) {
+      await parts.return?.()
+      return { done: true, value }
+    },
+  }
 }
 
 /**
