@@ -57,6 +57,20 @@ describe('timeout.idleMs', () => {
     expect(texts).toEqual(['a', 'b', 'c', 'd'])
   })
 
+  it('does not count the time the caller holds a part: a caller slower than idleMs reads it all', async () => {
+    const { mock, ai } = await setup({ idleMs: 300 })
+    mock.enqueue({ chunks: ['a', 'b', 'c'] })
+    const texts: string[] = []
+    for await (const part of ai.stream({ messages })) {
+      if (part.type !== 'text-delta') continue
+      texts.push(part.text)
+      // Held for more than three times idleMs: the idle timer fires meanwhile, and must not count.
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+    }
+    expect(texts).toEqual(['a', 'b', 'c'])
+    expect(mock.calls[0]!.ctx.signal.aborted).toBe(false)
+  })
+
   it('is turned off by false or 0, on the instance or the request', async () => {
     const { mock, ai } = await setup({ idleMs: false })
     mock.enqueue({ chunks: ['a', 'b'], chunkDelayMs: 20 }, { chunks: ['c', 'd'], chunkDelayMs: 20 })
