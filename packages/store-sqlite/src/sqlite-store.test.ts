@@ -76,6 +76,34 @@ describe('sqlite specifics', () => {
     await store.close()
   })
 
+  it('keeps apart per-day groups whose keys joined into one string would be the same', async () => {
+    const store = await createSqliteStore({ path: join(dir, `store-${++files}.db`) })
+    const keys = [
+      { userId: 'a\u0000b', projectId: 'c' },
+      { userId: 'a', projectId: 'b\u0000c' },
+      { userId: 'a,b', projectId: 'c' },
+      { userId: 'a', projectId: 'b,c' },
+    ]
+    // Two batches: groups made in one batch, then added to in the per-day tables by the next.
+    for (const round of [1, 2])
+      await store.usage.recordUsage(
+        keys.map((key, i) => usageRecord({ ...key, costNanoUsd: 10 ** i * round, inputTokens: round })),
+      )
+    const day = { from: new Date('2026-11-22T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z') }
+    for (const percentiles of [true, false] as const) {
+      const rows = await store.usage.queryUsage({ ...day, groupBy: ['user', 'project'], percentiles })
+      expect(rows.map((row) => [...row.keys, row.requests, row.costNanoUsd, row.inputTokens]).sort()).toEqual(
+        [
+          ['a\u0000b', 'c', 2, 3, 3],
+          ['a', 'b\u0000c', 2, 30, 3],
+          ['a,b', 'c', 2, 300, 3],
+          ['a', 'b,c', 2, 3_000, 3],
+        ].sort(),
+      )
+    }
+    await store.close()
+  })
+
   it('works in memory, and fails with a StoreError once closed (closing twice is fine)', async () => {
     const store = await createSqliteStore({ path: ':memory:' })
     await store.catalog.upsertModels([{ provider: 'p', id: 'm', capabilities: {} }])

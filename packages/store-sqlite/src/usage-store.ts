@@ -23,7 +23,8 @@ import {
   withLatencyHistograms,
 } from '@aimux/ai-core/store-kit'
 import type { Database } from 'better-sqlite3'
-import { insertSql } from './insert-sql.js'
+import { insertValuesSql, rowValues } from './insert-sql.js'
+import { createRowsWriter, valuesSql } from './rows-writer.js'
 import { createStatementCache } from './statement-cache.js'
 
 type SumsRow = Omit<UsageAggregateRow, 'p50' | 'p95' | 'p99'>
@@ -41,73 +42,34 @@ const DAY_MS = 86_400_000
 /** A group's identity in a map: its keys, split by a character no key is made of. */
 const groupId = (key1: string, key2: string | null) => (key2 === null ? key1 : `${key1}\u0000${key2}`)
 
-/** usage_daily's key columns and the sums a record adds to its row. */
-interface DailyRow {
-  day: number
-  provider: string
-  model: string
-  tenant_id: string
-  user_id: string
-  project_id: string
-  requests: number
-  errors: number
-  input_tokens: number
-  cached_input_tokens: number
-  cache_write_tokens: number
-  output_tokens: number
-  reasoning_tokens: number
-  total_tokens: number
-  cost_nano_usd: number
-}
-interface LatencyRow {
-  day: number
-  provider: string
-  model: string
-  bucket: number
-  requests: number
-}
-
 const dailyKeyColumns = ['day', 'provider', 'model', 'tenant_id', 'user_id', 'project_id'] as const
 /** usage_daily_models' key: the same sums with no tenant, user or project. */
 const modelDayColumns = ['day', 'provider', 'model'] as const
 const dailySumColumns = ['requests', 'errors', ...usageSummedColumns] as const
-type ModelDayRow = Omit<DailyRow, 'tenant_id' | 'user_id' | 'project_id'>
 
-/** An upsert adding a row's sums to the one with its key. */
-const addSumsSql = (table: string, keys: readonly string[]) => {
+/**
+ * An upsert adding each of `count` rows' sums to the one with its key, each row bound with the
+ * key's values then the sums, in the order of `keys` and dailySumColumns.
+ */
+const addSumsSql = (table: string, keys: readonly string[]) => (count: number) => {
   const columns = [...keys, ...dailySumColumns]
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesSql(columns.length, count)}
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
     ${dailySumColumns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`
 }
 
-/** Adds `row`'s sums to those of the row with the same `keys` in `rows`, or adds a copy. */
-function addSums<Row extends ModelDayRow>(rows: Map<string, Row>, keys: readonly (keyof Row)[], row: Row) {
-  const id = JSON.stringify(keys.map((c) => row[c]))
-  const sums = rows.get(id)
-  if (!sums) rows.set(id, { ...row })
-  else for (const c of dailySumColumns) sums[c] += row[c]
-}
+/** A group of a batch: its key's values, then its sums (or count), as an upsert binds them. */
+type Group = (string | number)[]
 
-function dailyRow(record: UsageRecord): DailyRow {
-  const at = record.createdAt.getTime()
-  return {
-    day: Math.floor(at / DAY_MS) * DAY_MS,
-    provider: record.provider,
-    model: record.model,
-    tenant_id: record.tenantId ?? '',
-    user_id: record.userId ?? '',
-    project_id: record.projectId ?? '',
-    requests: 1,
-    errors: record.success ? 0 : 1,
-    input_tokens: record.inputTokens,
-    cached_input_tokens: record.cachedInputTokens,
-    cache_write_tokens: record.cacheWriteTokens,
-    output_tokens: record.outputTokens,
-    reasoning_tokens: record.reasoningTokens,
-    total_tokens: record.totalTokens,
-    cost_nano_usd: record.costNanoUsd,
-  }
+/**
+ * Adds `sums` to those of the group with `key` in `groups`, or adds the group. Keys are told
+ * apart by their JSON, so no character of a provider, model or id can make two keys one.
+ */
+function addTo(groups: Map<string, Group>, key: (string | number)[], sums: readonly number[]) {
+  const id = JSON.stringify(key)
+  const group = groups.get(id)
+  if (!group) groups.set(id, [...key, ...sums])
+  else for (let i = 0; i < sums.length; i++) (group[key.length + i] as number) += sums[i]!
 }
 
 /**
@@ -119,44 +81,46 @@ function dailyRow(record: UsageRecord): DailyRow {
  */
 export function createUsageStore(db: Database): UsageStore {
   const statement = createStatementCache(db)
-  const insert = db.prepare<UsageRow>(`${insertSql(usageRecordsTable)} ON CONFLICT (request_id) DO NOTHING`)
+  // Rows bound by position: a batch binds hundreds of them, where names cost a lookup a value.
+  const insert = db.prepare<[unknown[]]>(
+    `${insertValuesSql(usageRecordsTable)} ON CONFLICT (request_id) DO NOTHING`,
+  )
+  const usageValues = rowValues(usageRecordsTable)
   const select = db.prepare<[string], UsageRow>('SELECT * FROM usage_records WHERE request_id = ?')
   const compact = db.prepare<[number]>('DELETE FROM usage_records WHERE created_at < ?')
-  const addDaily = db.prepare<DailyRow>(addSumsSql('usage_daily', dailyKeyColumns))
-  const addModelDay = db.prepare<ModelDayRow>(addSumsSql('usage_daily_models', modelDayColumns))
-
-  const addLatency = db.prepare<LatencyRow>(
-    `INSERT INTO usage_daily_latency (day, provider, model, bucket, requests)
-     VALUES (@day, @provider, @model, @bucket, @requests)
-     ON CONFLICT (day, provider, model, bucket) DO UPDATE SET requests = requests + excluded.requests`,
+  // The groups of a batch go in a few multi-row upserts, not one statement each.
+  const addDaily = createRowsWriter(db, addSumsSql('usage_daily', dailyKeyColumns))
+  const addModelDay = createRowsWriter(db, addSumsSql('usage_daily_models', modelDayColumns))
+  const addLatency = createRowsWriter(
+    db,
+    (count) =>
+      `INSERT INTO usage_daily_latency (day, provider, model, bucket, requests) VALUES ${valuesSql(5, count)}
+       ON CONFLICT (day, provider, model, bucket) DO UPDATE SET requests = requests + excluded.requests`,
   )
 
   const insertAll = db.transaction((records: readonly UsageRecord[]) => {
     // One update per day and group of the batch, not one per record.
-    const days = new Map<string, DailyRow>()
-    const modelDays = new Map<string, ModelDayRow>()
-    const latencies = new Map<string, LatencyRow>()
+    const days = new Map<string, Group>()
+    const modelDays = new Map<string, Group>()
+    const latencies = new Map<string, Group>()
     for (const record of records) {
-      if (insert.run(toUsageRow(record, codec)).changes === 0) continue
-      const row = dailyRow(record)
-      addSums(days, dailyKeyColumns, row)
-      addSums(modelDays, modelDayColumns, row)
-      const bucket = latencyBucket(record.latencyMs)
-      const latencyId = JSON.stringify([row.day, row.provider, row.model, bucket])
-      const counted = latencies.get(latencyId)
-      if (counted) counted.requests++
-      else
-        latencies.set(latencyId, {
-          day: row.day,
-          provider: row.provider,
-          model: row.model,
-          bucket,
-          requests: 1,
-        })
+      const row = toUsageRow(record, codec)
+      // A record whose requestId is stored already, or earlier in the batch, adds nothing.
+      if (insert.run(usageValues(row)).changes === 0) continue
+      const day = Math.floor(record.createdAt.getTime() / DAY_MS) * DAY_MS
+      const { provider, model } = record
+      const sums = [1, record.success ? 0 : 1, ...usageSummedColumns.map((c) => row[c] as number)]
+      addTo(
+        days,
+        [day, provider, model, record.tenantId ?? '', record.userId ?? '', record.projectId ?? ''],
+        sums,
+      )
+      addTo(modelDays, [day, provider, model], sums)
+      addTo(latencies, [day, provider, model, latencyBucket(record.latencyMs)], [1])
     }
-    for (const row of days.values()) addDaily.run(row)
-    for (const row of modelDays.values()) addModelDay.run(row)
-    for (const row of latencies.values()) addLatency.run(row)
+    addDaily([...days.values()])
+    addModelDay([...modelDays.values()])
+    addLatency([...latencies.values()])
   })
 
   /** The where clause and parameters of `query`'s records (or days) in [from, to). */
