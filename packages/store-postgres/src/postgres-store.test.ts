@@ -42,6 +42,31 @@ describe('postgres specifics', () => {
     expect(await store.usage.queryUsage(wholeRange)).toMatchObject([{ requests: 5_000 }])
   })
 
+  it('writes usage batches of stores in two schemas over one connection, each into its own', async () => {
+    // One connection for both: nothing a store keeps on it (a statement, a search path) may leak.
+    const single = new Pool({ connectionString: testDatabaseUrl, max: 1 })
+    try {
+      const [a, b] = [freshSchemaName(), freshSchemaName()]
+      schemas.push(a, b)
+      const first = await createPostgresStore({ pool: single, schema: a })
+      const second = await createPostgresStore({ pool: single, schema: b })
+      for (let round = 0; round < 3; round++) {
+        await first.usage.recordUsage([usageRecord({ costNanoUsd: 1 }), usageRecord({ costNanoUsd: 2 })])
+        await second.usage.recordUsage([usageRecord({ costNanoUsd: 10 })])
+      }
+      for (const percentiles of [true, false] as const) {
+        expect(await first.usage.queryUsage({ ...wholeRange, percentiles })).toMatchObject([
+          { requests: 6, costNanoUsd: 9 },
+        ])
+        expect(await second.usage.queryUsage({ ...wholeRange, percentiles })).toMatchObject([
+          { requests: 3, costNanoUsd: 30 },
+        ])
+      }
+    } finally {
+      await single.end()
+    }
+  })
+
   it('keeps the last of two models or prices with one key in a batch', async () => {
     const store = await open()
     await store.catalog.upsertModels([

@@ -61,6 +61,18 @@ const addSums = dailySums.map((c) => `${c} = d.${c} + excluded.${c}`).join(', ')
  */
 export function createUsageStore(pool: Pool, s: string): UsageStore {
   const names = columnNames(usageRecordsTable).join(', ')
+  // What the per-day sums read of the stored rows, not every column.
+  const returned = [
+    'created_at',
+    'provider',
+    'model',
+    'tenant_id',
+    'user_id',
+    'project_id',
+    'success',
+    'latency_ms',
+    ...usageSummedColumns,
+  ].join(', ')
   // The first record of a batch wins over a later one with the same requestId, as a stored one
   // wins over both; rows go in by requestId and day sums by their key, so concurrent batches
   // never wait on each other in a cycle.
@@ -71,7 +83,7 @@ export function createUsageStore(pool: Pool, s: string): UsageStore {
       FROM ${unnestSql(usageRecordsTable)} WITH ORDINALITY AS batch (${names}, position)
       ORDER BY request_id, position
       ON CONFLICT (request_id) DO NOTHING
-      RETURNING *
+      RETURNING ${returned}
     ), daily AS (
       INSERT INTO ${s}.usage_daily AS d (day, provider, model, tenant_id, user_id, project_id, ${dailySums.join(', ')})
       SELECT (created_at AT TIME ZONE 'UTC')::date, provider, model,
