@@ -140,7 +140,9 @@ How to read it: "wall ratio" is the subject's wall time over the raw SDK's for t
 SDK's, each the median of twenty rounds in which the subjects take turns. The fake servers' CPU is
 not counted. Latencies are per call, in milliseconds. Conversation sends open a fresh conversation every 10 sends (a send carries the conversation's history). Memory
 runs each configuration in a fresh process, 20 calls at a time, and samples RSS and the V8 heap
-in use after a garbage collection at every tenth of the run. Budget contention: 8 processes, each with its own PostgreSQL
+in use after a garbage collection at every tenth of the run. Store writes go in batches of 500
+records, the most the usage sink writes at once (it does when records come faster than it writes
+them). Budget contention: 8 processes, each with its own PostgreSQL
 store on one schema, reserve and settle against the same spend counter.
 
 Where the time goes. "aimux's own work per call" runs the same calls against a provider that
@@ -151,10 +153,13 @@ Over the wire a little more shows up (more promise hand-offs around the SDK call
 heap to collect), and the spread of a shared 2-core VM: the raw SDK's own CPU per call moves by
 100 us and more between runs, which is why the ratios are medians of twenty interleaved rounds.
 Every SDK call gets the call's AbortSignal, since timeouts are on by default and \`ai.close()\`
-can abort any call: fetch does about 40 us of work for every signal it is given. With budgets and rate limits on, a hard budget is two SQLite
-transactions in the request path (reserve before the call, settle after it, so that processes
-sharing the file never pass the limit), about 60 us each with their reads; the rate limiter
-counts each call into per-second and per-minute buckets. Usage records of calls made one after
+can abort any call: fetch does about 40 us of work for every signal it is given. With budgets and
+rate limits on, a call reserves its estimate in a budget lease (a slice of the budget reserved in
+SQLite for many calls, spent in memory: see docs/budgets.md), so the store sees one reservation
+and one settlement per lease rather than per call, and the threshold check reads the counters at
+most once a second; "added CPU us over SQLite" is what budgets and rate limits add to the SQLite
+configuration in the same round. The rate limiter counts each call into per-second and
+per-minute buckets. Usage records of calls made one after
 another share one store transaction (the sink collects up to 20 ms of them). The in-memory store
 keeps the latest 10,000 usage records, so the heap in use stays flat over 100,000 calls; RSS sits
 well above it because V8 keeps the heap it grew to. Memory under distinct users and models sends

@@ -1,11 +1,18 @@
 // Scenario 3: usage records per second into SQLite (one writer) and PostgreSQL (4 writers, each
-// in a schema of its own), with benchmarkStoreWrites; and conversation sends persisted to SQLite.
+// in a schema of its own), with benchmarkStoreWrites in batches of 500; and conversation sends
+// persisted to SQLite.
 import { benchmarkStoreWrites } from '@aimux/ai-testing'
 import { createPostgresStore } from '@aimux/store-postgres'
 import { createSqliteStore } from '@aimux/store-sqlite'
 import { Pool } from 'pg'
 import { goal, type Row, round, type Servers, timeCalls } from './measure.ts'
 import { aimux, sqlitePath } from './subjects.ts'
+
+/**
+ * Records a batch: what the core's usage sink writes at once when records come faster than it
+ * writes them (its maxBatch), as they do at the rates measured here.
+ */
+const batchSize = 500
 
 /** The local test database (see scripts/ensure-postgres.sh). */
 export const postgresURL = 'postgres://postgres@127.0.0.1:5432/aimux_test'
@@ -39,7 +46,12 @@ function rows(subject: string, rates: Map<string, number>, goalRate: number): Ro
 export async function storeThroughput(servers: Servers, records: number, sends: number): Promise<Row[]> {
   const lite: string[] = []
   const sqlite = await createSqliteStore({ path: sqlitePath() })
-  await benchmarkStoreWrites(sqlite, { records, reservations: 2_000, log: (line) => lite.push(line) })
+  await benchmarkStoreWrites(sqlite, {
+    records,
+    batchSize,
+    reservations: 2_000,
+    log: (line) => lite.push(line),
+  })
   await sqlite.close()
 
   const writers = 4
@@ -51,6 +63,7 @@ export async function storeThroughput(servers: Servers, records: number, sends: 
     stores.map((store) =>
       benchmarkStoreWrites(store, {
         records: Math.ceil(records / writers),
+        batchSize,
         reservations: 500,
         log: (line) => pg.push(line),
       }),
@@ -74,8 +87,8 @@ export async function storeThroughput(servers: Servers, records: number, sends: 
   await ai.close()
 
   return [
-    ...rows('SQLite, 1 writer', collect(lite), 50_000),
-    ...rows(`PostgreSQL, ${writers} writers (sum)`, collect(pg), 10_000),
+    ...rows('SQLite, 1 writer', collect(lite), 80_000),
+    ...rows(`PostgreSQL, ${writers} writers (sum)`, collect(pg), 50_000),
     {
       scenario: 'conversation send',
       subject: 'aimux, SQLite, persisted',
