@@ -142,11 +142,9 @@ describe(`${INSTANCES} gateway processes on one PostgreSQL and one Redis`, () =>
       // A minute window counts in 1 s buckets; a bucket leaves it 60 s after the bucket's end.
       expect(Number(r.retryAfter)).toBeLessThanOrEqual(61)
     }
-    // Each instance both served and refused some: the window is one, not four.
-    for (let i = 0; i < INSTANCES; i++) {
-      const own = results.filter((_, n) => n % INSTANCES === i)
-      expect(own.some((r) => r.status === 200)).toBe(true)
-    }
+    // Each instance got 40 of the calls: with a window of its own, each would have let all 40
+    // through. That exactly 100 passed shows the window is one, not four. (Which instance served
+    // how many depends on which reached Redis first, so it is not checked.)
   }, 60_000)
 
   it('refuse a key revoked through one of them on every one within a second', async () => {

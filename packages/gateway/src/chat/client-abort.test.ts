@@ -87,6 +87,7 @@ describe('a client that goes away', () => {
   it('while waiting for a complete answer aborts the upstream call too', async () => {
     fx.upstream.enqueue({ text: 'too late', delayMs: 5_000 })
     const sent = fx.upstream.requests.length
+    const failed = failures.length
     const controller = new AbortController()
     const answer = fx
       .client(secret)
@@ -101,14 +102,16 @@ describe('a client that goes away', () => {
     const call = upstreamCalls.at(-1)!
     await vi.waitFor(() => expect(call.ended).toBe(true), patience)
     expect(call.aborted).toBe(true)
-    // The client never saw a request id: the core's 'error' event names the call.
-    const failed = await vi.waitFor(() => {
-      const last = failures.at(-1)
-      if (!last) throw new Error('no error event yet')
-      return last
+    // The client never saw a request id: the core's 'error' event names the call (this call's,
+    // not the one the test before left, which may come first on a loaded machine).
+    const event = await vi.waitFor(() => {
+      const next = failures[failed]
+      if (!next) throw new Error('no error event yet')
+      return next
     }, patience)
-    expect(failed.error.code).toBe('aborted')
-    const record = await usageRecord(failed.requestId)
+    expect(failures).toHaveLength(failed + 1)
+    expect(event.error.code).toBe('aborted')
+    const record = await usageRecord(event.requestId)
     expect(record).toMatchObject({ success: false, errorCode: 'aborted', stream: false })
   })
 })
