@@ -212,3 +212,40 @@ describe('counting OpenAI prompts locally', () => {
     }
   })
 })
+
+describe('counts kept for texts counted before', () => {
+  const o200k = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as {
+    countTokens(text: string): number
+  }
+  const cl100k = createRequire(import.meta.url)('gpt-tokenizer/encoding/cl100k_base') as {
+    countTokens(text: string): number
+  }
+  const framed = (text: string, encoding: typeof o200k) =>
+    computeChatCompletionTokenCount({ messages: [{ role: 'user', content: text }] }, (t) =>
+      encoding.countTokens(t),
+    )
+
+  it('are the encoding’s own: the same long text counts as each model’s tokenizer does, however often', async () => {
+    // Chinese prose splits very differently in the two encodings.
+    const text = '预算在每次调用之前估算提示的令牌数，对话每一轮都会再次发送它的历史。'.repeat(8)
+    const [o, cl] = [framed(text, o200k), framed(text, cl100k)]
+    expect(o).not.toBe(cl)
+    for (let i = 0; i < 3; i++) {
+      expect(await count({ model: 'gpt-4o', messages: [user(text)] })).toMatchObject({ inputTokens: o })
+      expect(await count({ model: 'gpt-4', messages: [user(text)] })).toMatchObject({ inputTokens: cl })
+    }
+  })
+
+  it('follow the text, not where it sits: a text changed by one character is counted anew', async () => {
+    const text = 'word '.repeat(40)
+    const changed = `${text.slice(0, -1)}!`
+    expect(await count({ model: 'gpt-4o', messages: [user(text)] })).toMatchObject({
+      inputTokens: framed(text, o200k),
+    })
+    expect(await count({ model: 'gpt-4o', messages: [user(changed)] })).toMatchObject({
+      inputTokens: framed(changed, o200k),
+    })
+    const estimator = adapter.tokenEstimator!('gpt-4o')!
+    expect(estimator.message(user(changed))).toBe(framed(changed, o200k) - 3)
+  })
+})

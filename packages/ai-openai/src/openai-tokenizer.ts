@@ -16,6 +16,7 @@ import {
   countMessageTokens,
 } from 'gpt-tokenizer/functionCalling'
 import { type ModelName, modelToEncodingMap } from 'gpt-tokenizer/mapping'
+import { LRUCache } from 'lru-cache'
 import { toolResultOutput } from './tool-result-output.js'
 
 /** The two encodings of OpenAI's chat models: GPT-4o and later, and GPT-4 and GPT-3.5 Turbo. */
@@ -62,6 +63,39 @@ function encoding(name: OpenAIEncoding): Encoding {
     encodings.set(name, loaded)
   }
   return loaded
+}
+
+/** Texts shorter than this are counted again: looking one up costs about what counting it does. */
+const SHORTEST_KEPT = 64
+const counters = new Map<OpenAIEncoding, (text: string) => number>()
+
+/**
+ * Counts a text's tokens in an encoding, keeping the counts of longer texts (up to 8 MB of text an
+ * encoding, the least recently used dropped first): a conversation sends its history again with
+ * every turn, and a budget's estimate counts the prompt before every call, so most of a prompt was
+ * counted before. Counting a long message takes tens of microseconds; finding its count, one.
+ */
+function counter(name: OpenAIEncoding): (text: string) => number {
+  let count = counters.get(name)
+  if (!count) {
+    const { countTokens } = encoding(name)
+    const known = new LRUCache<string, number>({
+      max: 20_000,
+      maxSize: 8_000_000,
+      sizeCalculation: (_, text) => text.length,
+    })
+    count = (text) => {
+      if (text.length < SHORTEST_KEPT) return countTokens(text, asText)
+      let tokens = known.get(text)
+      if (tokens === undefined) {
+        tokens = countTokens(text, asText)
+        known.set(text, tokens)
+      }
+      return tokens
+    }
+    counters.set(name, count)
+  }
+  return count
 }
 
 /** A prompt's messages as the Chat Completions wire frames them, and what that framing leaves out. */
@@ -148,8 +182,7 @@ function countPrompt(
     responseFormat?: ProviderRequest['responseFormat']
   },
 ): { inputTokens: number; framed: boolean } {
-  const { countTokens } = encoding(name)
-  const count = (text: string) => countTokens(text, asText)
+  const count = counter(name)
   const prompt = chatPrompt(request.messages)
   const functions = functionsOf(request.tools)
   const functionCall = functions.length > 0 ? functionCallOf(request.toolChoice) : undefined
@@ -172,8 +205,7 @@ function countPrompt(
 function estimatorFor(name: OpenAIEncoding): TokenEstimator {
   return {
     message(message) {
-      const { countTokens } = encoding(name)
-      const count = (text: string) => countTokens(text, asText)
+      const count = counter(name)
       const prompt = chatPrompt([message])
       let tokens = prompt.images * IMAGE_TOKENS
       for (const chat of prompt.messages) tokens += countMessageTokens(chat, count)
