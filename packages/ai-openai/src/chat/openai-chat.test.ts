@@ -12,9 +12,18 @@ import {
   StreamInterruptedError,
   UnknownModelError,
 } from '@aimux/ai-core'
-import { createFakeServer, type FakeServer, openaiChatProtocol, testContext } from '@aimux/ai-testing'
+import {
+  createFakeServer,
+  type FakeServer,
+  openaiChatProtocol,
+  sseEvent,
+  testContext,
+  type WireFrame,
+} from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openaiAdapter } from '../openai.js'
+import { createOpenAICompatibleAdapter } from './openai-chat.js'
+import { type ChatUsageWire, chatUsage } from './openai-chat-response.js'
 
 const apiKey = 'sk-test-adapter-0123456789'
 const weather = { city: 'Oslo', days: 2 }
@@ -389,6 +398,162 @@ describe('stream', () => {
     }
     expect(parts).toEqual([{ type: 'text-delta', text: 'a ' }])
     expect(AbortedError.is(error)).toBe(true)
+  })
+
+  it('throws an AbortedError when the caller aborts after the finish reason came, before the usage', async () => {
+    server.enqueue({ chunks: ['a ', 'b'], finishWithLastChunk: true })
+    const controller = new AbortController()
+    const parts: ProviderStreamPart[] = []
+    let error: unknown
+    try {
+      for await (const part of adapter.stream(ask(), testContext({ signal: controller.signal }))) {
+        parts.push(part)
+        if (part.type === 'text-delta' && part.text === 'b') controller.abort()
+      }
+    } catch (caught) {
+      error = caught
+    }
+    expect(parts).toEqual([
+      { type: 'text-delta', text: 'a ' },
+      { type: 'text-delta', text: 'b' },
+    ])
+    expect(AbortedError.is(error)).toBe(true)
+  })
+
+  it('sends nothing when the signal is already aborted', async () => {
+    server.enqueue({ text: 'never sent' })
+    const { parts, error } = await collect(
+      adapter.stream(ask(), testContext({ signal: AbortSignal.abort() })),
+    )
+    expect(parts).toEqual([])
+    expect(AbortedError.is(error)).toBe(true)
+    expect(server.requests).toHaveLength(0)
+  })
+})
+
+describe('stream chunks as other servers send them', () => {
+  const chunk = (data: Record<string, unknown>): WireFrame => ({
+    data: sseEvent({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, ...data }),
+  })
+  const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })
+
+  async function streamFrom(frames: WireFrame[]) {
+    const custom = await createFakeServer({
+      name: 'chat-frames',
+      routes: [
+        {
+          method: 'POST',
+          path: '/v1/chat/completions',
+          reply: () => ({ type: 'stream', contentType: 'text/event-stream', frames }),
+        },
+      ],
+      errorBody: () => ({}),
+    })
+    try {
+      custom.enqueue({ text: 'unused' })
+      const own = openaiAdapter({ apiKey, baseURL: `${custom.url}/v1` })
+      return await collect(own.stream(ask(), testContext()))
+    } finally {
+      await custom.close()
+    }
+  }
+
+  it('keeps the model of the first chunk, the usage sent with the finish, and the finish reason, through later chunks without them', async () => {
+    const { parts, error } = await streamFrom([
+      chunk({ model: 'gpt-5.4-mini-2026-03-17', ...choice({ role: 'assistant', content: 'Hel' }) }),
+      chunk(choice({ content: 'lo' })),
+      chunk({
+        model: '',
+        ...choice({}, 'length'),
+        usage: {
+          prompt_tokens: 5,
+          completion_tokens: 3,
+          total_tokens: 8,
+          prompt_tokens_details: { cached_tokens: 2 },
+          completion_tokens_details: { reasoning_tokens: 1 },
+        },
+      }),
+      chunk({ ...choice({}), usage: null }),
+      chunk({}),
+      { data: sseEvent('[DONE]') },
+    ])
+    expect(error).toBeUndefined()
+    expect(parts).toStrictEqual([
+      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', text: 'lo' },
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 5,
+          cachedInputTokens: 2,
+          cacheWriteTokens: 0,
+          outputTokens: 3,
+          reasoningTokens: 1,
+          totalTokens: 8,
+        },
+      },
+      { type: 'finish', finishReason: 'length', model: 'gpt-5.4-mini-2026-03-17' },
+    ])
+  })
+
+  it('throws a retryable ConnectionError when the stream ends without a finish reason', async () => {
+    const { parts, error } = await streamFrom([
+      chunk({ model: 'gpt-5.4-mini', ...choice({ content: 'Hel' }) }),
+      { data: sseEvent('[DONE]') },
+    ])
+    expect(parts).toEqual([{ type: 'text-delta', text: 'Hel' }])
+    expect(ConnectionError.is(error)).toBe(true)
+    expect(error).toMatchObject({
+      message: 'openai: the stream ended before the reply was complete',
+      provider: 'openai',
+      model: 'gpt-5.4-mini',
+      retryable: true,
+    })
+  })
+})
+
+describe('the usage part of a stream', () => {
+  it('carries the cost a usage reader reports, and no cost field without one', async () => {
+    const readUsage = (usage: ChatUsageWire) => ({
+      usage: chatUsage(usage),
+      ...(typeof usage.cost === 'number' ? { costNanoUsd: Math.round(usage.cost * 1e9) } : {}),
+    })
+    const costed = createOpenAICompatibleAdapter({
+      id: 'acme',
+      apiKey,
+      apiKeyEnv: 'ACME_API_KEY',
+      baseURL: `${server.url}/v1`,
+      readUsage,
+    })
+    const usage = { inputTokens: 10, outputTokens: 4 }
+    server.enqueue({ text: 'ok', usage, costNanoUsd: 3_500 }, { text: 'ok', usage })
+    const withCost = await collect(costed.stream(ask(), testContext()))
+    expect(withCost.parts.find((part) => part.type === 'usage')).toStrictEqual({
+      type: 'usage',
+      usage: {
+        inputTokens: 10,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 4,
+        reasoningTokens: 0,
+        totalTokens: 14,
+      },
+      costNanoUsd: 3_500,
+    })
+    const without = await collect(costed.stream(ask(), testContext()))
+    expect(without.parts.find((part) => part.type === 'usage')).toStrictEqual({
+      type: 'usage',
+      usage: {
+        inputTokens: 10,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 4,
+        reasoningTokens: 0,
+        totalTokens: 14,
+      },
+    })
   })
 })
 

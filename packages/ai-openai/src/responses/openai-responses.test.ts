@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   ConnectionError,
   type ProviderAdapter,
   ProviderError,
@@ -16,7 +17,7 @@ import {
   testContext,
   type WireFrame,
 } from '@aimux/ai-testing'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openaiAdapter } from '../openai.js'
 
 const apiKey = 'sk-test-responses-0123456789'
@@ -231,35 +232,149 @@ describe('stream', () => {
   })
 })
 
-describe('failures inside a stream', () => {
-  const events = (type: string, data: Record<string, unknown>, sequence: number): WireFrame => ({
-    data: sseEvent({ type, sequence_number: sequence, ...data }, { event: type }),
+const events = (type: string, data: Record<string, unknown>, sequence: number): WireFrame => ({
+  data: sseEvent({ type, sequence_number: sequence, ...data }, { event: type }),
+})
+const created = events(
+  'response.created',
+  { response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } },
+  0,
+)
+const delta = events(
+  'response.output_text.delta',
+  { item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel', logprobs: [], obfuscation: 'x1' },
+  1,
+)
+const completed = (sequence: number) =>
+  events(
+    'response.completed',
+    {
+      response: {
+        id: 'resp_1',
+        object: 'response',
+        status: 'completed',
+        incomplete_details: null,
+        model: 'gpt-5.4-2026-03-05',
+        output: [],
+        usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10 },
+      },
+    },
+    sequence,
+  )
+const usage = {
+  inputTokens: 7,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 3,
+  reasoningTokens: 0,
+  totalTokens: 10,
+}
+
+async function serverSending(frames: WireFrame[]) {
+  return createFakeServer({
+    name: 'responses-failing',
+    routes: [
+      {
+        method: 'POST',
+        path: '/v1/responses',
+        reply: () => ({ type: 'stream', contentType: 'text/event-stream', frames }),
+      },
+    ],
+    errorBody: () => ({}),
   })
-  const created = events(
-    'response.created',
-    { response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } },
-    0,
-  )
-  const delta = events(
-    'response.output_text.delta',
-    { item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel', logprobs: [], obfuscation: 'x1' },
-    1,
-  )
+}
 
-  async function serverSending(frames: WireFrame[]) {
-    return createFakeServer({
-      name: 'responses-failing',
-      routes: [
-        {
-          method: 'POST',
-          path: '/v1/responses',
-          reply: () => ({ type: 'stream', contentType: 'text/event-stream', frames }),
-        },
-      ],
-      errorBody: () => ({}),
-    })
+async function streamFrom(frames: WireFrame[], key = apiKey) {
+  const custom = await serverSending(frames)
+  try {
+    custom.enqueue({ text: 'unused' })
+    const responses = openaiAdapter({ apiKey: key, baseURL: `${custom.url}/v1`, api: 'responses' })
+    return await collect(responses.stream(ask({ tools }), testContext()))
+  } finally {
+    await custom.close()
   }
+}
 
+describe('stream events the fake server does not script', () => {
+  it('separates the summaries of one reasoning item with a blank line', async () => {
+    const at = { item_id: 'rs_1', output_index: 0 }
+    const part = (summary_index: number) => ({
+      ...at,
+      summary_index,
+      part: { type: 'summary_text', text: '' },
+    })
+    const { parts, error } = await streamFrom([
+      created,
+      events(
+        'response.output_item.added',
+        { output_index: 0, item: { id: 'rs_1', type: 'reasoning', summary: [] } },
+        1,
+      ),
+      events('response.reasoning_summary_part.added', part(0), 2),
+      events('response.reasoning_summary_text.delta', { ...at, summary_index: 0, delta: 'First.' }, 3),
+      events('response.reasoning_summary_part.added', part(1), 4),
+      events('response.reasoning_summary_text.delta', { ...at, summary_index: 1, delta: 'Second.' }, 5),
+      completed(6),
+    ])
+    expect(error).toBeUndefined()
+    expect(parts).toEqual([
+      { type: 'reasoning-delta', text: 'First.' },
+      { type: 'reasoning-delta', text: '\n\n' },
+      { type: 'reasoning-delta', text: 'Second.' },
+      { type: 'usage', usage },
+      { type: 'finish', finishReason: 'stop', model: 'gpt-5.4-2026-03-05' },
+    ])
+  })
+
+  it('streams a refusal as text and ends it as content-filter', async () => {
+    const at = { item_id: 'msg_1', output_index: 0, content_index: 0 }
+    const { parts, error } = await streamFrom([
+      created,
+      events('response.refusal.delta', { ...at, delta: 'I can’t' }, 1),
+      events('response.refusal.delta', { ...at, delta: ' help.' }, 2),
+      completed(3),
+    ])
+    expect(error).toBeUndefined()
+    expect(parts).toEqual([
+      { type: 'text-delta', text: 'I can’t' },
+      { type: 'text-delta', text: ' help.' },
+      { type: 'usage', usage },
+      { type: 'finish', finishReason: 'content-filter', model: 'gpt-5.4-2026-03-05' },
+    ])
+  })
+
+  it('takes the arguments of a finished call that carries none from its deltas, and ignores deltas of an item never announced', async () => {
+    const call = (output_index: number, call_id: string) => ({
+      output_index,
+      item: { id: `fc_${output_index}`, type: 'function_call', call_id, name: 'get_weather', arguments: '' },
+    })
+    const argument = (output_index: number, piece: string, sequence: number) =>
+      events(
+        'response.function_call_arguments.delta',
+        { item_id: `fc_${output_index}`, output_index, delta: piece },
+        sequence,
+      )
+    const { parts, error } = await streamFrom([
+      created,
+      events('response.output_item.added', call(0, 'call_a'), 1),
+      argument(0, '{"city":', 2),
+      argument(0, '"Oslo"}', 3),
+      events('response.output_item.done', call(0, 'call_a'), 4),
+      argument(1, '{"city":"Bergen"}', 5),
+      events('response.output_item.done', call(1, 'call_b'), 6),
+      completed(7),
+    ])
+    expect(error).toBeUndefined()
+    expect(parts).toEqual([
+      { type: 'tool-call', toolCall: { id: 'call_a', name: 'get_weather', args: { city: 'Oslo' } } },
+      { type: 'tool-call', toolCall: { id: 'call_b', name: 'get_weather', args: {} } },
+      { type: 'usage', usage },
+      { type: 'finish', finishReason: 'tool-calls', model: 'gpt-5.4-2026-03-05' },
+    ])
+  })
+})
+
+describe('failures inside a stream', () => {
   it('throws an error event after some text as the typed error, a retryable ProviderError', async () => {
     const failing = await serverSending([
       created,
@@ -316,9 +431,88 @@ describe('failures inside a stream', () => {
       const { parts, error } = await collect(responses.stream(ask(), testContext()))
       expect(parts).toEqual([{ type: 'text-delta', text: 'Hel' }])
       expect(ConnectionError.is(error)).toBe(true)
-      expect(error).toMatchObject({ retryable: true, provider: 'openai' })
+      expect(error).toMatchObject({
+        message: 'openai: the stream ended before the response was complete',
+        retryable: true,
+        provider: 'openai',
+        model: 'gpt-5.4',
+      })
     } finally {
       await failing.close()
     }
+  })
+
+  it('keeps the key out of a failed response whose message echoes it, whatever its shape', async () => {
+    const opaqueKey = 'proxy-key-0123456789abcdef'
+    const { parts, error } = await streamFrom(
+      [
+        created,
+        events(
+          'response.failed',
+          {
+            response: {
+              id: 'resp_1',
+              object: 'response',
+              status: 'failed',
+              output: [],
+              error: { code: 'invalid_prompt', message: `Refused for key ${opaqueKey}` },
+            },
+          },
+          1,
+        ),
+      ],
+      opaqueKey,
+    )
+    expect(parts).toEqual([])
+    expect(ProviderError.is(error)).toBe(true)
+    expect((error as Error).message).toMatch(/^openai: Refused for key /)
+    expect((error as Error).message).not.toContain(opaqueKey)
+    expect(error).toMatchObject({ retryable: false })
+  })
+})
+
+describe('aborts of a stream', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('sends nothing when the signal is already aborted', async () => {
+    server.enqueue({ text: 'never sent' })
+    const { parts, error } = await collect(
+      adapter.stream(ask(), testContext({ signal: AbortSignal.abort() })),
+    )
+    expect(parts).toEqual([])
+    expect(AbortedError.is(error)).toBe(true)
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('throws an AbortedError when the caller aborts as the last bytes of the stream arrive', async () => {
+    const controller = new AbortController()
+    const realFetch = globalThis.fetch
+    // The body as the server sent it; the abort lands once all of it, the completed event too, is read.
+    vi.stubGlobal('fetch', async (...args: Parameters<typeof fetch>) => {
+      const response = await realFetch(...args)
+      const reader = response.body?.getReader()
+      const body = new ReadableStream<Uint8Array>(
+        {
+          async pull(stream) {
+            const read = await reader?.read()
+            if (read?.value) return stream.enqueue(read.value)
+            controller.abort()
+            stream.close()
+          },
+        },
+        { highWaterMark: 0 },
+      )
+      return new Response(body, { status: response.status, headers: response.headers })
+    })
+    server.enqueue({ chunks: ['Hel', 'lo'] })
+    const own = openaiAdapter({ apiKey, baseURL: `${server.url}/v1`, api: 'responses' })
+    const { parts, error } = await collect(own.stream(ask(), testContext({ signal: controller.signal })))
+    expect(parts).toEqual([
+      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', text: 'lo' },
+    ])
+    expect(AbortedError.is(error)).toBe(true)
   })
 })
