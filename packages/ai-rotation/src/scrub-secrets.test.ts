@@ -74,6 +74,20 @@ describe('scrubSecrets', () => {
     expect(deeper.leaf.text).toBe(key)
   })
 
+  it('masks an object reached twice only once, even with a secret the mask itself contains', () => {
+    const shared = { text: 'token xdactx' }
+    const value = { first: shared, second: [shared], error: new Error('failed', { cause: shared }) }
+    scrubSecrets(value, ['dact'])
+    expect(shared.text).toBe('token x[redacted]x')
+  })
+
+  it('adds no field to an error whose text holds no secret', () => {
+    const error = new Error()
+    scrubSecrets(error, [key])
+    expect(Object.hasOwn(error, 'message')).toBe(false)
+    expect(JSON.stringify(error)).toBe('{}')
+  })
+
   it('takes values that hold nothing to mask', () => {
     expect(scrubSecrets(null, [key])).toBeNull()
     expect(scrubSecrets(42, [key])).toBe(42)
