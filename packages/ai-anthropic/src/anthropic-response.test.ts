@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { anthropicFinishReason, anthropicUsage, mergeUsageReports } from './anthropic-response.js'
+import {
+  anthropicFinishReason,
+  anthropicUsage,
+  mergeUsageReports,
+  unreadableMessage,
+} from './anthropic-response.js'
 
 describe('anthropicUsage', () => {
   it('keeps the 1-hour cache writes of cache_creation as a part of the writes', () => {
@@ -91,5 +96,23 @@ describe('anthropicFinishReason', () => {
     [undefined, 'other'],
   ] as const)('reads %s as %s', (reason, expected) => {
     expect(anthropicFinishReason(reason)).toBe(expected)
+  })
+})
+
+describe('unreadableMessage', () => {
+  it.each([
+    [undefined, 'an empty body'],
+    ['', 'an empty body'],
+    ['<html>Bad gateway</html>', 'not a JSON object'],
+    [null, 'not a JSON object'],
+    [42, 'not a JSON object'],
+    [{ type: 'message' }, 'no content'],
+    [{ content: 'text' }, 'no content'],
+  ] as const)('names %j as %s', (message, problem) => {
+    expect(unreadableMessage(message)).toBe(problem)
+  })
+
+  it('reads a message with a content list', () => {
+    expect(unreadableMessage({ content: [] })).toBeUndefined()
   })
 })
