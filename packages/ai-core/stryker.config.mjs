@@ -8,6 +8,7 @@ export default mutationConfig({
     'src/cost/money.ts',
     'src/cost/usage.ts',
     'src/middleware/budget-guard.ts',
+    'src/middleware/budget-leases.ts',
     'src/middleware/retry.ts',
     'src/middleware/fallback.ts',
     'src/middleware/circuit-breaker.ts',
