@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { computeCost } from '../cost/cost.js'
 import type { PriceCatalog } from '../cost/price-catalog.js'
@@ -163,6 +164,21 @@ export function createBudgetGuard(deps: {
     return end ? { retryAfterMs: Math.max(0, end.getTime() - now().getTime()) } : {}
   }
 
+  /**
+   * A model's most output tokens from the catalog, for the estimate of a call that sets none: read
+   * from the store at most once a minute a model (a sync's new maximum counts within a minute).
+   */
+  const maxOutputs = new LRUCache<string, { tokens: number | undefined }>({ max: 1_000, ttl: 60_000 })
+  async function maxOutput(provider: string, model: string): Promise<number | undefined> {
+    const ref = `${provider}:${model}`
+    let known = maxOutputs.get(ref)
+    if (!known) {
+      known = { tokens: (await deps.catalog.getModel(provider, model))?.maxOutputTokens }
+      maxOutputs.set(ref, known)
+    }
+    return known.tokens
+  }
+
   /** True when a hard budget among `keys` cannot hold a call to `provider:model`: it has no price. */
   const refusesUnpriced = (keys: readonly BudgetEntry[], provider: string, model: string) =>
     deps.unpricedModels !== 'allow' &&
@@ -213,8 +229,7 @@ export function createBudgetGuard(deps: {
       if (refusesUnpriced(keys, provider, request.model))
         throw unpricedError({ requestId, provider, model: request.model })
       const outputTokens =
-        request.maxOutputTokens ??
-        outputAllowance(undefined, (await deps.catalog.getModel(provider, request.model))?.maxOutputTokens)
+        request.maxOutputTokens ?? outputAllowance(undefined, await maxOutput(provider, request.model))
       const estimator = deps.estimatorFor?.(provider, request.model)
       const estimateNanoUsd = estimateCost(request, provider, deps.prices, outputTokens, estimator)
       return hold(requestId, keys, estimateNanoUsd, callExpiry(at, deadline))

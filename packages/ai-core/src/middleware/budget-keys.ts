@@ -12,8 +12,23 @@ export interface BudgetEntry {
   limitNanoUsd: number
 }
 
+const DAY_MS = 86_400_000
+/** The period starts of the UTC day asked about last: every call of a day asks for the same ones. */
+let today: { day: number; starts: Partial<Record<BudgetPeriod, string>> } = { day: Number.NaN, starts: {} }
+
 /** The UTC start of the period that contains `at`: a day, a week from Monday, a month, or all time. */
 export function periodStart(period: BudgetPeriod, at: Date): string {
+  const day = Math.floor(at.getTime() / DAY_MS)
+  if (day !== today.day) today = { day, starts: {} }
+  let start = today.starts[period]
+  if (start === undefined) {
+    start = startOf(period, at)
+    today.starts[period] = start
+  }
+  return start
+}
+
+function startOf(period: BudgetPeriod, at: Date): string {
   const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()))
   if (period === 'total') return '1970-01-01'
   if (period === 'month') day.setUTCDate(1)

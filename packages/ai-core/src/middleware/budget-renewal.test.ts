@@ -4,8 +4,25 @@ import type { BudgetExceededError } from '../errors/errors.js'
 import { createBackgroundWork } from '../events/background-work.js'
 import { createEventBus } from '../events/event-bus.js'
 import { createMemoryStore } from '../store/memory/memory-store.js'
+import type { BudgetPeriod } from '../store/spend-store.js'
 import { budgetSchema, createBudgetGuard } from './budget-guard.js'
-import { periodEnd } from './budget-keys.js'
+import { periodEnd, periodStart } from './budget-keys.js'
+
+describe('periodStart', () => {
+  it('gives each period its start, asked in any order across days', () => {
+    const asked: [BudgetPeriod, string, string][] = [
+      ['day', '2030-05-31T23:59:59.999Z', '2030-05-31'],
+      ['month', '2030-05-31T23:59:59.999Z', '2030-05-01'],
+      ['week', '2030-06-01T00:00:00.000Z', '2030-05-27'],
+      ['month', '2030-06-01T00:00:00.000Z', '2030-06-01'],
+      ['day', '2030-05-31T00:00:00.000Z', '2030-05-31'],
+      ['week', '2030-06-03T12:00:00.000Z', '2030-06-03'],
+      ['total', '2030-06-03T12:00:00.000Z', '1970-01-01'],
+      ['day', '2030-06-03T12:00:00.000Z', '2030-06-03'],
+    ]
+    for (const [period, at, start] of asked) expect(periodStart(period, new Date(at))).toBe(start)
+  })
+})
 
 describe('periodEnd', () => {
   it('ends a day, a week and a month at the next UTC period start', () => {
