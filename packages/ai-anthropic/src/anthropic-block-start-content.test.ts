@@ -3,6 +3,7 @@ import {
   anthropicProtocol,
   createFakeServer,
   type FakeServer,
+  rewriteReplies,
   testContext,
   type WireFrame,
   type WireProtocol,
@@ -22,23 +23,11 @@ interface Rewrite {
 }
 
 function rewritten({ content = (blocks) => blocks, frames = (all) => all }: Rewrite): WireProtocol {
-  const base = anthropicProtocol()
-  return {
-    ...base,
-    routes: base.routes.map((route) =>
-      'reply' in route
-        ? {
-            ...route,
-            reply(request, reply) {
-              const response = route.reply(request, reply)
-              if (response.type === 'stream') return { ...response, frames: frames(response.frames) }
-              const body = response.body as { content: Record<string, unknown>[] }
-              return { ...response, body: { ...body, content: content(body.content) } }
-            },
-          }
-        : route,
-    ),
-  }
+  return rewriteReplies(anthropicProtocol(), (response) => {
+    if (response.type === 'stream') return { ...response, frames: frames(response.frames) }
+    const body = response.body as { content: Record<string, unknown>[] }
+    return { ...response, body: { ...body, content: content(body.content) } }
+  })
 }
 
 /** The thinking block the fake server sends, as a redacted_thinking block. */

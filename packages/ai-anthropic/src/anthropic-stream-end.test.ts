@@ -3,6 +3,7 @@ import {
   anthropicProtocol,
   createFakeServer,
   type FakeServer,
+  rewriteReplies,
   testContext,
   type WireFrame,
 } from '@aimux/ai-testing'
@@ -14,22 +15,12 @@ const apiKey = 'sk-ant-api03-test0123456789abcdef'
 const ask = { model: 'claude-opus-5-5', messages: [{ role: 'user' as const, content: 'Hello' }] }
 
 /** The fake server's protocol with every stream's frames passed through `frames`. */
-async function serverWith(frames: (all: WireFrame[]) => WireFrame[]) {
-  const base = anthropicProtocol()
-  return createFakeServer({
-    ...base,
-    routes: base.routes.map((route) =>
-      'reply' in route
-        ? {
-            ...route,
-            reply(request, reply) {
-              const response = route.reply(request, reply)
-              return response.type === 'stream' ? { ...response, frames: frames(response.frames) } : response
-            },
-          }
-        : route,
+function serverWith(frames: (all: WireFrame[]) => WireFrame[]) {
+  return createFakeServer(
+    rewriteReplies(anthropicProtocol(), (response) =>
+      response.type === 'stream' ? { ...response, frames: frames(response.frames) } : response,
     ),
-  })
+  )
 }
 
 async function collect(

@@ -14,8 +14,8 @@ import {
   anthropicProtocol,
   createFakeServer,
   type FakeServer,
+  rewriteReplies,
   testContext,
-  type WireProtocol,
 } from '@aimux/ai-testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type AnthropicOptions, anthropic, anthropicAdapter } from './anthropic.js'
@@ -332,23 +332,11 @@ describe('anthropic thinking and tools', () => {
 
   it('keeps tool input that is not valid JSON as its raw string instead of failing the stream', async () => {
     // The fake server's protocol with the last input_json_delta fragment left out: the input is cut.
-    const base = anthropicProtocol()
-    const cut: WireProtocol = {
-      ...base,
-      routes: base.routes.map((route) =>
-        'reply' in route
-          ? {
-              ...route,
-              reply(request, reply) {
-                const response = route.reply(request, reply)
-                if (response.type !== 'stream') return response
-                const fragments = response.frames.filter((frame) => frame.data.includes('input_json_delta'))
-                return { ...response, frames: response.frames.filter((frame) => frame !== fragments.at(-1)) }
-              },
-            }
-          : route,
-      ),
-    }
+    const cut = rewriteReplies(anthropicProtocol(), (response) => {
+      if (response.type !== 'stream') return response
+      const fragments = response.frames.filter((frame) => frame.data.includes('input_json_delta'))
+      return { ...response, frames: response.frames.filter((frame) => frame !== fragments.at(-1)) }
+    })
     const broken = await createFakeServer(cut)
     const args = { city: 'Oslo', days: [1, 2, 3] }
     broken.enqueue({ toolCalls: [{ id: 'toolu_7', name: 'weather', args }] })

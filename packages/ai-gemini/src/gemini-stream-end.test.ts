@@ -3,6 +3,7 @@ import {
   createFakeServer,
   type FakeServer,
   geminiProtocol,
+  rewriteReplies,
   testContext,
   type WireFrame,
 } from '@aimux/ai-testing'
@@ -14,22 +15,12 @@ const apiKey = 'AIzaSyTest0123456789abcdefghijklmnopqrs'
 const ask = { model: 'gemini-3.8-flash', messages: [{ role: 'user' as const, content: 'Hello' }] }
 
 /** The fake server's protocol with every stream's frames passed through `frames`. */
-async function serverWith(frames: (all: WireFrame[]) => WireFrame[]) {
-  const base = geminiProtocol()
-  return createFakeServer({
-    ...base,
-    routes: base.routes.map((route) =>
-      'reply' in route
-        ? {
-            ...route,
-            reply(request, reply) {
-              const response = route.reply(request, reply)
-              return response.type === 'stream' ? { ...response, frames: frames(response.frames) } : response
-            },
-          }
-        : route,
+function serverWith(frames: (all: WireFrame[]) => WireFrame[]) {
+  return createFakeServer(
+    rewriteReplies(geminiProtocol(), (response) =>
+      response.type === 'stream' ? { ...response, frames: frames(response.frames) } : response,
     ),
-  })
+  )
 }
 
 async function collect(

@@ -71,6 +71,7 @@ export {
   type OpenRouterProtocolOptions,
   openrouterProtocol,
 } from './openrouter-protocol.js'
+export { rewriteReplies } from './rewrite-replies.js'
 export {
   createScript,
   isScriptedDrop,
