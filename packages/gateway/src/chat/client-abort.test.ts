@@ -80,8 +80,16 @@ describe('a client that goes away', () => {
     expect(call.aborted).toBe(true)
     expect(call.parts).toBeLessThan(words.length)
 
-    const record = await usageRecord(response.headers.get('x-aimux-request-id')!)
+    const requestId = response.headers.get('x-aimux-request-id')!
+    const record = await usageRecord(requestId)
     expect(record).toMatchObject({ success: false, errorCode: 'aborted', stream: true })
+    // Its 'error' event too, which may come after the record: the next test counts events from here.
+    const event = await vi.waitFor(() => {
+      const own = failures.find((failure) => failure.requestId === requestId)
+      if (!own) throw new Error('no error event yet')
+      return own
+    }, patience)
+    expect(event.error.code).toBe('aborted')
   })
 
   it('while waiting for a complete answer aborts the upstream call too', async () => {
@@ -102,8 +110,8 @@ describe('a client that goes away', () => {
     const call = upstreamCalls.at(-1)!
     await vi.waitFor(() => expect(call.ended).toBe(true), patience)
     expect(call.aborted).toBe(true)
-    // The client never saw a request id: the core's 'error' event names the call (this call's,
-    // not the one the test before left, which may come first on a loaded machine).
+    // The client never saw a request id: the core's 'error' event names the call (the one after
+    // those of the test before, which waited for its own).
     const event = await vi.waitFor(() => {
       const next = failures[failed]
       if (!next) throw new Error('no error event yet')
