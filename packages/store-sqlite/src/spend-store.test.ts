@@ -31,6 +31,18 @@ describe('sqlite spend store', () => {
     await store.close()
   })
 
+  it('lets a reservation through that fits once an expired one no longer counts', async () => {
+    const store = await open()
+    const expiresAt = new Date(Date.now() - 1_000)
+    await store.spend.reserve({ reservationId: 'dead', amountNanoUsd: 9_000, keys, expiresAt })
+    // The expired reservation is dropped in the same step, before the limit is checked.
+    expect(await store.spend.reserve({ reservationId: 'next', amountNanoUsd: 2_000, keys })).toEqual({
+      ok: true,
+    })
+    expect(await store.spend.getSpend(key)).toEqual({ spentNanoUsd: 0, reservedNanoUsd: 2_000 })
+    await store.close()
+  })
+
   it('refuses to settle a reservation past its expiry, and spends nothing for it', async () => {
     const store = await open()
     // Expired when it is made: the first step of the settlement drops it.
