@@ -213,6 +213,22 @@ describe('budget leases', () => {
     expect(read.filter((key) => key === total)).toHaveLength(2)
   })
 
+  it('have the store hold a full lease spend once its last call is settled, with a store that answers later', async () => {
+    const memory = createMemorySpendStore()
+    const later: SpendStore = {
+      ...memory,
+      settle: async (id, amount) => {
+        await new Promise((resolve) => setImmediate(resolve))
+        return memory.settle(id, amount)
+      },
+    }
+    const leases = createBudgetLeases(later, { openMs: 60_000 })
+    // Room for one call only: the lease is that call's estimate, full once it is settled.
+    await leases.reserve({ reservationId: 'only', amountNanoUsd: 1_000, keys: hard(1_500) })
+    await leases.settle('only', 800)
+    expect(await memory.getSpend(month)).toEqual({ spentNanoUsd: 800, reservedNanoUsd: 0 })
+  })
+
   it('refuse a reservation id still held', async () => {
     const leases = createBudgetLeases(createMemorySpendStore())
     await leases.reserve({ reservationId: 'r', amountNanoUsd: 1_000, keys: hard(1e12) })

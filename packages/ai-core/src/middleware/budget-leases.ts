@@ -136,16 +136,20 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
    * calls are dropped, as the store drops an expired reservation.
    */
   function close(lease: Lease): void {
-    if (lease.open) {
-      lease.open = false
-      clearTimeout(lease.timer)
-      if (opened.get(signatureOf(lease.keys)) === lease) opened.delete(signatureOf(lease.keys))
-      if (lease.inFlight > 0 && lease.expiresAt !== undefined) {
-        lease.timer = setTimeout(() => dropExpired(lease), lease.expiresAt - openMs - now())
-        lease.timer.unref?.()
-      }
-    }
+    retire(lease)
     returnIfDone(lease)
+  }
+
+  /** Stops a lease taking calls, without returning it. */
+  function retire(lease: Lease): void {
+    if (!lease.open) return
+    lease.open = false
+    clearTimeout(lease.timer)
+    if (opened.get(signatureOf(lease.keys)) === lease) opened.delete(signatureOf(lease.keys))
+    if (lease.inFlight > 0 && lease.expiresAt !== undefined) {
+      lease.timer = setTimeout(() => dropExpired(lease), lease.expiresAt - openMs - now())
+      lease.timer.unref?.()
+    }
   }
 
   function dropExpired(lease: Lease): void {
@@ -257,7 +261,8 @@ export function createBudgetLeases(store: SpendStore, options: BudgetLeaseOption
     }
     // One that cannot hold another call like this one is done: near a limit, where slices are
     // one call's estimate, its spend then reaches the store as a call's own reservation would.
-    if (lease.open && lease.amount - lease.used < hold.amount) close(lease)
+    // (Returned by the settlement that ends here, which waits for the store.)
+    if (lease.open && lease.amount - lease.used < hold.amount) retire(lease)
     return lease
   }
 
