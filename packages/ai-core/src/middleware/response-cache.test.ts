@@ -136,6 +136,21 @@ const provider = (log: unknown[]) => async () => {
   return { mode: 'generate', result: answer } as ModelResponse
 }
 
+/** A state that answers reads at once and stores a write only a step later. */
+function writesLater(): ResponseCacheState {
+  const kept = new Map<string, ProviderResult>()
+  return {
+    get: (key) => kept.get(key),
+    set: (key, result) =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          kept.set(key, result)
+          resolve()
+        }),
+      ),
+  }
+}
+
 describe('response cache over a shared state', () => {
   it('leaves an embedding alone: no lookup, no cache event', async () => {
     const { log, events } = recorder()
@@ -191,18 +206,7 @@ describe('response cache over a shared state', () => {
 
   it('has an answer stored by a state that writes later before the call returns, so the next call finds it', async () => {
     const { log, events } = recorder()
-    const kept = new Map<string, ProviderResult>()
-    const state: ResponseCacheState = {
-      get: (key) => kept.get(key),
-      set: (key, result) =>
-        new Promise<void>((resolve) =>
-          setImmediate(() => {
-            kept.set(key, result)
-            resolve()
-          }),
-        ),
-    }
-    const cache = responseCacheMiddleware(options, events, state)
+    const cache = responseCacheMiddleware(options, events, writesLater())
     await cache(chat(), provider(log))
     const second = await cache(chat(), provider(log))
     expect(second).toEqual({ mode: 'generate', result: answer, cached: true })
@@ -211,18 +215,7 @@ describe('response cache over a shared state', () => {
 
   it('has a streamed answer stored by a state that writes later before the stream ends', async () => {
     const { log, events } = recorder()
-    const kept = new Map<string, ProviderResult>()
-    const state: ResponseCacheState = {
-      get: (key) => kept.get(key),
-      set: (key, result) =>
-        new Promise<void>((resolve) =>
-          setImmediate(() => {
-            kept.set(key, result)
-            resolve()
-          }),
-        ),
-    }
-    const cache = responseCacheMiddleware(options, events, state)
+    const cache = responseCacheMiddleware(options, events, writesLater())
     async function* parts(): AsyncGenerator<ProviderStreamPart> {
       yield { type: 'text-delta', text: '4' }
       yield { type: 'usage', usage }
