@@ -72,12 +72,17 @@ export function createPriceCatalog(): PriceCatalog {
       }
     },
     resolve(provider, model, at = new Date()) {
-      for (const id of [model, ...baseModels(provider, model), ANY_MODEL]) {
-        const list = byModel.get(`${provider}:${id}`)
-        const price = list?.find((e) => e.effectiveFrom.getTime() <= at.getTime())?.price
+      const time = at.getTime()
+      const priceOf = (id: string) =>
+        byModel.get(`${provider}:${id}`)?.find((e) => e.effectiveFrom.getTime() <= time)?.price
+      // The model's own price first: its base models are looked for only when it has none.
+      const own = priceOf(model)
+      if (own) return own
+      for (const id of baseModels(provider, model)) {
+        const price = priceOf(id)
         if (price) return price
       }
-      return undefined
+      return priceOf(ANY_MODEL)
     },
     list() {
       return [...byModel.values()].flat()

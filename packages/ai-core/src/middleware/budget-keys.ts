@@ -89,15 +89,17 @@ export function budgetEntries(
 }
 
 function instanceEntries(budgets: readonly Budget[], scope: Scope, at: Date): BudgetEntry[] {
-  return budgets.flatMap((budget) => {
+  const entries: BudgetEntry[] = []
+  for (const budget of budgets) {
     const id = scopeId(budget, scope)
-    if (id === undefined) return []
+    if (id === undefined) continue
     const key: SpendKey = {
       scope: budget.scope,
       scopeId: id,
       period: budget.period,
       periodStart: periodStart(budget.period, at),
     }
-    return [{ key, budget, limitNanoUsd: usdToNano(budget.limitUsd) }]
-  })
+    entries.push({ key, budget, limitNanoUsd: usdToNano(budget.limitUsd) })
+  }
+  return entries
 }

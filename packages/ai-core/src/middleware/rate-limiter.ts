@@ -107,6 +107,8 @@ export function rateLimitMiddleware(
   now: () => number = Date.now,
 ): Middleware {
   const hasRules = options !== undefined && options.rules.length > 0
+  // Each rule's own limits, read out of it once: the options do not change after createAI.
+  const ownLimits = new Map<Rule, Partial<Limits>>()
   const limitsFor = (scope: Rule['scope'], id: string): Limits | undefined => {
     if (!options) return undefined
     const rule =
@@ -118,9 +120,13 @@ export function rateLimitMiddleware(
     const tier = tierName === undefined ? {} : options.tiers[tierName]
     // createAI checks the rules' tiers; one that tierOf returns can only be checked here.
     if (!tier) throw new ConfigError(`Rate limits: unknown tier '${tierName}' for ${scope} '${id}'.`)
-    const own = Object.fromEntries(
-      Object.entries(rule).filter(([k, v]) => v !== undefined && k in limitsSchema.shape),
-    )
+    let own = ownLimits.get(rule)
+    if (!own) {
+      own = Object.fromEntries(
+        Object.entries(rule).filter(([k, v]) => v !== undefined && k in limitsSchema.shape),
+      )
+      ownLimits.set(rule, own)
+    }
     return { ...tier, ...own }
   }
 

@@ -41,6 +41,26 @@ describe('createClientCache', () => {
     )
   })
 
+  it('makes a new client for calls without credentials when the key in the environment changes', () => {
+    const keys: unknown[] = []
+    const fromEnv = createClientCache({
+      provider: 'acme',
+      apiKeyEnv: 'ACME_TEST_KEY_ROTATED',
+      create: (settings) => keys.push(settings.apiKey),
+    })
+    process.env.ACME_TEST_KEY_ROTATED = 'first'
+    try {
+      const first = fromEnv({})
+      expect(fromEnv({ credentials: { apiKey: 'chosen' } }).client).not.toBe(first.client)
+      expect(fromEnv({})).toBe(first)
+      process.env.ACME_TEST_KEY_ROTATED = 'second'
+      expect(fromEnv({})).toMatchObject({ apiKey: 'second', client: 3 })
+      expect(keys).toEqual(['first', 'chosen', 'second'])
+    } finally {
+      delete process.env.ACME_TEST_KEY_ROTATED
+    }
+  })
+
   it('drops the least recently used client past max', () => {
     let count = 0
     const small = createClientCache({ provider: 'acme', max: 1, requireApiKey: false, create: () => ++count })

@@ -37,6 +37,8 @@ export function createClientCache<Client>(
   const cache = new LRUCache<string, CachedClient<Client>>({ max: options.max ?? 32 })
   const requireApiKey = options.requireApiKey ?? options.apiKeyEnv !== undefined
   const defaults = options.defaults ?? {}
+  // The client of calls without credentials of their own (most calls), while the key stays the same.
+  let own: CachedClient<Client> | undefined
   return (ctx) => {
     const chosen = ctx.credentials
     const apiKey =
@@ -48,6 +50,7 @@ export function createClientCache<Client>(
         { provider: options.provider },
       )
     }
+    if (!chosen && own && own.apiKey === apiKey) return own
     const { connectionId: _, ...given } = chosen ?? {}
     const settings: ClientSettings = { ...defaults, ...given, apiKey }
     if (defaults.headers || chosen?.headers) settings.headers = { ...defaults.headers, ...chosen?.headers }
@@ -63,6 +66,7 @@ export function createClientCache<Client>(
       entry = { client: options.create(settings), apiKey }
       cache.set(key, entry)
     }
+    if (!chosen) own = entry
     return entry
   }
 }
