@@ -236,6 +236,16 @@ describe('counts kept for texts counted before', () => {
     }
   })
 
+  it('cover short texts too, counted the same however often', async () => {
+    for (let i = 0; i < 3; i++) {
+      for (const text of ['Hi', 'Say hello.', 'user']) {
+        expect(await count({ model: 'gpt-4o', messages: [user(text)] })).toMatchObject({
+          inputTokens: framed(text, o200k),
+        })
+      }
+    }
+  })
+
   it('follow the text, not where it sits: a text changed by one character is counted anew', async () => {
     const text = 'word '.repeat(40)
     const changed = `${text.slice(0, -1)}!`

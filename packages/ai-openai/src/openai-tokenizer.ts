@@ -65,15 +65,14 @@ function encoding(name: OpenAIEncoding): Encoding {
   return loaded
 }
 
-/** Texts shorter than this are counted again: looking one up costs about what counting it does. */
-const SHORTEST_KEPT = 64
 const counters = new Map<OpenAIEncoding, (text: string) => number>()
 
 /**
- * Counts a text's tokens in an encoding, keeping the counts of longer texts (up to 8 MB of text an
- * encoding, the least recently used dropped first): a conversation sends its history again with
+ * Counts a text's tokens in an encoding, keeping the counts (up to 20,000 texts and 8 MB of text
+ * an encoding, the least recently used dropped first): a conversation sends its history again with
  * every turn, and a budget's estimate counts the prompt before every call, so most of a prompt was
- * counted before. Counting a long message takes tens of microseconds; finding its count, one.
+ * counted before. Counting a long message takes tens of microseconds and even a role name or a
+ * short message one or two; finding a count takes a few hundredths.
  */
 function counter(name: OpenAIEncoding): (text: string) => number {
   let count = counters.get(name)
@@ -82,10 +81,10 @@ function counter(name: OpenAIEncoding): (text: string) => number {
     const known = new LRUCache<string, number>({
       max: 20_000,
       maxSize: 8_000_000,
-      sizeCalculation: (_, text) => text.length,
+      // The cache takes no size of 0: an empty text counts as one character.
+      sizeCalculation: (_, text) => Math.max(1, text.length),
     })
     count = (text) => {
-      if (text.length < SHORTEST_KEPT) return countTokens(text, asText)
       let tokens = known.get(text)
       if (tokens === undefined) {
         tokens = countTokens(text, asText)
