@@ -98,6 +98,11 @@ export function median(values: number[]): number {
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits))
 
+/** The spread of per-round values, as "min–max". */
+export function spread(values: number[], digits = 2): string {
+  return `${round(Math.min(...values), digits)}–${round(Math.max(...values), digits)}`
+}
+
 export function machine() {
   const list = cpus()
   return {

@@ -9,6 +9,7 @@ import {
   type Row,
   round,
   type Servers,
+  spread,
   type Timing,
   timeCalls,
 } from './measure.ts'
@@ -65,20 +66,22 @@ export async function overhead(servers: Servers, calls: number, concurrency: num
     // the SQLite configuration's), then the median round: a burst of load elsewhere on the
     // machine moves one round, not the result.
     const against = (i: number, base: number, of: (t: Timing) => number) =>
-      median(timings[i]!.map((round, r) => of(round) - of(timings[base]![r]!)))
-    const ratioOf = (i: number) =>
-      median(timings[i]!.map((round, r) => round.wallMs / timings[0]![r]!.wallMs))
+      timings[i]!.map((round, r) => of(round) - of(timings[base]![r]!))
     const maxRatio = width === 1 ? 1.03 : 1.05
     totals.forEach((t, i) => {
-      const ratio = ratioOf(i)
-      const addedCpu = against(i, 0, (round) => round.cpuUs)
-      const overSqlite = i === 3 ? against(3, 2, (round) => round.cpuUs) : undefined
+      const ratios = timings[i]!.map((round, r) => round.wallMs / timings[0]![r]!.wallMs)
+      const added = against(i, 0, (round) => round.cpuUs)
+      const ratio = median(ratios)
+      const addedCpu = median(added)
+      const overSqlite = i === 3 ? median(against(3, 2, (round) => round.cpuUs)) : undefined
       const numbers = {
         calls: t.calls,
         'calls/s': Math.round((t.calls / t.wallMs) * 1000),
         'wall ratio': round(ratio),
+        'wall ratio min–max': i === 0 ? '' : spread(ratios),
         'CPU us/call': Math.round(t.cpuUs),
         'added CPU us': i === 0 ? 0 : Math.round(addedCpu),
+        'added CPU us min–max': i === 0 ? '' : spread(added, 0),
         'added CPU us over SQLite': overSqlite === undefined ? '' : Math.round(overSqlite),
         'p50 ms': round(percentile(t.latenciesMs, 50)),
         'p99 ms': round(percentile(t.latenciesMs, 99)),

@@ -137,8 +137,8 @@ ${scaledDown.map((line) => `- ${line}`).join('\n')}
 
 How to read it: "wall ratio" is the subject's wall time over the raw SDK's for the same calls and
 "added CPU us" this process's CPU time per call (user + system, \`process.cpuUsage\`) minus the raw
-SDK's, each the median of twenty rounds in which the subjects take turns. The fake servers' CPU is
-not counted. Latencies are per call, in milliseconds. Conversation sends open a fresh conversation every 10 sends (a send carries the conversation's history). Memory
+SDK's, each the median of twenty rounds in which the subjects take turns; the "min–max" columns
+give the lowest and the highest of those rounds. The fake servers' CPU is not counted. Latencies are per call, in milliseconds. Conversation sends open a fresh conversation every 10 sends (a send carries the conversation's history). Memory
 runs each configuration in a fresh process, 20 calls at a time, and samples RSS and the V8 heap
 in use after a garbage collection at every tenth of the run. Store writes go in batches of 500
 records, the most the usage sink writes at once (it does when records come faster than it writes
@@ -153,7 +153,8 @@ Over the wire a little more shows up (more promise hand-offs around the SDK call
 heap to collect), and the spread of a shared 2-core VM: the raw SDK's own CPU per call moves by
 100 us and more between runs, which is why the ratios are medians of twenty interleaved rounds.
 Every SDK call gets the call's AbortSignal, since timeouts are on by default and \`ai.close()\`
-can abort any call: fetch does about 40 us of work for every signal it is given. With budgets and
+can abort any call: the SDK composes it with its own (\`AbortSignal.any\`) and fetch listens to
+the result, about 10-25 us a call against a call without a signal. With budgets and
 rate limits on, a call reserves its estimate in a budget lease (a slice of the budget reserved in
 SQLite for many calls, spent in memory: see docs/budgets.md), so the store sees one reservation
 and one settlement per lease rather than per call, and the threshold check reads the counters at

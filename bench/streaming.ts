@@ -1,6 +1,6 @@
 // Scenario 2: time to the first text part and to the end of a stream, aimux, the AI SDK and raw
 // fetch vs the raw SDK, every contender asking for the usage chunk at the end.
-import { goal, median, percentile, type Row, round, type Servers } from './measure.ts'
+import { goal, median, percentile, type Row, round, type Servers, spread } from './measure.ts'
 import { aimux, aiSdkModel, aiSdkStream, fetchStream, messages, rawClient } from './subjects.ts'
 
 interface Subject {
@@ -89,14 +89,16 @@ export async function streaming(servers: Servers, calls: number): Promise<Row[]>
     values.slice(r * size, (r + 1) * size).reduce((a, b) => a + b, 0)
   const base = subjects[0]!
   const roundsOf = (f: (r: number) => number) =>
-    median(Array.from({ length: Math.ceil(calls / size) }, (_, r) => f(r)))
+    Array.from({ length: Math.ceil(calls / size) }, (_, r) => f(r))
   const baseFirst = percentile(base.first, 50)
   return subjects.map((s, i) => {
     const added = percentile(s.first, 50) - baseFirst
-    const ratio = roundsOf((r) => sum(s.total, r) / sum(base.total, r))
-    const addedCpu = roundsOf(
+    const ratios = roundsOf((r) => sum(s.total, r) / sum(base.total, r))
+    const addedCpus = roundsOf(
       (r) => (sum(s.cpuUs, r) - sum(base.cpuUs, r)) / s.cpuUs.slice(r * size, (r + 1) * size).length,
     )
+    const ratio = median(ratios)
+    const addedCpu = median(addedCpus)
     return {
       scenario: 'streaming',
       subject: s.name,
@@ -107,8 +109,10 @@ export async function streaming(servers: Servers, calls: number): Promise<Row[]>
         'total p50 ms': round(percentile(s.total, 50), 3),
         'added first-part ms': round(added, 3),
         'wall ratio': round(ratio),
+        'wall ratio min–max': i === 0 ? '' : spread(ratios),
         'CPU us/call': Math.round(s.cpuUs.reduce((a, b) => a + b, 0) / calls),
         'added CPU us': i === 0 ? 0 : Math.round(addedCpu),
+        'added CPU us min–max': i === 0 ? '' : spread(addedCpus, 0),
       },
       ...(i === 1 ? goal('wall ratio <= 1.05, added CPU <= 50 us', ratio <= 1.05 && addedCpu <= 50) : {}),
     }
