@@ -140,9 +140,8 @@ How to read it: "wall ratio" is the subject's wall time over the raw SDK's for t
 SDK's, each the median of twenty rounds in which the subjects take turns; the "min–max" columns
 give the lowest and the highest of those rounds. The fake servers' CPU is not counted. Latencies are per call, in milliseconds. Conversation sends open a fresh conversation every 10 sends (a send carries the conversation's history). Memory
 runs each configuration in a fresh process, 20 calls at a time, and samples RSS and the V8 heap
-in use after a garbage collection at every tenth of the run. Store writes go in batches of 500
-records, the most the usage sink writes at once (it does when records come faster than it writes
-them). Budget contention: 8 processes, each with its own PostgreSQL
+in use after a garbage collection at every tenth of the run. Store writes go in batches of 2,000
+records, the most the usage sink writes at once (it does above 100,000 records a second). Budget contention: 8 processes, each with its own PostgreSQL
 store on one schema, reserve and settle against the same spend counter.
 
 Where the time goes. "aimux's own work per call" runs the same calls against a provider that

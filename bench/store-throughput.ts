@@ -1,5 +1,5 @@
 // Scenario 3: usage records per second into SQLite (one writer) and PostgreSQL (4 writers, each
-// in a schema of its own), with benchmarkStoreWrites in batches of 500; and conversation sends
+// in a schema of its own), with benchmarkStoreWrites in batches of 2,000; and conversation sends
 // persisted to SQLite.
 import { benchmarkStoreWrites } from '@aimux/ai-testing'
 import { createPostgresStore } from '@aimux/store-postgres'
@@ -12,7 +12,7 @@ import { aimux, sqlitePath } from './subjects.ts'
  * Records a batch: what the core's usage sink writes at once when records come faster than it
  * writes them (its maxBatch), as they do at the rates measured here.
  */
-const batchSize = 500
+const batchSize = 2_000
 
 /** The local test database (see scripts/ensure-postgres.sh). */
 export const postgresURL = 'postgres://postgres@127.0.0.1:5432/aimux_test'
