@@ -80,7 +80,7 @@ describe('attemptTimeoutMiddleware', () => {
     expect(getEventListeners(call.ctx.signal, 'abort')).toHaveLength(0)
   })
 
-  it("keeps a stream's signal following the call's after the attempt has returned the stream", async () => {
+  it("keeps a stream's signal following the call's after the attempt has returned the stream, with no listener of its own on the call's signal", async () => {
     const { caller, call } = attempt('stream', forever)
     let signal: AbortSignal | undefined
     const response = await attemptTimeoutMiddleware()(call, async (next) => {
@@ -88,6 +88,8 @@ describe('attemptTimeoutMiddleware', () => {
       return { mode: 'stream', stream: (async function* () {})() }
     })
     expect(response.mode).toBe('stream')
+    // Nothing on the call's signal outlives the attempt, however long its stream lives.
+    expect(getEventListeners(call.ctx.signal, 'abort')).toHaveLength(0)
     expect(signal!.aborted).toBe(false)
     const reason = new Error('caller left the stream')
     caller.abort(reason)

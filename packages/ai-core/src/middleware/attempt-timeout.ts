@@ -9,10 +9,11 @@ import { watchIdle } from './stream-idle-timeout.js'
  * the chain, where the retry and fallback middleware outside can act on it; after it, from the
  * stream, which the core's relay turns into a StreamInterruptedError once a part reached the caller.
  *
- * The attempt's signal follows the call's through a listener rather than `AbortSignal.any`, whose
- * composite signals cost a call about 10-20 us more (the SDK composes the signal it is given once
- * more). A stream keeps the listener for its lifetime (the call's signal is the call's own and
- * goes with it); any other attempt removes it when it ends.
+ * An attempt that ends inside this middleware follows the call's signal through a listener it
+ * removes when it ends, rather than `AbortSignal.any`: the SDK composes the signal it is given
+ * once more, and a composite of a composite is Node's slowest abort path. A stream outlives the
+ * middleware, so its attempt follows through `AbortSignal.any`, which holds nothing on the call's
+ * signal once the stream is gone.
  */
 export function attemptTimeoutMiddleware(): Middleware {
   return async (call, next) => {
@@ -23,12 +24,12 @@ export function attemptTimeoutMiddleware(): Middleware {
     const controller = new AbortController()
     const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(), ms)
     const follow = () => controller.abort(call.ctx.signal.reason)
-    if (call.ctx.signal.aborted) follow()
+    let signal = controller.signal
+    if (call.mode === 'stream') signal = AbortSignal.any([call.ctx.signal, controller.signal])
+    else if (call.ctx.signal.aborted) follow()
     else call.ctx.signal.addEventListener('abort', follow, { once: true })
-    let streaming = false
     try {
-      const response = await next({ ...call, ctx: { ...call.ctx, signal: controller.signal } })
-      streaming = response.mode === 'stream'
+      const response = await next({ ...call, ctx: { ...call.ctx, signal } })
       if (idleMs === undefined || response.mode !== 'stream') return response
       return { ...response, stream: watchIdle(response.stream, idleMs, controller, source) }
     } catch (error) {
@@ -41,7 +42,7 @@ export function attemptTimeoutMiddleware(): Middleware {
       throw error
     } finally {
       clearTimeout(timer)
-      if (!streaming) call.ctx.signal.removeEventListener('abort', follow)
+      call.ctx.signal.removeEventListener('abort', follow)
     }
   }
 }
